@@ -1,0 +1,138 @@
+package dev.orcaset.cli;
+
+import dev.orcaset.config.ConfigException;
+import dev.orcaset.teacher.sim.SimulatedTeacher;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The `orcaset` command. Testable without a process: {@link #run} returns the exit code, only
+ * {@link #main} exits. Codes: 0 the run completed (rejected or failed rows are reported, not
+ * fatal), 1 the run failed, 2 the command line or config is wrong.
+ */
+public final class Main {
+  static final String USAGE = """
+      usage: orcaset <command> [options]
+
+        demo [--output DIR] [BEAM OPTIONS]
+            Run the pipeline on the bundled sample inputs against the built-in simulated
+            teacher (config/local.yaml); writes out/demo/.
+        run --config FILE [--input GLOB]... [--output DIR] [--teacher-url URL]
+            [--teacher-model NAME] [--concurrency N] [--limit N] [--no-sampling] [BEAM OPTIONS]
+            Run the pipeline; flags override the config file. --teacher-url points at any
+            OpenAI-compatible server (OpenAI, Azure OpenAI, vLLM, Ollama, llama.cpp, TGI).
+        teacher-sim [--port N] [--latency-ms N]
+            Serve the simulated teacher at http://127.0.0.1:N/v1 until stopped.
+        help | version
+
+      BEAM OPTIONS are --name=value pipeline options, e.g. --runner=FlinkRunner --flinkMaster=[local].
+      Exit codes: 0 completed, 1 run failed, 2 bad command line or config.
+      """;
+
+  private final PrintWriter out;
+  private final PrintWriter err;
+
+  public Main(PrintWriter out, PrintWriter err) {
+    this.out = out;
+    this.err = err;
+  }
+
+  public static void main(String[] args) {
+    PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+    PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+    int code = new Main(out, err).run(args);
+    System.exit(code);
+  }
+
+  public int run(String... args) {
+    if (args.length == 0) {
+      err.print(USAGE);
+      err.flush();
+      return 2;
+    }
+    List<String> rest = Arrays.asList(args).subList(1, args.length);
+    try {
+      return switch (args[0]) {
+        case "run" -> new RunCommand(out, err).run(RunArgs.parse(rest));
+        case "demo" -> new RunCommand(out, err).run(RunArgs.parse(demoArgs(rest)));
+        case "teacher-sim" -> teacherSim(rest);
+        case "help", "--help", "-h" -> {
+          out.print(USAGE);
+          out.flush();
+          yield 0;
+        }
+        case "version", "--version" -> {
+          out.println("orcaset " + Version.get());
+          out.flush();
+          yield 0;
+        }
+        default -> throw new UsageException("unknown command '" + args[0] + "'");
+      };
+    } catch (UsageException e) {
+      err.println("orcaset: " + e.getMessage());
+      err.print(USAGE);
+      err.flush();
+      return 2;
+    } catch (ConfigException e) {
+      err.println("orcaset: config error: " + e.getMessage());
+      err.flush();
+      return 2;
+    } catch (Exception e) {
+      err.println("orcaset: failed: " + e);
+      err.flush();
+      return 1;
+    }
+  }
+
+  /** `demo` is `run` on the bundled config: sample inputs, simulated teacher, out/demo. */
+  static List<String> demoArgs(List<String> rest) {
+    List<String> args = new ArrayList<>();
+    args.add("--config");
+    args.add(home().resolve("config/local.yaml").toString());
+    args.addAll(rest);
+    return args;
+  }
+
+  /** The install folder (set by the launcher); the working directory when run otherwise. */
+  static Path home() {
+    String h = System.getProperty("orcaset.home");
+    return (h == null ? Path.of("") : Path.of(h)).toAbsolutePath().normalize();
+  }
+
+  private int teacherSim(List<String> rest) throws Exception {
+    int port = 8099;
+    int latency = 0;
+    for (int i = 0; i < rest.size(); i++) {
+      switch (rest.get(i)) {
+        case "--port" -> port = intArg(rest, ++i, "--port");
+        case "--latency-ms" -> latency = intArg(rest, ++i, "--latency-ms");
+        default -> throw new UsageException("unknown argument '" + rest.get(i) + "' for teacher-sim");
+      }
+    }
+    try (SimulatedTeacher sim = SimulatedTeacher.start(port, latency, latency / 4)) {
+      out.println("orcaset: simulated teacher at " + sim.baseUrl() + " (Ctrl-C to stop)");
+      out.println("try: ./orcaset run --config config/local.yaml --teacher-url " + sim.baseUrl());
+      out.flush();
+      CountDownLatch forever = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(forever::countDown));
+      forever.await();
+    }
+    return 0;
+  }
+
+  private static int intArg(List<String> args, int i, String name) {
+    if (i >= args.size()) {
+      throw new UsageException(name + " needs a value");
+    }
+    try {
+      return Integer.parseInt(args.get(i));
+    } catch (NumberFormatException e) {
+      throw new UsageException(name + " needs a whole number, got '" + args.get(i) + "'");
+    }
+  }
+}

@@ -1,0 +1,82 @@
+package dev.orcaset.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The flags of `orcaset run`. Flags override the config file; anything of the form
+ * `--name=value` we do not know is a Beam pipeline option (`--runner=FlinkRunner`…).
+ */
+record RunArgs(
+    String config,
+    List<String> inputs,
+    String output,
+    String teacherUrl,
+    String teacherModel,
+    Integer concurrency,
+    Long limit,
+    boolean noSampling,
+    List<String> beamArgs) {
+
+  static RunArgs parse(List<String> args) {
+    String config = null;
+    List<String> inputs = new ArrayList<>();
+    String output = null;
+    String url = null;
+    String model = null;
+    Integer concurrency = null;
+    Long limit = null;
+    boolean noSampling = false;
+    List<String> beam = new ArrayList<>();
+    for (int i = 0; i < args.size(); i++) {
+      String a = args.get(i);
+      String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+      String inline = a.contains("=") ? a.substring(a.indexOf('=') + 1) : null;
+      switch (name) {
+        case "--config" -> config = value(args, i++, inline, name);
+        case "--input" -> inputs.add(value(args, i++, inline, name));
+        case "--output" -> output = value(args, i++, inline, name);
+        case "--teacher-url" -> url = value(args, i++, inline, name);
+        case "--teacher-model" -> model = value(args, i++, inline, name);
+        case "--concurrency" -> concurrency = (int) number(value(args, i++, inline, name), name, 1, 4096);
+        case "--limit" -> limit = number(value(args, i++, inline, name), name, 1, Long.MAX_VALUE);
+        case "--no-sampling" -> noSampling = true;
+        default -> {
+          if (a.startsWith("--") && inline != null) {
+            beam.add(a);
+          } else {
+            throw new UsageException("unknown argument '" + a + "'"
+                + (a.startsWith("--") ? " (Beam options take the form --name=value)" : ""));
+          }
+        }
+      }
+      if (inline != null && List.of("--config", "--input", "--output", "--teacher-url", "--teacher-model",
+          "--concurrency", "--limit").contains(name)) {
+        i--; // the value was inline, nothing extra consumed
+      }
+    }
+    return new RunArgs(config, inputs, output, url, model, concurrency, limit, noSampling, beam);
+  }
+
+  private static String value(List<String> args, int i, String inline, String name) {
+    if (inline != null) {
+      return inline;
+    }
+    if (i + 1 >= args.size() || args.get(i + 1).startsWith("--")) {
+      throw new UsageException(name + " needs a value");
+    }
+    return args.get(i + 1);
+  }
+
+  private static long number(String v, String name, long min, long max) {
+    try {
+      long n = Long.parseLong(v.trim());
+      if (n < min || n > max) {
+        throw new UsageException(name + " must be between " + min + " and " + max + ", got " + v);
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new UsageException(name + " needs a whole number, got '" + v + "'");
+    }
+  }
+}

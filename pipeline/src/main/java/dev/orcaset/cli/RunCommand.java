@@ -1,0 +1,250 @@
+package dev.orcaset.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.orcaset.config.ConfigException;
+import dev.orcaset.config.ConfigLoader;
+import dev.orcaset.config.ConfigValidator;
+import dev.orcaset.config.InputConfig;
+import dev.orcaset.config.OrcasetConfig;
+import dev.orcaset.config.OutputConfig;
+import dev.orcaset.config.TeacherConfig;
+import dev.orcaset.io.Json;
+import dev.orcaset.license.LicensePolicy;
+import dev.orcaset.pipeline.OrcasetPipeline;
+import dev.orcaset.pipeline.RunInfo;
+import dev.orcaset.pipeline.RunPlan;
+import dev.orcaset.prompts.SystemPromptSet;
+import dev.orcaset.teacher.Redactor;
+import dev.orcaset.teacher.TeacherException;
+import dev.orcaset.teacher.sim.SimulatedTeacher;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Reader;
+import java.net.URI;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+
+/** `orcaset run`: config + flags → validated plan → pipeline → summary. */
+final class RunCommand {
+  private static final List<String> OUTPUT_PARTS = List.of("data", "rejected", "failed", "filtered", "manifest.json");
+
+  private final PrintWriter out;
+  private final PrintWriter err;
+
+  RunCommand(PrintWriter out, PrintWriter err) {
+    this.out = out;
+    this.err = err;
+  }
+
+  int run(RunArgs args) throws IOException {
+    if (args.config() == null) {
+      throw new UsageException("run needs --config FILE (see config/local.yaml)");
+    }
+    PipelineOptions options = beamOptions(args.beamArgs());
+    OrcasetConfig cfg = ConfigValidator.validate(applyFlags(ConfigLoader.load(Path.of(args.config())), args));
+    checkInputsExist(cfg.input().paths());
+    SystemPromptSet prompts = SystemPromptSet.load(Path.of(cfg.prompts().dir()));
+    checkEverySampledSubmixHasAPrompt(cfg, prompts);
+    LicensePolicy policy = LicensePolicy.load(Path.of(cfg.license().policy()));
+    checkApiKey(cfg.teacher());
+
+    try (SimulatedTeacher sim = cfg.teacher().isSimulated()
+        ? SimulatedTeacher.start(0, cfg.teacher().simulatedLatencyMs(), 0) : null) {
+      if (sim != null) {
+        cfg = cfg.withTeacher(cfg.teacher().withEndpoint(TeacherConfig.SIMULATED, sim.baseUrl()));
+        err.println("orcaset: simulated teacher listening on " + sim.baseUrl()
+            + " (answers are placeholders, tagged 'simulated')");
+      }
+      clearPreviousOutput(cfg.output().dir());
+      long started = System.currentTimeMillis();
+      RunInfo info = new RunInfo(Version.get(), started, Json.line(cfg), prompts.version(),
+          policy.version(), cfg.output().dir());
+      Pipeline pipeline = Pipeline.create(options);
+      OrcasetPipeline.build(pipeline, new RunPlan(cfg, prompts, policy, info));
+      err.println("orcaset: running on " + options.getRunner().getSimpleName() + ", teacher "
+          + cfg.teacher().provider() + "/" + cfg.teacher().model() + ", output " + cfg.output().dir());
+      err.flush();
+      try {
+        PipelineResult.State state = pipeline.run().waitUntilFinish();
+        if (state != PipelineResult.State.DONE) {
+          err.println("orcaset: the run ended in state " + state);
+          return 1;
+        }
+      } catch (RuntimeException e) {
+        return reportFailure(e, cfg);
+      }
+      return new Summary(out).print(cfg, readManifest(cfg.output().dir()));
+    }
+  }
+
+  private int reportFailure(RuntimeException e, OrcasetConfig cfg) {
+    String key = System.getenv(cfg.teacher().apiKeyEnv());
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof TeacherException te && te.kind() == TeacherException.Kind.FATAL) {
+        err.println("orcaset: stopped: " + Redactor.redact(te.getMessage(), key));
+        err.println("orcaset: no dataset was written for this run; fix the cause above and run the same command again.");
+        return 1;
+      }
+    }
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    err.println("orcaset: the run failed: " + Redactor.redact(String.valueOf(root), key));
+    return 1;
+  }
+
+  /**
+   * Beam options from the command line. Without `--runner`, runs on Flink in-process: Beam's
+   * DirectRunner is built for tests, hands records over one per bundle after a shuffle and pays a
+   * fixed cost per bundle, which makes even small runs slow.
+   */
+  static PipelineOptions beamOptions(List<String> beamArgs) {
+    List<String> args = new ArrayList<>(beamArgs);
+    if (args.stream().noneMatch(a -> a.startsWith("--runner="))) {
+      args.add("--runner=FlinkRunner");
+      if (args.stream().noneMatch(a -> a.startsWith("--flinkMaster="))) {
+        args.add("--flinkMaster=[local]");
+      }
+    }
+    try {
+      PipelineOptions options = PipelineOptionsFactory.fromArgs(args.toArray(String[]::new))
+          .withValidation().create();
+      FileSystems.setDefaultPipelineOptions(options);
+      return options;
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("Beam option problem: " + e.getMessage());
+    }
+  }
+
+  static OrcasetConfig applyFlags(OrcasetConfig cfg, RunArgs args) {
+    Path cwd = Path.of("").toAbsolutePath();
+    if (!args.inputs().isEmpty()) {
+      cfg = cfg.withInput(new InputConfig(args.inputs().stream().map(p -> ConfigLoader.resolve(cwd, p)).toList()));
+    }
+    if (args.output() != null) {
+      cfg = cfg.withOutput(new OutputConfig(ConfigLoader.resolve(cwd, args.output()), cfg.output().compression()));
+    }
+    if (args.teacherUrl() != null) {
+      cfg = cfg.withTeacher(cfg.teacher().withEndpoint(providerFor(args.teacherUrl(), cfg.teacher()), args.teacherUrl()));
+    }
+    if (args.teacherModel() != null) {
+      cfg = cfg.withTeacher(cfg.teacher().withModel(args.teacherModel()));
+    }
+    if (args.concurrency() != null) {
+      cfg = cfg.withTeacher(cfg.teacher().withConcurrency(args.concurrency()));
+    }
+    if (args.limit() != null) {
+      cfg = cfg.withLimit(args.limit());
+    }
+    if (args.noSampling()) {
+      cfg = cfg.withSampling(cfg.sampling().withEnabled(false));
+    }
+    return cfg;
+  }
+
+  /**
+   * The provider a URL points at, which decides license tags: known hosts by name, anything else
+   * (vLLM, Ollama, llama.cpp…) as `openai-compatible`, keeping a non-simulated configured name.
+   */
+  static String providerFor(String url, TeacherConfig current) {
+    String host;
+    try {
+      host = String.valueOf(URI.create(url).getHost()).toLowerCase(Locale.ROOT);
+    } catch (IllegalArgumentException e) {
+      return current.provider();
+    }
+    if (host.equals("api.openai.com")) {
+      return "openai";
+    }
+    if (host.endsWith(".openai.azure.com")) {
+      return "azure-openai";
+    }
+    if (host.equals("api.anthropic.com")) {
+      return "anthropic";
+    }
+    if (host.equals("generativelanguage.googleapis.com")) {
+      return "google";
+    }
+    return current.isSimulated() ? "openai-compatible" : current.provider();
+  }
+
+  private static void checkInputsExist(List<String> patterns) throws IOException {
+    List<MatchResult> results = FileSystems.match(patterns, EmptyMatchTreatment.ALLOW);
+    for (int i = 0; i < patterns.size(); i++) {
+      MatchResult r = results.get(i);
+      if (r.status() != MatchResult.Status.OK || r.metadata().isEmpty()) {
+        throw new ConfigException("input.paths[" + i + "]", "no file matches '" + patterns.get(i) + "'");
+      }
+    }
+  }
+
+  private static void checkEverySampledSubmixHasAPrompt(OrcasetConfig cfg, SystemPromptSet prompts) {
+    if (!cfg.sampling().enabled()) {
+      return;
+    }
+    List<String> sampled = new ArrayList<>();
+    cfg.sampling().submixes().forEach((name, sc) -> {
+      if (sc.maxRows() == null || sc.maxRows() > 0) {
+        sampled.add(name);
+      }
+    });
+    List<String> missing = prompts.submixesWithoutPrompt(sampled);
+    if (!missing.isEmpty()) {
+      throw new ConfigException("sampling.submixes." + missing.get(0), "no system prompt in "
+          + cfg.prompts().dir() + "/index.yaml has a weight for " + missing + " (nor 'default')");
+    }
+  }
+
+  private void checkApiKey(TeacherConfig t) {
+    if (t.isSimulated() || System.getenv(t.apiKeyEnv()) != null) {
+      return;
+    }
+    boolean hosted = List.of("openai", "azure-openai", "anthropic", "google").contains(t.provider());
+    if (hosted) {
+      throw new ConfigException("teacher.api_key_env", "the environment variable " + t.apiKeyEnv()
+          + " is not set; " + t.provider() + " needs an API key");
+    }
+    err.println("orcaset: note: " + t.apiKeyEnv() + " is not set; sending requests without an API key");
+  }
+
+  /** A re-run replaces the previous dataset instead of mixing two runs' files. */
+  private static void clearPreviousOutput(String outputDir) throws IOException {
+    if (outputDir.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
+      return; // object stores: runs should write to a fresh prefix (see README)
+    }
+    for (String part : OUTPUT_PARTS) {
+      Path p = Path.of(outputDir, part);
+      if (Files.exists(p)) {
+        try (Stream<Path> walk = Files.walk(p)) {
+          for (Path f : walk.sorted(Comparator.reverseOrder()).toList()) {
+            Files.delete(f);
+          }
+        }
+      }
+    }
+  }
+
+  static JsonNode readManifest(String outputDir) throws IOException {
+    var id = FileSystems.matchNewResource(outputDir, true).resolve("manifest.json",
+        org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions.RESOLVE_FILE);
+    try (Reader r = Channels.newReader(FileSystems.open(id), StandardCharsets.UTF_8)) {
+      return Json.mapper().readTree(r);
+    }
+  }
+
+}

@@ -1,0 +1,112 @@
+package dev.orcaset.config;
+
+import dev.orcaset.flan.Submix;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Cross-field checks run once before the pipeline is built, so a typo fails in the first
+ * second and not after an hour of paid requests. Every message names the config key.
+ */
+public final class ConfigValidator {
+  private static final Set<String> COMPRESSIONS = Set.of("zstd", "snappy", "gzip", "none");
+  private static final Set<String> TEMPLATE_TYPES = Set.of("zs_opt", "zs_noopt", "fs_opt", "fs_noopt");
+  private static final Set<String> AUTH_HEADERS = Set.of("bearer", "api-key", "none");
+
+  private ConfigValidator() {}
+
+  /** Throws a {@link ConfigException} listing every problem found, one per line. */
+  public static OrcasetConfig validate(OrcasetConfig c) {
+    List<ConfigException> problems = new ArrayList<>();
+    check(problems, !c.input().paths().isEmpty(), "input.paths",
+        "give at least one file or glob of FLAN records (JSONL, JSONL.gz or Parquet)");
+    for (int i = 0; i < c.input().paths().size(); i++) {
+      String p = c.input().paths().get(i);
+      check(problems, p != null && !p.isBlank(), "input.paths[" + i + "]", "is empty");
+    }
+    check(problems, notBlank(c.output().dir()), "output.dir", "is required");
+    check(problems, COMPRESSIONS.contains(c.output().compression()), "output.compression",
+        "must be one of " + COMPRESSIONS + ", got '" + c.output().compression() + "'");
+    check(problems, notBlank(c.prompts().dir()), "prompts.dir", "is required");
+    check(problems, notBlank(c.license().policy()), "license.policy", "is required");
+    check(problems, c.limit() == null || c.limit() >= 1, "limit", "must be at least 1");
+    validateSampling(c.sampling(), problems);
+    validateTeacher(c.teacher(), problems);
+    if (!problems.isEmpty()) {
+      if (problems.size() == 1) {
+        throw problems.get(0);
+      }
+      StringBuilder sb = new StringBuilder(problems.size() + " problems in the config:");
+      problems.forEach(p -> sb.append("\n  ").append(p.getMessage()));
+      throw new ConfigException(null, sb.toString());
+    }
+    return c;
+  }
+
+  private static void validateSampling(SamplingConfig s, List<ConfigException> problems) {
+    for (Map.Entry<String, SubmixConfig> e : s.submixes().entrySet()) {
+      String key = "sampling.submixes." + e.getKey();
+      check(problems, Submix.fromConfigName(e.getKey()) != null, key,
+          "unknown submix; use one of CoT, NIv2, T0, Flan2021, Dialog, Unknown");
+      SubmixConfig sc = e.getValue();
+      if (sc == null) {
+        problems.add(new ConfigException(key, "needs max_rows and/or template_types"));
+        continue;
+      }
+      check(problems, sc.maxRows() == null || sc.maxRows() >= 0, key + ".max_rows",
+          "must be 0 or more (0 skips the submix; leave it out for no cap)");
+      for (String t : sc.templateTypes()) {
+        check(problems, TEMPLATE_TYPES.contains(t), key + ".template_types",
+            "unknown template type '" + t + "'; FLAN uses " + TEMPLATE_TYPES);
+      }
+    }
+  }
+
+  private static void validateTeacher(TeacherConfig t, List<ConfigException> problems) {
+    check(problems, notBlank(t.model()), "teacher.model", "is required (the model name sent to the API)");
+    check(problems, notBlank(t.provider()), "teacher.provider", "is required");
+    if (!t.isSimulated()) {
+      check(problems, isHttpUrl(t.baseUrl()), "teacher.base_url",
+          "must be an http(s) URL such as https://api.openai.com/v1 or http://localhost:8000/v1, got '"
+              + t.baseUrl() + "'");
+    }
+    check(problems, t.apiKeyEnv().matches("[A-Za-z_][A-Za-z0-9_]*"), "teacher.api_key_env",
+        "must be the NAME of an environment variable (the key itself never goes in a config file)");
+    check(problems, AUTH_HEADERS.contains(t.authHeader()), "teacher.auth_header",
+        "must be one of " + AUTH_HEADERS + " (api-key is Azure OpenAI's header)");
+    check(problems, t.temperature() >= 0 && t.temperature() <= 2, "teacher.temperature", "must be between 0 and 2");
+    check(problems, t.topP() == null || (t.topP() > 0 && t.topP() <= 1), "teacher.top_p", "must be in (0, 1]");
+    check(problems, t.maxTokens() >= 1, "teacher.max_tokens", "must be at least 1");
+    check(problems, t.concurrency() >= 1 && t.concurrency() <= 4096, "teacher.concurrency", "must be between 1 and 4096");
+    check(problems, t.maxAttempts() >= 1 && t.maxAttempts() <= 50, "teacher.max_attempts", "must be between 1 and 50");
+    check(problems, t.connectTimeoutSeconds() >= 1, "teacher.connect_timeout_seconds", "must be at least 1");
+    check(problems, t.readTimeoutSeconds() >= 1, "teacher.read_timeout_seconds", "must be at least 1");
+    check(problems, t.callTimeoutSeconds() >= 1, "teacher.call_timeout_seconds", "must be at least 1");
+    check(problems, t.simulatedLatencyMs() >= 0, "teacher.simulated_latency_ms", "must be 0 or more");
+  }
+
+  private static boolean isHttpUrl(String s) {
+    if (!notBlank(s)) {
+      return false;
+    }
+    try {
+      URI u = URI.create(s);
+      return ("http".equals(u.getScheme()) || "https".equals(u.getScheme())) && u.getHost() != null;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  private static boolean notBlank(String s) {
+    return s != null && !s.isBlank();
+  }
+
+  private static void check(List<ConfigException> problems, boolean ok, String key, String message) {
+    if (!ok) {
+      problems.add(new ConfigException(key, message));
+    }
+  }
+}

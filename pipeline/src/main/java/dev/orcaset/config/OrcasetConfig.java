@@ -1,0 +1,45 @@
+package dev.orcaset.config;
+
+import java.io.Serializable;
+
+/** The whole run configuration, parsed once from YAML and validated before the pipeline is built. */
+public record OrcasetConfig(
+    InputConfig input,
+    OutputConfig output,
+    SamplingConfig sampling,
+    PromptsConfig prompts,
+    TeacherConfig teacher,
+    LicenseConfig license,
+    Long limit)
+    implements Serializable {
+
+  public OrcasetConfig {
+    input = input == null ? new InputConfig(null) : input;
+    output = output == null ? new OutputConfig(null, null) : output;
+    sampling = sampling == null ? new SamplingConfig(null, null, null) : sampling;
+    prompts = prompts == null ? new PromptsConfig(null) : prompts;
+    teacher = teacher == null ? new TeacherConfig(null, null, null, null, null, null, null, null,
+        null, null, null, null, null, null, null) : teacher;
+    license = license == null ? new LicenseConfig(null) : license;
+  }
+
+  public OrcasetConfig withInput(InputConfig v) {
+    return new OrcasetConfig(v, output, sampling, prompts, teacher, license, limit);
+  }
+
+  public OrcasetConfig withOutput(OutputConfig v) {
+    return new OrcasetConfig(input, v, sampling, prompts, teacher, license, limit);
+  }
+
+  public OrcasetConfig withSampling(SamplingConfig v) {
+    return new OrcasetConfig(input, output, v, prompts, teacher, license, limit);
+  }
+
+  public OrcasetConfig withTeacher(TeacherConfig v) {
+    return new OrcasetConfig(input, output, sampling, prompts, v, license, limit);
+  }
+
+  public OrcasetConfig withLimit(Long v) {
+    return new OrcasetConfig(input, output, sampling, prompts, teacher, license, v);
+  }
+}

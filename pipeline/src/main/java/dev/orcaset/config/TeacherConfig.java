@@ -1,0 +1,68 @@
+package dev.orcaset.config;
+
+import java.io.Serializable;
+
+/**
+ * `teacher`: which model answers, how, and how hard we may push it.
+ *
+ * <p>{@code provider: simulated} starts the built-in simulated teacher in-process; any other
+ * provider is reached over the OpenAI-compatible Chat Completions API at {@code baseUrl}. The
+ * API key is never in the file: {@code apiKeyEnv} names the environment variable holding it.
+ */
+public record TeacherConfig(
+    String provider,
+    String baseUrl,
+    String model,
+    String apiKeyEnv,
+    String authHeader,
+    Double temperature,
+    Double topP,
+    Integer maxTokens,
+    Long seed,
+    Integer concurrency,
+    Integer maxAttempts,
+    Integer connectTimeoutSeconds,
+    Integer readTimeoutSeconds,
+    Integer callTimeoutSeconds,
+    Integer simulatedLatencyMs)
+    implements Serializable {
+
+  public static final String SIMULATED = "simulated";
+
+  public TeacherConfig {
+    provider = provider == null ? "openai-compatible" : provider;
+    apiKeyEnv = apiKeyEnv == null ? "OPENAI_API_KEY" : apiKeyEnv;
+    authHeader = authHeader == null ? "bearer" : authHeader;
+    temperature = temperature == null ? 0.7 : temperature;
+    maxTokens = maxTokens == null ? 1024 : maxTokens;
+    concurrency = concurrency == null ? 16 : concurrency;
+    maxAttempts = maxAttempts == null ? 6 : maxAttempts;
+    connectTimeoutSeconds = connectTimeoutSeconds == null ? 10 : connectTimeoutSeconds;
+    // LLM answers of a thousand tokens can take minutes on a loaded server.
+    readTimeoutSeconds = readTimeoutSeconds == null ? 600 : readTimeoutSeconds;
+    callTimeoutSeconds = callTimeoutSeconds == null ? 900 : callTimeoutSeconds;
+    simulatedLatencyMs = simulatedLatencyMs == null ? 0 : simulatedLatencyMs;
+  }
+
+  public boolean isSimulated() {
+    return SIMULATED.equals(provider);
+  }
+
+  public TeacherConfig withEndpoint(String newProvider, String newBaseUrl) {
+    return new TeacherConfig(newProvider, newBaseUrl, model, apiKeyEnv, authHeader, temperature,
+        topP, maxTokens, seed, concurrency, maxAttempts, connectTimeoutSeconds,
+        readTimeoutSeconds, callTimeoutSeconds, simulatedLatencyMs);
+  }
+
+  public TeacherConfig withModel(String newModel) {
+    return new TeacherConfig(provider, baseUrl, newModel, apiKeyEnv, authHeader, temperature,
+        topP, maxTokens, seed, concurrency, maxAttempts, connectTimeoutSeconds,
+        readTimeoutSeconds, callTimeoutSeconds, simulatedLatencyMs);
+  }
+
+  public TeacherConfig withConcurrency(int n) {
+    return new TeacherConfig(provider, baseUrl, model, apiKeyEnv, authHeader, temperature,
+        topP, maxTokens, seed, n, maxAttempts, connectTimeoutSeconds,
+        readTimeoutSeconds, callTimeoutSeconds, simulatedLatencyMs);
+  }
+}

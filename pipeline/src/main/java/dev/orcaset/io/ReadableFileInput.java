@@ -1,0 +1,52 @@
+package dev.orcaset.io;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import org.apache.beam.sdk.io.FileIO;
+import org.apache.parquet.io.DelegatingSeekableInputStream;
+import org.apache.parquet.io.InputFile;
+import org.apache.parquet.io.SeekableInputStream;
+
+/**
+ * Lets Parquet read a Beam {@link FileIO.ReadableFile}, so Parquet inputs come through Beam's
+ * FileSystems (local, `gs://`…) like JSONL ones, with no Hadoop filesystem configuration.
+ */
+public final class ReadableFileInput implements InputFile {
+  private final FileIO.ReadableFile file;
+
+  public ReadableFileInput(FileIO.ReadableFile file) {
+    this.file = file;
+  }
+
+  @Override
+  public long getLength() {
+    return file.getMetadata().sizeBytes();
+  }
+
+  @Override
+  public SeekableInputStream newStream() throws IOException {
+    SeekableByteChannel channel = file.openSeekable();
+    return new DelegatingSeekableInputStream(java.nio.channels.Channels.newInputStream(channel)) {
+      @Override
+      public long getPos() throws IOException {
+        return channel.position();
+      }
+
+      @Override
+      public void seek(long newPos) throws IOException {
+        channel.position(newPos);
+      }
+
+      @Override
+      public void readFully(byte[] bytes, int start, int len) throws IOException {
+        ByteBuffer buf = ByteBuffer.wrap(bytes, start, len);
+        while (buf.hasRemaining()) {
+          if (channel.read(buf) < 0) {
+            throw new java.io.EOFException("unexpected end of " + file.getMetadata().resourceId());
+          }
+        }
+      }
+    };
+  }
+}

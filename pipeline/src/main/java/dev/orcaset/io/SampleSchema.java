@@ -1,0 +1,72 @@
+package dev.orcaset.io;
+
+import dev.orcaset.pipeline.Sample;
+import org.apache.avro.LogicalTypes;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+
+/**
+ * The dataset's Parquet schema, defined once beside the one converter that fills it. Column names
+ * and types are a contract: readers (DuckDB, pandas, `datasets`) and later runs rely on them.
+ */
+public final class SampleSchema {
+  private SampleSchema() {}
+
+  public static final Schema SCHEMA = SchemaBuilder.record("OrcasetSample").namespace("dev.orcaset")
+      .doc("One Orca-style sample: a FLAN question, a system prompt, and the teacher's explained answer.")
+      .fields()
+      .requiredString("id")
+      .requiredString("source")
+      .optionalString("task_name")
+      .optionalString("template_type")
+      .requiredInt("system_prompt_id")
+      .requiredString("system_prompt")
+      .requiredString("question")
+      .requiredString("response")
+      .optionalString("reference_answer")
+      .requiredString("teacher_provider")
+      .requiredString("teacher_model")
+      .optionalString("served_model")
+      .optionalString("finish_reason")
+      .requiredLong("prompt_tokens")
+      .requiredLong("completion_tokens")
+      .requiredInt("attempts")
+      .requiredString("license_tag")
+      .requiredBoolean("commercial_use")
+      .name("license_reasons").type().array().items().stringType().noDefault()
+      .name("generated_at").type(LogicalTypes.timestampMillis().addToSchema(Schema.create(Schema.Type.LONG))).noDefault()
+      .requiredString("request_hash")
+      .requiredString("input_file")
+      .requiredLong("input_line")
+      .endRecord();
+
+  public static GenericRecord toRecord(Sample s) {
+    GenericData.Record r = new GenericData.Record(SCHEMA);
+    r.put("id", s.id());
+    r.put("source", s.source());
+    r.put("task_name", s.taskName());
+    r.put("template_type", s.templateType());
+    r.put("system_prompt_id", s.systemPromptId());
+    r.put("system_prompt", s.systemPrompt());
+    r.put("question", s.question());
+    r.put("response", s.response());
+    r.put("reference_answer", s.referenceAnswer());
+    r.put("teacher_provider", s.teacherProvider());
+    r.put("teacher_model", s.teacherModel());
+    r.put("served_model", s.servedModel());
+    r.put("finish_reason", s.finishReason());
+    r.put("prompt_tokens", s.promptTokens());
+    r.put("completion_tokens", s.completionTokens());
+    r.put("attempts", s.attempts());
+    r.put("license_tag", s.licenseTag());
+    r.put("commercial_use", s.commercialUse());
+    r.put("license_reasons", s.licenseReasons());
+    r.put("generated_at", s.generatedAtMillis());
+    r.put("request_hash", s.requestHash());
+    r.put("input_file", s.inputFile());
+    r.put("input_line", s.inputLine());
+    return r;
+  }
+}

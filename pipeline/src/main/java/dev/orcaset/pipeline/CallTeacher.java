@@ -1,0 +1,168 @@
+package dev.orcaset.pipeline;
+
+import dev.orcaset.config.TeacherConfig;
+import dev.orcaset.teacher.ChatCompletion;
+import dev.orcaset.teacher.ChatRequest;
+import dev.orcaset.teacher.TeacherException;
+import dev.orcaset.teacher.TeacherException.Kind;
+import dev.orcaset.teacher.TeacherPool;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.WithKeys;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.TypeDescriptors;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTagList;
+
+/**
+ * Asks the teacher every query, in batches, many at a time: up to `teacher.concurrency` requests in flight
+ * per worker JVM, shared by all threads ({@link TeacherPool}). When all permits are taken,
+ * processing blocks, so inputs wait upstream instead of piling up in memory.
+ *
+ * <p>Output: {@link Outcomes#SAMPLES} answered queries (license fields still empty);
+ * {@link Outcomes#FAILED} queries the server rejected for good, or that ran out of retries. A
+ * job-level error (bad key, exhausted quota, unknown model) fails the pipeline with a
+ * {@link TeacherException} of kind FATAL whose message says what to fix.
+ */
+public final class CallTeacher extends PTransform<PCollection<Query>, PCollectionTuple> {
+  private final TeacherConfig teacher;
+
+  public CallTeacher(TeacherConfig teacher) {
+    this.teacher = teacher;
+  }
+
+  /**
+   * Queries are grouped into this many batches. A batch is worked through by one thread with up to
+   * `teacher.concurrency` requests in flight, so one batch can saturate a worker; the number only
+   * bounds how many workers share the load. Grouping also matters on the DirectRunner, which
+   * otherwise hands upstream records over one per bundle and would leave one request in flight.
+   */
+  static final int BATCHES = 64;
+
+  @Override
+  public PCollectionTuple expand(PCollection<Query> queries) {
+    PCollectionTuple out = queries
+        .apply("AssignBatch", WithKeys.of((Query q) -> Math.floorMod(q.id().hashCode(), BATCHES))
+            .withKeyType(TypeDescriptors.integers()))
+        .setCoder(KvCoder.of(VarIntCoder.of(), Outcomes.QUERY_CODER))
+        .apply("Batch", GroupByKey.create())
+        .apply("Ask", ParDo.of(new AskFn(teacher))
+            .withOutputTags(Outcomes.SAMPLES, TupleTagList.of(Outcomes.FAILED)));
+    out.get(Outcomes.SAMPLES).setCoder(Outcomes.SAMPLE_CODER);
+    out.get(Outcomes.FAILED).setCoder(Outcomes.FAILED_CODER);
+    return out;
+  }
+
+  /** Builds the request for a query: system prompt (may be empty) and FLAN inputs verbatim. */
+  static ChatRequest request(TeacherConfig t, Query q) {
+    return new ChatRequest(t.model(), q.systemPrompt().text(), q.record().inputs(),
+        t.temperature(), t.topP(), t.maxTokens(), t.seed());
+  }
+
+  static final class AskFn extends DoFn<KV<Integer, Iterable<Query>>, Sample> {
+    private final TeacherConfig teacher;
+    private final Counter answered = Metrics.counter("orcaset", "teacher_answered");
+    private final Counter failed = Metrics.counter("orcaset", "teacher_failed");
+    private transient TeacherPool.Shared shared;
+    private transient ConcurrentLinkedQueue<Object> finished;
+    private transient int pending;
+
+    AskFn(TeacherConfig teacher) {
+      this.teacher = teacher;
+    }
+
+    @Setup
+    public void setup() {
+      shared = TeacherPool.acquire(teacher);
+    }
+
+    @StartBundle
+    public void startBundle() {
+      finished = new ConcurrentLinkedQueue<>();
+      pending = 0;
+    }
+
+    @ProcessElement
+    public void process(@Element KV<Integer, Iterable<Query>> batch, MultiOutputReceiver out) throws Exception {
+      for (Query q : batch.getValue()) {
+        shared.throwIfFatal();
+        shared.inFlight().acquire();
+        ChatRequest request = request(teacher, q);
+        synchronized (this) {
+          pending++;
+        }
+        shared.client().complete(request).whenComplete((answer, error) -> {
+          shared.inFlight().release();
+          finished.add(answer != null ? sample(q, request, answer) : failure(q, request, error));
+          synchronized (this) {
+            pending--;
+            notifyAll();
+          }
+        });
+        drain(out);
+      }
+      synchronized (this) {
+        while (pending > 0) {
+          wait(1_000);
+        }
+      }
+      drain(out);
+    }
+
+    @Teardown
+    public void teardown() {
+      if (shared != null) {
+        TeacherPool.release(shared);
+        shared = null;
+      }
+    }
+
+    /** Emits the answers that have arrived; stops the job if one of them was fatal. */
+    private void drain(MultiOutputReceiver out) throws TeacherException {
+      for (Object done = finished.poll(); done != null; done = finished.poll()) {
+        if (done instanceof Sample s) {
+          answered.inc();
+          out.get(Outcomes.SAMPLES).output(s);
+        } else if (done instanceof FailedRequest f) {
+          failed.inc();
+          out.get(Outcomes.FAILED).output(f);
+        }
+      }
+      shared.throwIfFatal();
+    }
+
+    private Sample sample(Query q, ChatRequest request, ChatCompletion a) {
+      var r = q.record();
+      return new Sample(q.id(), q.submix(), r.taskName(), r.templateType(), q.systemPrompt().id(),
+          q.systemPrompt().text(), request.userMessage(), a.content(), r.targets(),
+          teacher.provider(), teacher.model(), a.servedModel(), a.finishReason(), a.promptTokens(),
+          a.completionTokens(), a.attempts(), null, null, null, System.currentTimeMillis(),
+          request.requestHash(), r.origin().file(), r.origin().line());
+    }
+
+    /** A failed answer becomes a row in failed/, unless it means no answer can succeed. */
+    private Object failure(Query q, ChatRequest request, Throwable error) {
+      Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+      TeacherException te = cause instanceof TeacherException t ? t
+          : new TeacherException(Kind.RETRYABLE, String.valueOf(cause), 1, cause);
+      if (te.kind() == Kind.FATAL) {
+        shared.markFatal(te);
+        return te; // not a row: the job stops, see drain()
+      }
+      var r = q.record();
+      return new FailedRequest(q.id(), q.submix(), r.taskName(), q.systemPrompt().id(),
+          request.requestHash(), te.kind() == Kind.PERMANENT ? "permanent_error" : "retries_exhausted",
+          te.httpStatus(), te.providerCode(), te.getMessage(), te.attempts(), request.userMessage(),
+          r.origin().file(), r.origin().line());
+    }
+  }
+}

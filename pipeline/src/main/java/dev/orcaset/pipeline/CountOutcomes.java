@@ -1,0 +1,87 @@
+package dev.orcaset.pipeline;
+
+import dev.orcaset.flan.Rejection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.FlatMapElements;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ProcessFunction;
+import org.apache.beam.sdk.transforms.Sum;
+import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PBegin;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.TypeDescriptors;
+
+/**
+ * Adds up what happened to every input: `counts.*` (the accounting the manifest checks),
+ * breakdowns by submix, license, prompt and reason, and teacher usage. Keys are dotted paths,
+ * e.g. `samples_by_source.NIv2`; absent keys mean zero.
+ */
+public final class CountOutcomes extends PTransform<PBegin, PCollectionView<Map<String, Long>>> {
+  private final PCollection<Long> inputLines;
+  private final PCollection<Rejection> rejected;
+  private final PCollection<DroppedRecord> dropped;
+  private final PCollection<FailedRequest> failed;
+  private final PCollection<Sample> samples;
+
+  public CountOutcomes(PCollection<Long> inputLines, PCollection<Rejection> rejected,
+      PCollection<DroppedRecord> dropped, PCollection<FailedRequest> failed, PCollection<Sample> samples) {
+    this.inputLines = inputLines;
+    this.rejected = rejected;
+    this.dropped = dropped;
+    this.failed = failed;
+    this.samples = samples;
+  }
+
+  @Override
+  public PCollectionView<Map<String, Long>> expand(PBegin begin) {
+    return PCollectionList.of(tally(inputLines, "InputLines", n -> List.of(KV.of("counts.input_records", n))))
+        .and(tally(rejected, "Rejected", r -> List.of(
+            one("counts.rejected"), one("rejected_by_reason." + r.reason()))))
+        .and(tally(dropped, "Dropped", d -> List.of(
+            one(DropDuplicateInputs.REASON.equals(d.reason()) ? "counts.duplicates" : "counts.filtered"),
+            one("dropped_by_reason." + d.reason()))))
+        .and(tally(failed, "Failed", f -> List.of(
+            one("counts.failed"), one("failed_by_reason." + f.reason()),
+            one("failed_by_status." + f.httpStatus()),
+            one("teacher_usage.requests"), KV.of("teacher_usage.http_attempts", (long) f.attempts()))))
+        .and(tally(samples, "Samples", CountOutcomes::sampleKeys))
+        .apply("AllTallies", Flatten.pCollections())
+        .apply("Sum", Sum.longsPerKey())
+        .apply("AsMap", View.asMap());
+  }
+
+  private static List<KV<String, Long>> sampleKeys(Sample s) {
+    List<KV<String, Long>> keys = new ArrayList<>();
+    keys.add(one("counts.samples"));
+    keys.add(one("samples_by_source." + s.source()));
+    keys.add(one("samples_by_license." + s.licenseTag()));
+    keys.add(one("samples_by_commercial_use." + s.commercialUse()));
+    keys.add(one("samples_by_system_prompt." + s.systemPromptId()));
+    keys.add(one("teacher_usage.requests"));
+    keys.add(KV.of("teacher_usage.http_attempts", (long) s.attempts()));
+    keys.add(KV.of("teacher_usage.prompt_tokens", s.promptTokens()));
+    keys.add(KV.of("teacher_usage.completion_tokens", s.completionTokens()));
+    return keys;
+  }
+
+  private static KV<String, Long> one(String key) {
+    return KV.of(key, 1L);
+  }
+
+  private static <T> PCollection<KV<String, Long>> tally(PCollection<T> in, String name,
+      ProcessFunction<T, List<KV<String, Long>>> keys) {
+    return in.apply("Tally" + name, FlatMapElements
+            .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.longs()))
+            .via(keys))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()));
+  }
+}

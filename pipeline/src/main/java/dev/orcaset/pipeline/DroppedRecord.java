@@ -1,0 +1,25 @@
+package dev.orcaset.pipeline;
+
+import dev.orcaset.flan.FlanRecord;
+import java.io.Serializable;
+
+/**
+ * A valid input deliberately left out of the dataset (duplicate, not sampled, filtered by a
+ * quality rule), with the reason, so the accounting of every input record adds up.
+ */
+public record DroppedRecord(
+    String id,
+    String source,
+    String taskName,
+    String templateType,
+    String reason,
+    String detail,
+    String inputFile,
+    long inputLine)
+    implements Serializable {
+
+  public static DroppedRecord of(FlanRecord r, String reason, String detail) {
+    return new DroppedRecord(r.id(), r.submix().configName(), r.taskName(), r.templateType(),
+        reason, detail, r.origin().file(), r.origin().line());
+  }
+}

@@ -1,0 +1,57 @@
+package dev.orcaset.pipeline;
+
+import dev.orcaset.config.OrcasetConfig;
+import java.util.List;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.io.WriteFilesResult;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.Values;
+import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
+
+/**
+ * The product in one method: read FLAN records, drop duplicate inputs, sample per submix, pair
+ * each with a system prompt, ask the teacher, filter the answers, tag licenses, write the
+ * dataset, and account for every input in the manifest.
+ */
+public final class OrcasetPipeline {
+  private OrcasetPipeline() {}
+
+  public static void build(Pipeline p, RunPlan plan) {
+    OrcasetConfig cfg = plan.config();
+    String out = cfg.output().dir();
+
+    PCollectionTuple read = p.apply("ReadFlanRecords", new ReadFlanRecords(cfg.input().paths()));
+    PCollectionTuple unique = read.get(Outcomes.RECORDS).apply("DropDuplicateInputs", new DropDuplicateInputs());
+    PCollectionTuple sampled = unique.get(Outcomes.RECORDS)
+        .apply("SampleSubmixes", new SampleSubmixes(cfg.sampling(), cfg.limit()));
+    PCollectionTuple paired = sampled.get(Outcomes.RECORDS)
+        .apply("PairSystemPrompt", new PairSystemPrompt(plan.prompts(), cfg.sampling().seed()));
+    PCollectionTuple answered = paired.get(Outcomes.QUERIES).apply("CallTeacher", new CallTeacher(cfg.teacher()));
+    PCollectionTuple kept = answered.get(Outcomes.SAMPLES).apply("FilterResponses", new FilterResponses());
+    PCollection<Sample> samples = kept.get(Outcomes.SAMPLES).apply("TagLicense", new TagLicense(plan.policy()));
+
+    WriteFilesResult<Boolean> data = samples.apply("WriteSamples", new WriteSamples(out + "/data", cfg.output().compression()));
+    PCollection<DroppedRecord> dropped = PCollectionList
+        .of(List.of(unique.get(Outcomes.DROPPED), sampled.get(Outcomes.DROPPED),
+            paired.get(Outcomes.DROPPED), kept.get(Outcomes.DROPPED)))
+        .apply("AllDropped", Flatten.pCollections()).setCoder(Outcomes.DROPPED_CODER);
+    WriteFilesResult<Void> rejectedFiles = read.get(Outcomes.REJECTED)
+        .apply("WriteRejected", new WriteJsonLines<>(out + "/rejected"));
+    WriteFilesResult<Void> failedFiles = answered.get(Outcomes.FAILED)
+        .apply("WriteFailed", new WriteJsonLines<>(out + "/failed"));
+    WriteFilesResult<Void> filteredFiles = dropped.apply("WriteFiltered", new WriteJsonLines<>(out + "/filtered"));
+
+    var tallies = p.apply("CountOutcomes", new CountOutcomes(read.get(Outcomes.LINES),
+        read.get(Outcomes.REJECTED), dropped, answered.get(Outcomes.FAILED), samples));
+    var dataFiles = data.getPerDestinationOutputFilenames()
+        .apply("DataFileNames", Values.create())
+        .apply("AsList", View.asList());
+    p.apply("WriteManifest", new WriteManifest(plan.info(), tallies, dataFiles, List.of(
+        data.getPerDestinationOutputFilenames(), rejectedFiles.getPerDestinationOutputFilenames(),
+        failedFiles.getPerDestinationOutputFilenames(), filteredFiles.getPerDestinationOutputFilenames())));
+  }
+
+}

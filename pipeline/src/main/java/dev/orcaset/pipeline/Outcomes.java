@@ -1,0 +1,27 @@
+package dev.orcaset.pipeline;
+
+import dev.orcaset.flan.FlanRecord;
+import dev.orcaset.flan.Rejection;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.values.TupleTag;
+
+/** The tags and coders of the streams stages pass along; one place so stages agree on them. */
+final class Outcomes {
+  private Outcomes() {}
+
+  static final TupleTag<FlanRecord> RECORDS = new TupleTag<>("records") {};
+  static final TupleTag<Rejection> REJECTED = new TupleTag<>("rejected") {};
+  static final TupleTag<Long> LINES = new TupleTag<>("lines") {};
+  static final TupleTag<DroppedRecord> DROPPED = new TupleTag<>("dropped") {};
+  static final TupleTag<Query> QUERIES = new TupleTag<>("queries") {};
+  static final TupleTag<Sample> SAMPLES = new TupleTag<>("samples") {};
+  static final TupleTag<FailedRequest> FAILED = new TupleTag<>("failed") {};
+
+  static final Coder<FlanRecord> RECORD_CODER = SerializableCoder.of(FlanRecord.class);
+  static final Coder<Rejection> REJECTION_CODER = SerializableCoder.of(Rejection.class);
+  static final Coder<DroppedRecord> DROPPED_CODER = SerializableCoder.of(DroppedRecord.class);
+  static final Coder<Query> QUERY_CODER = SerializableCoder.of(Query.class);
+  static final Coder<Sample> SAMPLE_CODER = SerializableCoder.of(Sample.class);
+  static final Coder<FailedRequest> FAILED_CODER = SerializableCoder.of(FailedRequest.class);
+}

@@ -1,0 +1,139 @@
+package dev.orcaset.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.orcaset.io.Json;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.ResourceId;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Wait;
+import org.apache.beam.sdk.values.PBegin;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.PDone;
+
+/**
+ * Writes `OUTPUT/manifest.json` once every output file is written: the counts (and whether they
+ * add up to the input), breakdowns, teacher usage, the files of the dataset, the config used and
+ * the run's times. Written by the pipeline, so it is there whichever runner ran the job.
+ */
+public final class WriteManifest extends PTransform<PBegin, PDone> {
+  static final List<String> OUTCOMES = List.of("samples", "rejected", "failed", "duplicates", "filtered");
+
+  private final RunInfo info;
+  private final PCollectionView<Map<String, Long>> tallies;
+  private final PCollectionView<List<String>> dataFiles;
+  private final List<PCollection<?>> writesToWaitFor;
+
+  public WriteManifest(RunInfo info, PCollectionView<Map<String, Long>> tallies,
+      PCollectionView<List<String>> dataFiles, List<PCollection<?>> writesToWaitFor) {
+    this.info = info;
+    this.tallies = tallies;
+    this.dataFiles = dataFiles;
+    this.writesToWaitFor = writesToWaitFor;
+  }
+
+  @Override
+  public PDone expand(PBegin begin) {
+    begin.apply("Once", Create.of("manifest.json"))
+        .apply("AfterAllWrites", Wait.on(writesToWaitFor))
+        .apply("Write", ParDo.of(new WriteFn(info, tallies, dataFiles)).withSideInputs(tallies, dataFiles));
+    return PDone.in(begin.getPipeline());
+  }
+
+  /** Builds the manifest document from the tallies; public so `inspect`-style tools can reuse it. */
+  public static ObjectNode document(RunInfo info, Map<String, Long> tallies, List<String> dataFiles,
+      Instant finishedAt) {
+    ObjectNode root = Json.mapper().createObjectNode();
+    root.putObject("tool").put("name", "orcaset").put("version", info.toolVersion());
+    ObjectNode counts = root.putObject("counts");
+    long inputs = tallies.getOrDefault("counts.input_records", 0L);
+    counts.put("input_records", inputs);
+    long accounted = 0;
+    for (String outcome : OUTCOMES) {
+      long n = tallies.getOrDefault("counts." + outcome, 0L);
+      counts.put(outcome, n);
+      accounted += n;
+    }
+    root.putObject("accounting").put("balanced", accounted == inputs)
+        .put("accounted_for", accounted).put("unaccounted", inputs - accounted);
+    Map<String, ObjectNode> groups = new TreeMap<>();
+    tallies.forEach((key, value) -> {
+      int dot = key.indexOf('.');
+      String group = key.substring(0, dot);
+      if (!"counts".equals(group)) {
+        groups.computeIfAbsent(group, g -> Json.mapper().createObjectNode());
+      }
+    });
+    new TreeMap<>(tallies).forEach((key, value) -> {
+      int dot = key.indexOf('.');
+      ObjectNode g = groups.get(key.substring(0, dot));
+      if (g != null) {
+        g.put(key.substring(dot + 1), value);
+      }
+    });
+    for (String g : List.of("samples_by_source", "samples_by_license", "samples_by_commercial_use",
+        "samples_by_system_prompt", "rejected_by_reason", "dropped_by_reason", "failed_by_reason",
+        "failed_by_status", "teacher_usage")) {
+      root.set(g, groups.getOrDefault(g, Json.mapper().createObjectNode()));
+    }
+    root.putObject("run")
+        .put("started_at", Instant.ofEpochMilli(info.startedAtMillis()).toString())
+        .put("finished_at", finishedAt.toString())
+        .put("wall_seconds", (finishedAt.toEpochMilli() - info.startedAtMillis()) / 1000.0);
+    ObjectNode versions = root.putObject("versions");
+    versions.put("system_prompts", info.systemPromptsVersion());
+    versions.put("license_policy", info.licensePolicyVersion());
+    ObjectNode files = root.putObject("files");
+    var data = files.putArray("data");
+    dataFiles.stream().map(f -> relativize(info.outputDir(), f)).sorted().forEach(data::add);
+    files.put("rejected", "rejected/").put("failed", "failed/").put("filtered", "filtered/");
+    try {
+      JsonNode config = Json.mapper().readTree(info.configJson());
+      root.set("config", config);
+    } catch (IOException e) {
+      root.put("config", info.configJson());
+    }
+    return root;
+  }
+
+  static String relativize(String outputDir, String file) {
+    String base = outputDir.endsWith("/") ? outputDir : outputDir + "/";
+    return file.startsWith(base) ? file.substring(base.length()) : file;
+  }
+
+  static final class WriteFn extends DoFn<String, Void> {
+    private final RunInfo info;
+    private final PCollectionView<Map<String, Long>> tallies;
+    private final PCollectionView<List<String>> dataFiles;
+
+    WriteFn(RunInfo info, PCollectionView<Map<String, Long>> tallies, PCollectionView<List<String>> dataFiles) {
+      this.info = info;
+      this.tallies = tallies;
+      this.dataFiles = dataFiles;
+    }
+
+    @ProcessElement
+    public void process(@Element String name, ProcessContext c) throws IOException {
+      ObjectNode doc = document(info, c.sideInput(tallies), c.sideInput(dataFiles), Instant.now());
+      ResourceId target = FileSystems.matchNewResource(info.outputDir(), true)
+          .resolve(name, org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions.RESOLVE_FILE);
+      try (OutputStream out = Channels.newOutputStream(FileSystems.create(target, "application/json"))) {
+        out.write(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(doc)
+            .getBytes(StandardCharsets.UTF_8));
+        out.write('\n');
+      }
+    }
+  }
+}

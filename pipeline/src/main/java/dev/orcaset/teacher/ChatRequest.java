@@ -1,0 +1,58 @@
+package dev.orcaset.teacher;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.orcaset.io.Hashes;
+import java.io.Serializable;
+import java.util.Objects;
+
+/**
+ * One Chat Completions request: a system prompt (omitted from the messages when empty) and the
+ * FLAN inputs verbatim as the user message, with the sampling parameters from config.
+ */
+public record ChatRequest(
+    String model,
+    String systemPrompt,
+    String userMessage,
+    double temperature,
+    Double topP,
+    int maxTokens,
+    Long seed)
+    implements Serializable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  public ChatRequest {
+    Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(userMessage, "userMessage");
+    systemPrompt = systemPrompt == null ? "" : systemPrompt;
+  }
+
+  /** The request body. Field order is fixed, so the same request always hashes the same. */
+  public ObjectNode toJson() {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("model", model);
+    ArrayNode messages = body.putArray("messages");
+    if (!systemPrompt.isEmpty()) {
+      messages.addObject().put("role", "system").put("content", systemPrompt);
+    }
+    messages.addObject().put("role", "user").put("content", userMessage);
+    body.put("temperature", temperature);
+    if (topP != null) {
+      body.put("top_p", topP);
+    }
+    body.put("max_tokens", maxTokens);
+    if (seed != null) {
+      body.put("seed", seed);
+    }
+    return body;
+  }
+
+  /**
+   * Hash of everything that decides the answer (model, sampling parameters, both messages):
+   * two requests with the same hash would be billed for the same thing.
+   */
+  public String requestHash() {
+    return Hashes.sha256Hex(toJson().toString());
+  }
+}

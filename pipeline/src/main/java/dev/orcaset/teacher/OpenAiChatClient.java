@@ -1,0 +1,143 @@
+package dev.orcaset.teacher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.orcaset.teacher.ErrorClassifier.ProviderError;
+import dev.orcaset.teacher.TeacherException.Kind;
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import okhttp3.Call;
+import okhttp3.Callback;
+import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+
+/**
+ * {@link TeacherClient} for the OpenAI Chat Completions API and the servers that copy it (Azure
+ * OpenAI, vLLM, Ollama, llama.cpp, TGI). Auth and retries live in the OkHttp interceptors this
+ * client is built with (see {@link TeacherHttp}); this class only maps bodies and errors.
+ */
+public final class OpenAiChatClient implements TeacherClient {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final MediaType JSON_TYPE = MediaType.get("application/json");
+
+  private final OkHttpClient http;
+  private final HttpUrl endpoint;
+  private final String apiKeyEnv;
+  private final String apiKey;
+
+  /**
+   * @param baseUrl e.g. `https://api.openai.com/v1`; `/chat/completions` is appended to its path
+   *     and its query (Azure's `api-version`) is kept
+   * @param apiKey used only to redact it from error texts
+   */
+  public OpenAiChatClient(OkHttpClient http, String baseUrl, String apiKeyEnv, String apiKey) {
+    HttpUrl base = HttpUrl.parse(baseUrl);
+    if (base == null) {
+      throw new IllegalArgumentException("teacher.base_url is not a URL: " + baseUrl);
+    }
+    this.http = http;
+    this.endpoint = base.newBuilder().addPathSegments("chat/completions").build();
+    this.apiKeyEnv = apiKeyEnv;
+    this.apiKey = apiKey;
+  }
+
+  @Override
+  public CompletableFuture<ChatCompletion> complete(ChatRequest request) {
+    Request httpRequest = new Request.Builder()
+        .url(endpoint)
+        .post(RequestBody.create(request.toJson().toString(), JSON_TYPE))
+        .build();
+    CompletableFuture<ChatCompletion> result = new CompletableFuture<>();
+    http.newCall(httpRequest).enqueue(new Callback() {
+      @Override
+      public void onFailure(Call call, IOException e) {
+        result.completeExceptionally(e instanceof TeacherException ? e
+            : new TeacherException(Kind.RETRYABLE, redact("request failed: " + e), 1, e));
+      }
+
+      @Override
+      public void onResponse(Call call, Response response) {
+        try (response) {
+          result.complete(read(response));
+        } catch (TeacherException e) {
+          result.completeExceptionally(e);
+        } catch (IOException | RuntimeException e) {
+          result.completeExceptionally(new TeacherException(Kind.RETRYABLE,
+              redact("could not read the answer: " + e), attempts(response), e));
+        }
+      }
+    });
+    return result;
+  }
+
+  private ChatCompletion read(Response response) throws IOException {
+    int attempts = attempts(response);
+    ResponseBody body = response.body();
+    String text = body == null ? "" : body.string();
+    if (!response.isSuccessful()) {
+      ProviderError error = ErrorClassifier.parse(text);
+      Kind kind = ErrorClassifier.classify(response.code(), error);
+      throw new TeacherException(kind, response.code(), error.code(),
+          redact(describe(response.code(), kind, error)), attempts);
+    }
+    JsonNode root = JSON.readTree(text);
+    JsonNode choice = root.path("choices").path(0);
+    if (choice.isMissingNode()) {
+      throw new TeacherException(Kind.RETRYABLE, 200, null,
+          "the answer has no choices[0]: " + abbreviate(text), attempts);
+    }
+    JsonNode message = choice.path("message");
+    String finishReason = choice.path("finish_reason").asText(null);
+    if ("content_filter".equals(finishReason)) {
+      throw new TeacherException(Kind.PERMANENT, 200, "content_filter",
+          "the provider's content filter stopped the answer", attempts);
+    }
+    String refusal = message.path("refusal").asText(null);
+    if (refusal != null && !refusal.isEmpty()) {
+      throw new TeacherException(Kind.PERMANENT, 200, "refusal", "the model refused: "
+          + abbreviate(refusal), attempts);
+    }
+    JsonNode usage = root.path("usage");
+    return new ChatCompletion(
+        message.path("content").asText(""),
+        finishReason,
+        usage.path("prompt_tokens").asLong(0),
+        usage.path("completion_tokens").asLong(0),
+        root.path("model").asText(null),
+        attempts);
+  }
+
+  private String describe(int status, Kind kind, ProviderError error) {
+    String code = error.code() == null ? "" : " (" + error.code() + ")";
+    String base = "HTTP " + status + code + " from " + endpoint.host() + ": " + error.message();
+    if (kind != Kind.FATAL) {
+      return base;
+    }
+    if (status == 401 || status == 403) {
+      return base + " — check the API key in the environment variable " + apiKeyEnv
+          + (apiKey == null ? " (it is not set)" : "") + " and its access to this model";
+    }
+    if (status == 404) {
+      return base + " — check teacher.model and teacher.base_url (the endpoint was " + endpoint + ")";
+    }
+    return base + " — the account's quota or spend limit is used up; raise it, then resume";
+  }
+
+  private String redact(String s) {
+    return Redactor.redact(s, apiKey);
+  }
+
+  private static int attempts(Response response) {
+    String h = response.header(RetryInterceptor.ATTEMPTS_HEADER);
+    return h == null ? 1 : Integer.parseInt(h);
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() > 300 ? s.substring(0, 300) + "…" : s;
+  }
+}

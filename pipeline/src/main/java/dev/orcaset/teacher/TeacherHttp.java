@@ -1,0 +1,41 @@
+package dev.orcaset.teacher;
+
+import dev.orcaset.config.TeacherConfig;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import okhttp3.ConnectionPool;
+import okhttp3.Dispatcher;
+import okhttp3.OkHttpClient;
+
+/**
+ * Builds the HTTP stack for a teacher, in the order requests pass through it: auth, then
+ * retry/backoff (so every retry carries the key). Later layers (rate limiting, metrics) slot in
+ * here and nowhere else.
+ */
+public final class TeacherHttp {
+  private TeacherHttp() {}
+
+  public static OkHttpClient client(TeacherConfig cfg, String apiKey, RetryInterceptor.RetryListener retries) {
+    // OkHttp's defaults (64 requests, 5 per host) would silently cap concurrency at 5.
+    Dispatcher dispatcher = new Dispatcher();
+    dispatcher.setMaxRequests(cfg.concurrency());
+    dispatcher.setMaxRequestsPerHost(cfg.concurrency());
+    return new OkHttpClient.Builder()
+        .dispatcher(dispatcher)
+        .connectionPool(new ConnectionPool(cfg.concurrency(), 5, TimeUnit.MINUTES))
+        .connectTimeout(Duration.ofSeconds(cfg.connectTimeoutSeconds()))
+        .readTimeout(Duration.ofSeconds(cfg.readTimeoutSeconds()))
+        .writeTimeout(Duration.ofSeconds(cfg.connectTimeoutSeconds()))
+        .callTimeout(Duration.ofSeconds(cfg.callTimeoutSeconds()))
+        .retryOnConnectionFailure(false) // our RetryInterceptor counts and paces every retry
+        .addInterceptor(AuthInterceptor.of(cfg.authHeader(), apiKey))
+        .addInterceptor(RetryInterceptor.withDefaults(cfg.maxAttempts(), retries))
+        .build();
+  }
+
+  /** Releases the dispatcher's threads and pooled connections. */
+  public static void shutdown(OkHttpClient client) {
+    client.dispatcher().executorService().shutdown();
+    client.connectionPool().evictAll();
+  }
+}

@@ -1,0 +1,36 @@
+package dev.orcaset.teacher.sim;
+
+import dev.orcaset.io.Hashes;
+
+/**
+ * The simulated teacher's answers: a fixed function of (system prompt, user message), shaped
+ * like an explanation, with a fingerprint of both. Tests recompute it to prove every row's
+ * response belongs to its own question and prompt.
+ */
+public final class SimulatedAnswers {
+  private SimulatedAnswers() {}
+
+  public static String answer(String systemPrompt, String userMessage) {
+    String system = systemPrompt == null ? "" : systemPrompt;
+    String fingerprint = Hashes.sha256Hex(system + "\u0000" + userMessage).substring(0, 16);
+    return "Let me work through this step by step.\n"
+        + "Step 1: Read the task. It begins: \"" + excerpt(userMessage, 80) + "\".\n"
+        + "Step 2: Follow the system message: "
+        + (system.isEmpty() ? "(none)" : "\"" + excerpt(system, 60) + "\"") + ".\n"
+        + "Step 3: Reason from the information given to a conclusion.\n"
+        + "Answer: this is a simulated answer [sim:" + fingerprint + "], not training data.";
+  }
+
+  /** A rough token count (words × 4/3), the same on every run. */
+  public static long tokens(String text) {
+    if (text == null || text.isBlank()) {
+      return 0;
+    }
+    return Math.round(text.trim().split("\\s+").length * 4.0 / 3.0);
+  }
+
+  private static String excerpt(String s, int max) {
+    String flat = s.replaceAll("\\s+", " ").trim();
+    return flat.length() <= max ? flat : flat.substring(0, max) + "…";
+  }
+}

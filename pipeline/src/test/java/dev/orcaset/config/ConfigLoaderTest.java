@@ -1,0 +1,98 @@
+package dev.orcaset.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  @TempDir
+  Path dir;
+
+  private Path write(String yaml) throws IOException {
+    Path f = dir.resolve("run.yaml");
+    Files.writeString(f, yaml);
+    return f;
+  }
+
+  private static final String VALID = """
+      input:
+        paths: [in/*.jsonl, "gs://bucket/flan/*.gz"]
+      output: {dir: out}
+      sampling:
+        seed: 7
+        submixes:
+          NIv2: {max_rows: 10, template_types: [zs_opt]}
+      prompts: {dir: prompts}
+      teacher:
+        provider: vllm
+        base_url: http://localhost:8000/v1
+        model: m
+        concurrency: 8
+      license: {policy: licenses.yaml}
+      """;
+
+  @Test
+  void loadsAValidConfig_resolvingRelativePathsAgainstTheFilesFolder() throws IOException {
+    OrcasetConfig c = ConfigValidator.validate(ConfigLoader.load(write(VALID)));
+    assertEquals(dir.resolve("in/*.jsonl").toString(), c.input().paths().get(0));
+    assertEquals("gs://bucket/flan/*.gz", c.input().paths().get(1), "URLs are left alone");
+    assertEquals(dir.resolve("out").toString(), c.output().dir());
+    assertEquals("zstd", c.output().compression());
+    assertEquals(7L, c.sampling().seed());
+    assertEquals(10L, c.sampling().submixes().get("NIv2").maxRows());
+    assertEquals(8, c.teacher().concurrency());
+    assertEquals("OPENAI_API_KEY", c.teacher().apiKeyEnv(), "default env var name");
+    assertEquals(600, c.teacher().readTimeoutSeconds(), "LLM-sized read timeout by default");
+  }
+
+  @Test
+  void anUnknownKey_isNamedWithItsPathAndLine() throws IOException {
+    Path f = write(VALID.replace("concurrency: 8", "concurrencyy: 8"));
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f));
+    assertEquals("teacher.concurrencyy", e.key());
+    assertTrue(e.getMessage().contains("line 13"), e.getMessage());
+    assertTrue(e.getMessage().contains("unknown key"), e.getMessage());
+    assertTrue(e.getMessage().contains("concurrency"), "lists the known keys: " + e.getMessage());
+  }
+
+  @Test
+  void aWrongType_isNamedWithItsPath() throws IOException {
+    Path f = write(VALID.replace("max_rows: 10", "max_rows: lots"));
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(f));
+    assertEquals("sampling.submixes.NIv2.max_rows", e.key());
+  }
+
+  @Test
+  void validationNamesEveryBadKey() throws IOException {
+    Path f = write(VALID.replace("concurrency: 8", "concurrency: 0")
+        .replace("base_url: http://localhost:8000/v1", "base_url: localhost")
+        .replace("NIv2:", "NIV3:"));
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigValidator.validate(ConfigLoader.load(f)));
+    assertTrue(e.getMessage().contains("teacher.concurrency"), e.getMessage());
+    assertTrue(e.getMessage().contains("teacher.base_url"), e.getMessage());
+    assertTrue(e.getMessage().contains("sampling.submixes.NIV3"), e.getMessage());
+  }
+
+  @Test
+  void theApiKeyItselfCannotBePutInTheFile() throws IOException {
+    Path f = write(VALID.replace("concurrency: 8", "api_key_env: sk-abc123-def"));
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigValidator.validate(ConfigLoader.load(f)));
+    assertEquals("teacher.api_key_env", e.key());
+    assertTrue(e.getMessage().contains("NAME of an environment variable"), e.getMessage());
+  }
+
+  @Test
+  void theBundledConfigsAreValid() {
+    Path home = Path.of(System.getProperty("orcaset.home", "..")).toAbsolutePath();
+    for (String name : new String[] {"local.yaml", "openai.yaml", "vllm.yaml", "dataflow.yaml"}) {
+      OrcasetConfig c = ConfigValidator.validate(ConfigLoader.load(home.resolve("config").resolve(name)));
+      assertTrue(c.teacher().model() != null, name);
+    }
+  }
+}

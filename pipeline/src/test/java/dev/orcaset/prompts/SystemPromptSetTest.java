@@ -1,0 +1,82 @@
+package dev.orcaset.prompts;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.orcaset.config.ConfigException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SystemPromptSetTest {
+  private static final Path BUNDLED = Path.of(System.getProperty("orcaset.home", "..")).resolve("system-prompts");
+
+  @Test
+  void theBundledSetHas16PromptsTheFirstEmpty_andServesEveryOrcaSubmix() {
+    SystemPromptSet set = SystemPromptSet.load(BUNDLED);
+    assertEquals(16, set.prompts().size());
+    assertEquals("", set.prompts().get(0).text());
+    assertEquals(15, set.prompts().stream().filter(p -> !p.text().isEmpty()).map(SystemPrompt::text).distinct().count());
+    assertEquals(List.of(), set.submixesWithoutPrompt(List.of("CoT", "NIv2", "T0", "Flan2021", "Dialog", "Unknown")));
+  }
+
+  @Test
+  void choiceIsAFunctionOfRecordIdAndSeed() {
+    SystemPromptSet set = SystemPromptSet.load(BUNDLED);
+    for (int i = 0; i < 200; i++) {
+      String id = "niv2.record" + i;
+      assertEquals(set.choose(id, "NIv2", 42).orElseThrow().id(), set.choose(id, "NIv2", 42).orElseThrow().id());
+    }
+    List<Integer> seed42 = ids(set, 42);
+    assertEquals(seed42, ids(set, 42));
+    assertNotEquals(seed42, ids(set, 43), "another seed pairs differently");
+  }
+
+  @Test
+  void onlyPromptsWeightedForTheSubmixAreDrawn_inProportionToTheirWeights() {
+    SystemPromptSet set = SystemPromptSet.load(BUNDLED);
+    Set<Integer> allowedForCot = set.prompts().stream().filter(p -> p.weightFor("CoT") > 0)
+        .map(SystemPrompt::id).collect(Collectors.toSet());
+    Map<Integer, Integer> drawn = new HashMap<>();
+    for (int i = 0; i < 5_000; i++) {
+      drawn.merge(set.choose("cot." + i, "CoT", 1).orElseThrow().id(), 1, Integer::sum);
+    }
+    assertEquals(allowedForCot, drawn.keySet(), "every allowed prompt drawn, no other");
+    double expected = 5_000.0 / allowedForCot.size();
+    drawn.values().forEach(n -> assertTrue(Math.abs(n - expected) < expected * 0.15, "uniform weights: " + drawn));
+  }
+
+  @Test
+  void aSubmixNoPromptMayServe_getsNoPrompt(@TempDir Path dir) throws IOException {
+    Files.writeString(dir.resolve("a.txt"), "Think step by step.\n");
+    Files.writeString(dir.resolve("index.yaml"), "version: t\nprompts:\n  - {id: 1, file: a.txt, weights: {CoT: 2}}\n");
+    SystemPromptSet set = SystemPromptSet.load(dir);
+    assertEquals("Think step by step.", set.choose("x", "CoT", 1).orElseThrow().text());
+    assertTrue(set.choose("x", "T0", 1).isEmpty());
+    assertEquals(List.of("T0"), set.submixesWithoutPrompt(List.of("CoT", "T0")));
+  }
+
+  @Test
+  void indexErrorsNameTheEntry(@TempDir Path dir) throws IOException {
+    Files.writeString(dir.resolve("index.yaml"), "prompts:\n  - {id: 1, file: missing.txt, weights: {CoT: 1}}\n");
+    ConfigException e = assertThrows(ConfigException.class, () -> SystemPromptSet.load(dir));
+    assertEquals("prompts[0].file", e.key());
+    Files.writeString(dir.resolve("index.yaml"), "prompts:\n  - {id: 1, file: a.txt, weights: {Cot2: 1}}\n");
+    e = assertThrows(ConfigException.class, () -> SystemPromptSet.load(dir));
+    assertEquals("prompts[0].weights.Cot2", e.key());
+  }
+
+  private static List<Integer> ids(SystemPromptSet set, long seed) {
+    return java.util.stream.IntStream.range(0, 50)
+        .mapToObj(i -> set.choose("t0." + i, "T0", seed).orElseThrow().id()).toList();
+  }
+}
