@@ -17,6 +17,7 @@ import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.coders.DoubleCoder;
 import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -77,8 +78,10 @@ public final class SampleSubmixes extends PTransform<PCollection<FlanRecord>, PC
       dropped = dropped.and(capped.get(Outcomes.DROPPED));
       eligible = capped.get(Outcomes.RECORDS);
     }
-    PCollection<DroppedRecord> allDropped = dropped.apply("AllNotSampled",
-        Flatten.pCollections()).setCoder(Outcomes.DROPPED_CODER);
+    // Flattening an empty list makes a Void-typed collection that Flink cannot union later.
+    PCollection<DroppedRecord> allDropped = dropped.size() == 0
+        ? records.getPipeline().apply("NothingDropped", Create.empty(Outcomes.DROPPED_CODER))
+        : dropped.apply("AllNotSampled", Flatten.pCollections()).setCoder(Outcomes.DROPPED_CODER);
     return PCollectionTuple.of(Outcomes.RECORDS, eligible).and(Outcomes.DROPPED, allDropped);
   }
 

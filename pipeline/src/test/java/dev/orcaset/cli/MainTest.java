@@ -1,0 +1,119 @@
+package dev.orcaset.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.orcaset.teacher.sim.SimulatedTeacher;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The command line contract: exit codes and messages a user or a scheduler acts on. */
+class MainTest {
+  static final Path HOME = Path.of(System.getProperty("orcaset.home", "..")).toAbsolutePath().normalize();
+
+  @TempDir
+  Path dir;
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    return new Main(new PrintWriter(out, true), new PrintWriter(err, true)).run(args);
+  }
+
+  private Path config(String inputLine, String teacherExtra) throws IOException {
+    Files.writeString(dir.resolve("in.jsonl"), inputLine + "\n");
+    Path cfg = dir.resolve("run.yaml");
+    Files.writeString(cfg, """
+        input: {paths: [in.jsonl]}
+        output: {dir: out}
+        sampling: {enabled: false}
+        prompts: {dir: %s}
+        teacher:
+          provider: simulated
+          model: m
+          api_key_env: ORCASET_TEST_KEY_THAT_IS_NOT_SET
+        %s
+        license: {policy: %s}
+        """.formatted(HOME.resolve("system-prompts"), teacherExtra, HOME.resolve("config/licenses.yaml")));
+    return cfg;
+  }
+
+  @Test
+  void withoutArguments_printsUsageAndExits2() {
+    assertEquals(2, run());
+    assertTrue(err.toString().contains("usage: orcaset"));
+  }
+
+  @Test
+  void unknownCommandsAndFlagsExit2() {
+    assertEquals(2, run("generate"));
+    assertTrue(err.toString().contains("unknown command 'generate'"));
+    assertEquals(2, run("run", "--config", "x.yaml", "--frobnicate"));
+    assertTrue(err.toString().contains("unknown argument '--frobnicate'"), err.toString());
+    assertEquals(2, run("run", "--limit", "many", "--config", "x.yaml"));
+    assertTrue(err.toString().contains("--limit needs a whole number"), err.toString());
+  }
+
+  @Test
+  void runWithoutConfig_exits2() {
+    assertEquals(2, run("run"));
+    assertTrue(err.toString().contains("--config"), err.toString());
+  }
+
+  @Test
+  void aConfigError_exits2NamingTheFileAndKey() throws IOException {
+    Path cfg = config("{\"inputs\": \"q\"}", "  max_tokenz: 5");
+    assertEquals(2, run("run", "--config", cfg.toString()));
+    assertTrue(err.toString().contains("teacher.max_tokenz"), err.toString());
+    assertTrue(err.toString().contains("run.yaml line 9"), err.toString());
+  }
+
+  @Test
+  void anInputPatternMatchingNothing_exits2BeforeAnyWork() throws IOException {
+    Path cfg = config("{\"inputs\": \"q\"}", "");
+    assertEquals(2, run("run", "--config", cfg.toString(), "--input", dir.resolve("nope/*.jsonl").toString()));
+    assertTrue(err.toString().contains("input.paths[0]: no file matches"), err.toString());
+  }
+
+  @Test
+  void aHostedTeacherWithoutItsKey_exits2NamingTheVariable() throws IOException {
+    Path cfg = config("{\"inputs\": \"q\"}", "");
+    assertEquals(2, run("run", "--config", cfg.toString(), "--teacher-url", "https://api.openai.com/v1"));
+    assertTrue(err.toString().contains("ORCASET_TEST_KEY_THAT_IS_NOT_SET is not set"), err.toString());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"--runner=DirectRunner", "--runner=FlinkRunner"})
+  void aRefusedKeyStopsTheRunWithExit1_namingTheVariable(String runner) throws Exception {
+    StringBuilder lines = new StringBuilder();
+    for (int i = 0; i < 30; i++) {
+      lines.append("{\"inputs\": \"question ").append(i).append(" [[sim:status=401:invalid_api_key]]\"}\n");
+    }
+    Path cfg = config(lines.toString().strip(), "");
+    try (SimulatedTeacher sim = SimulatedTeacher.start(0, 0, 0)) {
+      int code = run("run", "--config", cfg.toString(), "--teacher-url", sim.baseUrl(), runner);
+      assertEquals(1, code, out + "\n" + err);
+      assertTrue(err.toString().contains("stopped: HTTP 401 (invalid_api_key)"), err.toString());
+      assertTrue(err.toString().contains("ORCASET_TEST_KEY_THAT_IS_NOT_SET"), err.toString());
+      assertTrue(sim.requestCount() < 30, "stops at once rather than trying every row: " + sim.requestCount());
+      assertFalse(Files.exists(dir.resolve("out/manifest.json")));
+    }
+  }
+
+  @Test
+  void helpAndVersionExit0() {
+    assertEquals(0, run("help"));
+    assertTrue(out.toString().contains("teacher-sim"));
+    assertEquals(0, run("version"));
+    assertTrue(out.toString().contains("orcaset "));
+  }
+}
