@@ -71,7 +71,7 @@ final class RunCommand {
       }
       clearPreviousOutput(cfg.output().dir());
       long started = System.currentTimeMillis();
-      RunInfo info = new RunInfo(Version.get(), started, Json.line(cfg), prompts.version(),
+      RunInfo info = new RunInfo(java.util.UUID.randomUUID().toString(), Version.get(), started, Json.line(cfg), prompts.version(),
           policy.version(), cfg.output().dir());
       Pipeline pipeline = Pipeline.create(options);
       OrcasetPipeline.build(pipeline, new RunPlan(cfg, prompts, policy, info));

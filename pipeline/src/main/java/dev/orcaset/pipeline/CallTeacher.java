@@ -35,9 +35,11 @@ import org.apache.beam.sdk.values.TupleTagList;
  */
 public final class CallTeacher extends PTransform<PCollection<Query>, PCollectionTuple> {
   private final TeacherConfig teacher;
+  private final String runId;
 
-  public CallTeacher(TeacherConfig teacher) {
+  public CallTeacher(TeacherConfig teacher, String runId) {
     this.teacher = teacher;
+    this.runId = runId;
   }
 
   /**
@@ -55,11 +57,9 @@ public final class CallTeacher extends PTransform<PCollection<Query>, PCollectio
             .withKeyType(TypeDescriptors.integers()))
         .setCoder(KvCoder.of(VarIntCoder.of(), Outcomes.QUERY_CODER))
         .apply("Batch", GroupByKey.create())
-        .apply("Ask", ParDo.of(new AskFn(teacher))
+        .apply("Ask", ParDo.of(new AskFn(teacher, runId))
             .withOutputTags(Outcomes.SAMPLES, TupleTagList.of(Outcomes.FAILED)));
-    out.get(Outcomes.SAMPLES).setCoder(Outcomes.SAMPLE_CODER);
-    out.get(Outcomes.FAILED).setCoder(Outcomes.FAILED_CODER);
-    return out;
+    return Outcomes.withCoders(out);
   }
 
   /** Builds the request for a query: system prompt (may be empty) and FLAN inputs verbatim. */
@@ -70,19 +70,21 @@ public final class CallTeacher extends PTransform<PCollection<Query>, PCollectio
 
   static final class AskFn extends DoFn<KV<Integer, Iterable<Query>>, Sample> {
     private final TeacherConfig teacher;
+    private final String runId;
     private final Counter answered = Metrics.counter("orcaset", "teacher_answered");
     private final Counter failed = Metrics.counter("orcaset", "teacher_failed");
     private transient TeacherPool.Shared shared;
     private transient ConcurrentLinkedQueue<Object> finished;
     private transient int pending;
 
-    AskFn(TeacherConfig teacher) {
+    AskFn(TeacherConfig teacher, String runId) {
       this.teacher = teacher;
+      this.runId = runId;
     }
 
     @Setup
     public void setup() {
-      shared = TeacherPool.acquire(teacher);
+      shared = TeacherPool.acquire(runId, teacher);
     }
 
     @StartBundle

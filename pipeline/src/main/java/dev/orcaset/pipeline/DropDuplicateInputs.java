@@ -47,9 +47,7 @@ public final class DropDuplicateInputs extends PTransform<PCollection<FlanRecord
         .apply("GroupSameInputs", GroupByKey.create())
         .apply("KeepOne", ParDo.of(new KeepOneFn())
             .withOutputTags(Outcomes.RECORDS, TupleTagList.of(Outcomes.DROPPED)));
-    out.get(Outcomes.RECORDS).setCoder(Outcomes.RECORD_CODER);
-    out.get(Outcomes.DROPPED).setCoder(Outcomes.DROPPED_CODER);
-    return out;
+    return Outcomes.withCoders(out);
   }
 
   static final class KeepOneFn extends DoFn<KV<String, Iterable<FlanRecord>>, FlanRecord> {

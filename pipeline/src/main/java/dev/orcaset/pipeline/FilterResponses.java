@@ -30,8 +30,6 @@ public final class FilterResponses extends PTransform<PCollection<Sample>, PColl
         }
       }
     }).withOutputTags(Outcomes.SAMPLES, TupleTagList.of(Outcomes.DROPPED)));
-    out.get(Outcomes.SAMPLES).setCoder(Outcomes.SAMPLE_CODER);
-    out.get(Outcomes.DROPPED).setCoder(Outcomes.DROPPED_CODER);
-    return out;
+    return Outcomes.withCoders(out);
   }
 }

@@ -29,7 +29,7 @@ public final class OrcasetPipeline {
         .apply("SampleSubmixes", new SampleSubmixes(cfg.sampling(), cfg.limit()));
     PCollectionTuple paired = sampled.get(Outcomes.RECORDS)
         .apply("PairSystemPrompt", new PairSystemPrompt(plan.prompts(), cfg.sampling().seed()));
-    PCollectionTuple answered = paired.get(Outcomes.QUERIES).apply("CallTeacher", new CallTeacher(cfg.teacher()));
+    PCollectionTuple answered = paired.get(Outcomes.QUERIES).apply("CallTeacher", new CallTeacher(cfg.teacher(), plan.info().runId()));
     PCollectionTuple kept = answered.get(Outcomes.SAMPLES).apply("FilterResponses", new FilterResponses());
     PCollection<Sample> samples = kept.get(Outcomes.SAMPLES).apply("TagLicense", new TagLicense(plan.policy()));
 

@@ -3,7 +3,11 @@ package dev.orcaset.pipeline;
 import dev.orcaset.flan.FlanRecord;
 import dev.orcaset.flan.Rejection;
 import org.apache.beam.sdk.coders.Coder;
+import java.util.Map;
 import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 
 /** The tags and coders of the streams stages pass along; one place so stages agree on them. */
@@ -24,4 +28,21 @@ final class Outcomes {
   static final Coder<Query> QUERY_CODER = SerializableCoder.of(Query.class);
   static final Coder<Sample> SAMPLE_CODER = SerializableCoder.of(Sample.class);
   static final Coder<FailedRequest> FAILED_CODER = SerializableCoder.of(FailedRequest.class);
+
+  private static final Map<TupleTag<?>, Coder<?>> CODERS = Map.of(
+      RECORDS, RECORD_CODER, REJECTED, REJECTION_CODER, LINES, VarLongCoder.of(), DROPPED, DROPPED_CODER,
+      QUERIES, QUERY_CODER, SAMPLES, SAMPLE_CODER, FAILED, FAILED_CODER);
+
+  /** Sets each output's coder from its tag, so every stage's outputs are encoded the same way. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  static PCollectionTuple withCoders(PCollectionTuple tuple) {
+    tuple.getAll().forEach((tag, pc) -> {
+      Coder<?> coder = CODERS.get(tag);
+      if (coder == null) {
+        throw new IllegalStateException("no coder registered for output " + tag.getId());
+      }
+      ((PCollection) pc).setCoder(coder);
+    });
+    return tuple;
+  }
 }

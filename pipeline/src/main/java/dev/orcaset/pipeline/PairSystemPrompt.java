@@ -33,9 +33,7 @@ public final class PairSystemPrompt extends PTransform<PCollection<FlanRecord>, 
   public PCollectionTuple expand(PCollection<FlanRecord> records) {
     PCollectionTuple out = records.apply("ChoosePrompt", ParDo.of(new PairFn(prompts, seed))
         .withOutputTags(Outcomes.QUERIES, TupleTagList.of(Outcomes.DROPPED)));
-    out.get(Outcomes.QUERIES).setCoder(Outcomes.QUERY_CODER);
-    out.get(Outcomes.DROPPED).setCoder(Outcomes.DROPPED_CODER);
-    return out;
+    return Outcomes.withCoders(out);
   }
 
   static final class PairFn extends DoFn<FlanRecord, Query> {

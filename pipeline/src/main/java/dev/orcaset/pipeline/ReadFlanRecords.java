@@ -16,7 +16,6 @@ import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
@@ -59,10 +58,7 @@ public final class ReadFlanRecords extends PTransform<PBegin, PCollectionTuple> 
         .apply("OpenFiles", FileIO.readMatches().withCompression(Compression.AUTO))
         .apply("ParseRecords", ParDo.of(new ParseFileFn())
             .withOutputTags(Outcomes.RECORDS, TupleTagList.of(Outcomes.REJECTED).and(Outcomes.LINES)));
-    out.get(Outcomes.RECORDS).setCoder(Outcomes.RECORD_CODER);
-    out.get(Outcomes.REJECTED).setCoder(Outcomes.REJECTION_CODER);
-    out.get(Outcomes.LINES).setCoder(VarLongCoder.of());
-    return out;
+    return Outcomes.withCoders(out);
   }
 
   static final class ParseFileFn extends DoFn<FileIO.ReadableFile, FlanRecord> {

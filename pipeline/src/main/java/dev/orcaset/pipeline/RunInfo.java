@@ -4,10 +4,11 @@ import java.io.Serializable;
 
 /**
  * What the manifest says about the run besides counts, fixed when the pipeline is built:
- * the tool version, when it started, the config used (it holds no secrets: keys are read from
+ * a unique run id, the tool version, when it started, the config used (it holds no secrets: keys are read from
  * environment variables named in it) and the versions of the prompt set and license policy.
  */
 public record RunInfo(
+    String runId,
     String toolVersion,
     long startedAtMillis,
     String configJson,

@@ -55,10 +55,10 @@ public final class SampleSubmixes extends PTransform<PCollection<FlanRecord>, PC
     PCollection<FlanRecord> eligible = records;
     PCollectionList<DroppedRecord> dropped = PCollectionList.empty(records.getPipeline());
     if (sampling.enabled()) {
-      PCollectionTuple kept = records.apply("KeepSampledSubmixes", ParDo.of(new EligibleFn(sampling))
-          .withOutputTags(Outcomes.RECORDS, TupleTagList.of(Outcomes.DROPPED)));
-      dropped = dropped.and(kept.get(Outcomes.DROPPED).setCoder(Outcomes.DROPPED_CODER));
-      eligible = kept.get(Outcomes.RECORDS).setCoder(Outcomes.RECORD_CODER);
+      PCollectionTuple kept = Outcomes.withCoders(records.apply("KeepSampledSubmixes",
+          ParDo.of(new EligibleFn(sampling)).withOutputTags(Outcomes.RECORDS, TupleTagList.of(Outcomes.DROPPED))));
+      dropped = dropped.and(kept.get(Outcomes.DROPPED));
+      eligible = kept.get(Outcomes.RECORDS);
 
       Map<String, Long> quotas = new HashMap<>();
       sampling.submixes().forEach((name, sc) -> {
@@ -160,9 +160,7 @@ public final class SampleSubmixes extends PTransform<PCollection<FlanRecord>, PC
           }
         }
       }).withSideInputs(thresholds).withOutputTags(Outcomes.RECORDS, TupleTagList.of(Outcomes.DROPPED)));
-      out.get(Outcomes.RECORDS).setCoder(Outcomes.RECORD_CODER);
-      out.get(Outcomes.DROPPED).setCoder(Outcomes.DROPPED_CODER);
-      return out;
+      return Outcomes.withCoders(out);
     }
   }
 

@@ -69,18 +69,11 @@ public final class WriteManifest extends PTransform<PBegin, PDone> {
     root.putObject("accounting").put("balanced", accounted == inputs)
         .put("accounted_for", accounted).put("unaccounted", inputs - accounted);
     Map<String, ObjectNode> groups = new TreeMap<>();
-    tallies.forEach((key, value) -> {
+    new TreeMap<>(tallies).forEach((key, value) -> {
       int dot = key.indexOf('.');
       String group = key.substring(0, dot);
       if (!"counts".equals(group)) {
-        groups.computeIfAbsent(group, g -> Json.mapper().createObjectNode());
-      }
-    });
-    new TreeMap<>(tallies).forEach((key, value) -> {
-      int dot = key.indexOf('.');
-      ObjectNode g = groups.get(key.substring(0, dot));
-      if (g != null) {
-        g.put(key.substring(dot + 1), value);
+        groups.computeIfAbsent(group, g -> Json.mapper().createObjectNode()).put(key.substring(dot + 1), value);
       }
     });
     for (String g : List.of("samples_by_source", "samples_by_license", "samples_by_commercial_use",
@@ -89,6 +82,7 @@ public final class WriteManifest extends PTransform<PBegin, PDone> {
       root.set(g, groups.getOrDefault(g, Json.mapper().createObjectNode()));
     }
     root.putObject("run")
+        .put("id", info.runId())
         .put("started_at", Instant.ofEpochMilli(info.startedAtMillis()).toString())
         .put("finished_at", finishedAt.toString())
         .put("wall_seconds", (finishedAt.toEpochMilli() - info.startedAtMillis()) / 1000.0);

@@ -16,13 +16,19 @@ import okhttp3.OkHttpClient;
  * one deliberate piece of JVM-wide state, reference-counted and closed with its last user.
  */
 public final class TeacherPool {
-  private static final Map<TeacherConfig, Shared> POOL = new HashMap<>();
+  private static final Map<Key, Shared> POOL = new HashMap<>();
+
+  /**
+   * Scoped by run: a job-stopping error stops every thread of that run (including DoFn instances
+   * the runner creates after one failed) but not a later run in the same JVM.
+   */
+  private record Key(String runId, TeacherConfig config) {}
 
   private TeacherPool() {}
 
   /** What the DoFns of one worker share for one teacher. */
   public static final class Shared {
-    private final TeacherConfig config;
+    private final Key key;
     private final OkHttpClient http;
     private final TeacherClient client;
     private final Semaphore inFlight;
@@ -30,11 +36,12 @@ public final class TeacherPool {
     private final AtomicLong retries = new AtomicLong();
     private final AtomicInteger users = new AtomicInteger();
 
-    private Shared(TeacherConfig config) {
-      this.config = config;
-      String key = System.getenv(config.apiKeyEnv());
-      this.http = TeacherHttp.client(config, key, (status, attempt, delay) -> retries.incrementAndGet());
-      this.client = new OpenAiChatClient(http, config.baseUrl(), config.apiKeyEnv(), key);
+    private Shared(Key key) {
+      this.key = key;
+      TeacherConfig config = key.config();
+      String apiKey = System.getenv(config.apiKeyEnv());
+      this.http = TeacherHttp.client(config, apiKey, (status, attempt, delay) -> retries.incrementAndGet());
+      this.client = new OpenAiChatClient(http, config.baseUrl(), config.apiKeyEnv(), apiKey);
       this.inFlight = new Semaphore(config.concurrency());
     }
 
@@ -50,10 +57,6 @@ public final class TeacherPool {
     /** Records the first job-stopping error; every user of this teacher then stops. */
     public void markFatal(TeacherException e) {
       fatal.compareAndSet(null, e);
-      // A later job in this JVM (tests, a resumed run) must get a fresh teacher, not this verdict.
-      synchronized (TeacherPool.class) {
-        POOL.remove(config, this);
-      }
     }
 
     public void throwIfFatal() throws TeacherException {
@@ -68,15 +71,15 @@ public final class TeacherPool {
     }
   }
 
-  public static synchronized Shared acquire(TeacherConfig config) {
-    Shared s = POOL.computeIfAbsent(config, Shared::new);
+  public static synchronized Shared acquire(String runId, TeacherConfig config) {
+    Shared s = POOL.computeIfAbsent(new Key(runId, config), Shared::new);
     s.users.incrementAndGet();
     return s;
   }
 
   public static synchronized void release(Shared shared) {
     if (shared.users.decrementAndGet() == 0) {
-      POOL.remove(shared.config, shared);
+      POOL.remove(shared.key, shared);
       TeacherHttp.shutdown(shared.http);
     }
   }

@@ -171,6 +171,24 @@ class EndToEndTest {
     assertEquals(content(first.output()), content(second.output()));
   }
 
+  @Test
+  void aDifferentSeed_samplesOtherRowsWithinTheSameQuotas() throws Exception {
+    Run seed42 = run("seed-42", "--runner=DirectRunner");
+    java.nio.file.Files.writeString(config, java.nio.file.Files.readString(config).replace("seed: 42", "seed: 7"));
+    try {
+      Run seed7 = run("seed-7", "--runner=DirectRunner");
+      assertEquals(0, seed42.exit() + seed7.exit());
+      Map<String, String> a = content(seed42.output());
+      Map<String, String> b = content(seed7.output());
+      assertEquals(a.size(), b.size(), "quotas do not depend on the seed");
+      assertEquals(DatasetReader.manifest(seed42.output()).get("samples_by_source"),
+          DatasetReader.manifest(seed7.output()).get("samples_by_source"));
+      assertFalse(a.keySet().equals(b.keySet()), "NIv2 and Flan2021 are over quota: another seed keeps other rows");
+    } finally {
+      java.nio.file.Files.writeString(config, java.nio.file.Files.readString(config).replace("seed: 7", "seed: 42"));
+    }
+  }
+
   /** id → (system prompt id, request hash, response): what must not depend on runner or run. */
   private static Map<String, String> content(Path output) throws Exception {
     Map<String, String> m = new TreeMap<>();

@@ -1,0 +1,2 @@
+/** The Orca-style system prompt set and its deterministic, weighted choice per record. */
+package dev.orcaset.prompts;
