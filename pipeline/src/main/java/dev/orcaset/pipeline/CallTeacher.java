@@ -104,6 +104,7 @@ public final class CallTeacher extends PTransform<PCollection<Query>, PCollectio
         }
         shared.client().complete(request).whenComplete((answer, error) -> {
           shared.inFlight().release();
+          shared.recordOutcome(answer != null);
           finished.add(answer != null ? sample(q, request, answer) : failure(q, request, error));
           synchronized (this) {
             pending--;

@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import okhttp3.OkHttpClient;
 
@@ -33,16 +32,17 @@ public final class TeacherPool {
     private final TeacherClient client;
     private final Semaphore inFlight;
     private final AtomicReference<TeacherException> fatal = new AtomicReference<>();
-    private final AtomicLong retries = new AtomicLong();
+    private final Progress progress;
     private final AtomicInteger users = new AtomicInteger();
 
     private Shared(Key key) {
       this.key = key;
       TeacherConfig config = key.config();
       String apiKey = System.getenv(config.apiKeyEnv());
-      this.http = TeacherHttp.client(config, apiKey, (status, attempt, delay) -> retries.incrementAndGet());
-      this.client = new OpenAiChatClient(http, config.baseUrl(), config.apiKeyEnv(), apiKey);
       this.inFlight = new Semaphore(config.concurrency());
+      this.progress = new Progress(() -> config.concurrency() - inFlight.availablePermits(), 10);
+      this.http = TeacherHttp.client(config, apiKey, (status, attempt, delay) -> progress.retried());
+      this.client = new OpenAiChatClient(http, config.baseUrl(), config.apiKeyEnv(), apiKey);
     }
 
     public TeacherClient client() {
@@ -66,8 +66,13 @@ public final class TeacherPool {
       }
     }
 
-    public long retries() {
-      return retries.get();
+    /** Counts a finished question for the progress log. */
+    public void recordOutcome(boolean answered) {
+      if (answered) {
+        progress.answered();
+      } else {
+        progress.failed();
+      }
     }
   }
 
@@ -81,6 +86,7 @@ public final class TeacherPool {
     if (shared.users.decrementAndGet() == 0) {
       POOL.remove(shared.key, shared);
       TeacherHttp.shutdown(shared.http);
+      shared.progress.close();
     }
   }
 }
