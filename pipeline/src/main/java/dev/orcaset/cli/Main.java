@@ -23,11 +23,14 @@ public final class Main {
             Run the pipeline on the bundled sample inputs against the built-in simulated
             teacher (config/local.yaml); writes out/demo/.
         run --config FILE [--input GLOB]... [--output DIR] [--teacher-url URL]
-            [--teacher-model NAME] [--concurrency N] [--limit N] [--no-sampling] [BEAM OPTIONS]
+            [--teacher-model NAME] [--concurrency N] [--rpm N] [--tpm N] [--limit N]
+            [--no-sampling] [BEAM OPTIONS]
             Run the pipeline; flags override the config file. --teacher-url points at any
             OpenAI-compatible server (OpenAI, Azure OpenAI, vLLM, Ollama, llama.cpp, TGI).
-        teacher-sim [--port N] [--latency-ms N]
-            Serve the simulated teacher at http://127.0.0.1:N/v1 until stopped.
+        teacher-sim [--port N] [--latency-ms N] [--jitter-ms N] [--rpm N] [--tpm N]
+                    [--error-rate F] [--reset-rate F]
+            Serve the simulated teacher at http://127.0.0.1:N/v1 until stopped; the options
+            make it behave like a loaded provider (429s with rate-limit headers, 500s, resets).
         help | version
 
       BEAM OPTIONS are --name=value pipeline options, e.g. --runner=FlinkRunner --flinkMaster=[local].
@@ -107,14 +110,26 @@ public final class Main {
   private int teacherSim(List<String> rest) throws Exception {
     int port = 8099;
     int latency = 0;
+    int jitter = -1;
+    long rpm = 0;
+    long tpm = 0;
+    double errorRate = 0;
+    double resetRate = 0;
     for (int i = 0; i < rest.size(); i++) {
       switch (rest.get(i)) {
         case "--port" -> port = intArg(rest, ++i, "--port");
         case "--latency-ms" -> latency = intArg(rest, ++i, "--latency-ms");
+        case "--jitter-ms" -> jitter = intArg(rest, ++i, "--jitter-ms");
+        case "--rpm" -> rpm = intArg(rest, ++i, "--rpm");
+        case "--tpm" -> tpm = intArg(rest, ++i, "--tpm");
+        case "--error-rate" -> errorRate = fraction(rest, ++i, "--error-rate");
+        case "--reset-rate" -> resetRate = fraction(rest, ++i, "--reset-rate");
         default -> throw new UsageException("unknown argument '" + rest.get(i) + "' for teacher-sim");
       }
     }
-    try (SimulatedTeacher sim = SimulatedTeacher.start(port, latency, latency / 4)) {
+    var options = new SimulatedTeacher.Options(port, latency, jitter < 0 ? latency / 4 : jitter, rpm, tpm,
+        errorRate, resetRate, 1);
+    try (SimulatedTeacher sim = SimulatedTeacher.start(options)) {
       out.println("orcaset: simulated teacher at " + sim.baseUrl() + " (Ctrl-C to stop)");
       out.println("try: ./orcaset run --config config/local.yaml --teacher-url " + sim.baseUrl());
       out.flush();
@@ -123,6 +138,21 @@ public final class Main {
       forever.await();
     }
     return 0;
+  }
+
+  private static double fraction(List<String> args, int i, String name) {
+    if (i >= args.size()) {
+      throw new UsageException(name + " needs a value");
+    }
+    try {
+      double f = Double.parseDouble(args.get(i));
+      if (f < 0 || f > 1) {
+        throw new UsageException(name + " must be between 0 and 1, got " + args.get(i));
+      }
+      return f;
+    } catch (NumberFormatException e) {
+      throw new UsageException(name + " needs a number between 0 and 1, got '" + args.get(i) + "'");
+    }
   }
 
   private static int intArg(List<String> args, int i, String name) {

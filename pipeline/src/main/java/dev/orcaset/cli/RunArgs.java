@@ -14,6 +14,8 @@ record RunArgs(
     String teacherUrl,
     String teacherModel,
     Integer concurrency,
+    Long rpm,
+    Long tpm,
     Long limit,
     boolean noSampling,
     List<String> beamArgs) {
@@ -25,6 +27,8 @@ record RunArgs(
     String url = null;
     String model = null;
     Integer concurrency = null;
+    Long rpm = null;
+    Long tpm = null;
     Long limit = null;
     boolean noSampling = false;
     List<String> beam = new ArrayList<>();
@@ -39,6 +43,8 @@ record RunArgs(
         case "--teacher-url" -> url = value(args, i++, inline, name);
         case "--teacher-model" -> model = value(args, i++, inline, name);
         case "--concurrency" -> concurrency = (int) number(value(args, i++, inline, name), name, 1, 4096);
+        case "--rpm" -> rpm = number(value(args, i++, inline, name), name, 0, Long.MAX_VALUE);
+        case "--tpm" -> tpm = number(value(args, i++, inline, name), name, 0, Long.MAX_VALUE);
         case "--limit" -> limit = number(value(args, i++, inline, name), name, 1, Long.MAX_VALUE);
         case "--no-sampling" -> noSampling = true;
         default -> {
@@ -51,11 +57,11 @@ record RunArgs(
         }
       }
       if (inline != null && List.of("--config", "--input", "--output", "--teacher-url", "--teacher-model",
-          "--concurrency", "--limit").contains(name)) {
+          "--concurrency", "--rpm", "--tpm", "--limit").contains(name)) {
         i--; // the value was inline, nothing extra consumed
       }
     }
-    return new RunArgs(config, inputs, output, url, model, concurrency, limit, noSampling, beam);
+    return new RunArgs(config, inputs, output, url, model, concurrency, rpm, tpm, limit, noSampling, beam);
   }
 
   private static String value(List<String> args, int i, String inline, String name) {

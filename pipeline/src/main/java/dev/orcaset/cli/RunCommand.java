@@ -148,6 +148,9 @@ final class RunCommand {
     if (args.concurrency() != null) {
       cfg = cfg.withTeacher(cfg.teacher().withConcurrency(args.concurrency()));
     }
+    if (args.rpm() != null || args.tpm() != null) {
+      cfg = cfg.withTeacher(cfg.teacher().withLimits(args.rpm(), args.tpm()));
+    }
     if (args.limit() != null) {
       cfg = cfg.withLimit(args.limit());
     }

@@ -86,6 +86,12 @@ public final class ConfigValidator {
     check(problems, t.readTimeoutSeconds() >= 1, "teacher.read_timeout_seconds", "must be at least 1");
     check(problems, t.callTimeoutSeconds() >= 1, "teacher.call_timeout_seconds", "must be at least 1");
     check(problems, t.simulatedLatencyMs() >= 0, "teacher.simulated_latency_ms", "must be 0 or more");
+    check(problems, t.rpm() >= 0, "teacher.rpm", "must be 0 (no limit) or more");
+    check(problems, t.tpm() >= 0, "teacher.tpm", "must be 0 (no limit) or more");
+    check(problems, t.workers() >= 1, "teacher.workers", "must be at least 1");
+    check(problems, t.tpm() == 0 || t.tpmPerWorker() >= t.maxTokens(), "teacher.tpm",
+        "a worker's share (" + t.tpmPerWorker() + " per minute) must fit at least one request's max_tokens ("
+            + t.maxTokens() + ")");
   }
 
   private static boolean isHttpUrl(String s) {

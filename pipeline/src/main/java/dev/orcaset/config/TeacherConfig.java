@@ -8,6 +8,8 @@ import java.io.Serializable;
  * <p>{@code provider: simulated} starts the built-in simulated teacher in-process; any other
  * provider is reached over the OpenAI-compatible Chat Completions API at {@code baseUrl}. The
  * API key is never in the file: {@code apiKeyEnv} names the environment variable holding it.
+ * {@code rpm} and {@code tpm} are the account's limits (0: none); {@code workers} is how many
+ * worker JVMs share them, each taking an equal share.
  */
 public record TeacherConfig(
     String provider,
@@ -24,7 +26,10 @@ public record TeacherConfig(
     Integer connectTimeoutSeconds,
     Integer readTimeoutSeconds,
     Integer callTimeoutSeconds,
-    Integer simulatedLatencyMs)
+    Integer simulatedLatencyMs,
+    Long rpm,
+    Long tpm,
+    Integer workers)
     implements Serializable {
 
   public static final String SIMULATED = "simulated";
@@ -42,6 +47,19 @@ public record TeacherConfig(
     readTimeoutSeconds = readTimeoutSeconds == null ? 600 : readTimeoutSeconds;
     callTimeoutSeconds = callTimeoutSeconds == null ? 900 : callTimeoutSeconds;
     simulatedLatencyMs = simulatedLatencyMs == null ? 0 : simulatedLatencyMs;
+    rpm = rpm == null ? 0L : rpm;
+    tpm = tpm == null ? 0L : tpm;
+    workers = workers == null ? 1 : workers;
+  }
+
+  /** This worker's share of the requests-per-minute budget (0: no limit). */
+  public long rpmPerWorker() {
+    return rpm / workers;
+  }
+
+  /** This worker's share of the tokens-per-minute budget (0: no limit). */
+  public long tpmPerWorker() {
+    return tpm / workers;
   }
 
   public boolean isSimulated() {
@@ -51,18 +69,25 @@ public record TeacherConfig(
   public TeacherConfig withEndpoint(String newProvider, String newBaseUrl) {
     return new TeacherConfig(newProvider, newBaseUrl, model, apiKeyEnv, authHeader, temperature,
         topP, maxTokens, seed, concurrency, maxAttempts, connectTimeoutSeconds,
-        readTimeoutSeconds, callTimeoutSeconds, simulatedLatencyMs);
+        readTimeoutSeconds, callTimeoutSeconds, simulatedLatencyMs, rpm, tpm, workers);
   }
 
   public TeacherConfig withModel(String newModel) {
     return new TeacherConfig(provider, baseUrl, newModel, apiKeyEnv, authHeader, temperature,
         topP, maxTokens, seed, concurrency, maxAttempts, connectTimeoutSeconds,
-        readTimeoutSeconds, callTimeoutSeconds, simulatedLatencyMs);
+        readTimeoutSeconds, callTimeoutSeconds, simulatedLatencyMs, rpm, tpm, workers);
+  }
+
+  public TeacherConfig withLimits(Long newRpm, Long newTpm) {
+    return new TeacherConfig(provider, baseUrl, model, apiKeyEnv, authHeader, temperature,
+        topP, maxTokens, seed, concurrency, maxAttempts, connectTimeoutSeconds,
+        readTimeoutSeconds, callTimeoutSeconds, simulatedLatencyMs,
+        newRpm == null ? rpm : newRpm, newTpm == null ? tpm : newTpm, workers);
   }
 
   public TeacherConfig withConcurrency(int n) {
     return new TeacherConfig(provider, baseUrl, model, apiKeyEnv, authHeader, temperature,
         topP, maxTokens, seed, n, maxAttempts, connectTimeoutSeconds,
-        readTimeoutSeconds, callTimeoutSeconds, simulatedLatencyMs);
+        readTimeoutSeconds, callTimeoutSeconds, simulatedLatencyMs, rpm, tpm, workers);
   }
 }

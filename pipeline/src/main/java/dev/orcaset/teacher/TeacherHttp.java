@@ -9,13 +9,14 @@ import okhttp3.OkHttpClient;
 
 /**
  * Builds the HTTP stack for a teacher, in the order requests pass through it: auth, then
- * retry/backoff (so every retry carries the key). Later layers (rate limiting, metrics) slot in
- * here and nowhere else.
+ * retry/backoff (so every retry carries the key), then rate limiting (so every attempt pays its
+ * budget). Later layers (metrics) slot in here and nowhere else.
  */
 public final class TeacherHttp {
   private TeacherHttp() {}
 
-  public static OkHttpClient client(TeacherConfig cfg, String apiKey, RetryInterceptor.RetryListener retries) {
+  public static OkHttpClient client(TeacherConfig cfg, String apiKey, RateLimiter limiter,
+      RetryInterceptor.RetryListener retries) {
     // OkHttp's defaults (64 requests, 5 per host) would silently cap concurrency at 5.
     Dispatcher dispatcher = new Dispatcher();
     dispatcher.setMaxRequests(cfg.concurrency());
@@ -30,6 +31,8 @@ public final class TeacherHttp {
         .retryOnConnectionFailure(false) // our RetryInterceptor counts and paces every retry
         .addInterceptor(AuthInterceptor.of(cfg.authHeader(), apiKey))
         .addInterceptor(RetryInterceptor.withDefaults(cfg.maxAttempts(), retries))
+        // Inside the retry loop: every attempt waits for budget and reports 429s to the limiter.
+        .addInterceptor(new RateLimitInterceptor(limiter, cfg.maxTokens(), Sleeper.SYSTEM))
         .build();
   }
 

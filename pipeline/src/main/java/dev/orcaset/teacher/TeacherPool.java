@@ -33,6 +33,7 @@ public final class TeacherPool {
     private final Semaphore inFlight;
     private final AtomicReference<TeacherException> fatal = new AtomicReference<>();
     private final Progress progress;
+    private final RateLimiter limiter;
     private final AtomicInteger users = new AtomicInteger();
 
     private Shared(Key key) {
@@ -41,7 +42,8 @@ public final class TeacherPool {
       String apiKey = System.getenv(config.apiKeyEnv());
       this.inFlight = new Semaphore(config.concurrency());
       this.progress = new Progress(() -> config.concurrency() - inFlight.availablePermits(), 10);
-      this.http = TeacherHttp.client(config, apiKey, (status, attempt, delay) -> progress.retried());
+      this.limiter = new RateLimiter(config.rpmPerWorker(), config.tpmPerWorker(), Ticker.SYSTEM);
+      this.http = TeacherHttp.client(config, apiKey, limiter, (status, attempt, delay) -> progress.retried());
       this.client = new OpenAiChatClient(http, config.baseUrl(), config.apiKeyEnv(), apiKey);
     }
 

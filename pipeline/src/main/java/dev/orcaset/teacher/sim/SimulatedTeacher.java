@@ -29,36 +29,68 @@ import java.util.regex.Pattern;
  * <p>Markers in the user message make it misbehave on purpose, for tests and demos of the
  * failure paths: {@code [[sim:status=400:context_length_exceeded]]} always answers that status
  * and error code; {@code [[sim:fail-once=503]]} fails the first attempt of that request only.
+ *
+ * <p>{@link Options} make it behave like a loaded provider: RPM/TPM limits enforced per second
+ * (429 with `retry-after-ms` and `x-ratelimit-*` headers, as OpenAI sends them), a share of
+ * 500s, a share of dropped connections, and latency jitter.
  */
 public final class SimulatedTeacher implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern STATUS = Pattern.compile("\\[\\[sim:status=(\\d{3})(?::([a-z_]+))?]]");
   private static final Pattern FAIL_ONCE = Pattern.compile("\\[\\[sim:fail-once=(\\d{3})]]");
 
+  /**
+   * @param rpm requests per minute the simulated account allows (0: no limit)
+   * @param tpm tokens per minute, counted as prompt estimate plus max_tokens (0: no limit)
+   * @param errorRate share of requests answered with a 500
+   * @param resetRate share of requests whose connection is dropped without an answer
+   */
+  public record Options(int port, int latencyMs, int jitterMs, long rpm, long tpm, double errorRate,
+      double resetRate, long seed) {
+    public static Options latency(int latencyMs, int jitterMs) {
+      return new Options(0, latencyMs, jitterMs, 0, 0, 0, 0, 1);
+    }
+  }
+
   private final HttpServer server;
   private final ExecutorService executor;
+  private final Options options;
   private final int latencyMs;
   private final int jitterMs;
+  private final java.util.Random faults;
+  private final Bucket requestBucket;
+  private final Bucket tokenBucket;
   private final AtomicLong requests = new AtomicLong();
+  private final AtomicLong rateLimited = new AtomicLong();
+  private final AtomicLong injectedErrors = new AtomicLong();
+  private final AtomicLong droppedConnections = new AtomicLong();
   private final Map<String, AtomicInteger> answeredByHash = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> seenByHash = new ConcurrentHashMap<>();
 
-  private SimulatedTeacher(HttpServer server, ExecutorService executor, int latencyMs, int jitterMs) {
+  private SimulatedTeacher(HttpServer server, ExecutorService executor, Options options) {
     this.server = server;
     this.executor = executor;
-    this.latencyMs = latencyMs;
-    this.jitterMs = jitterMs;
+    this.options = options;
+    this.latencyMs = options.latencyMs();
+    this.jitterMs = options.jitterMs();
+    this.faults = new java.util.Random(options.seed());
+    this.requestBucket = new Bucket(options.rpm() / 60.0);
+    this.tokenBucket = new Bucket(options.tpm() / 60.0);
   }
 
   /** Starts on 127.0.0.1; port 0 picks a free one. */
   public static SimulatedTeacher start(int port, int latencyMs, int jitterMs) throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 512);
+    return start(new Options(port, latencyMs, jitterMs, 0, 0, 0, 0, 1));
+  }
+
+  public static SimulatedTeacher start(Options options) throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", options.port()), 512);
     ExecutorService executor = Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "simulated-teacher");
       t.setDaemon(true);
       return t;
     });
-    SimulatedTeacher sim = new SimulatedTeacher(server, executor, latencyMs, jitterMs);
+    SimulatedTeacher sim = new SimulatedTeacher(server, executor, options);
     server.createContext("/v1/chat/completions", sim::handleChat);
     server.createContext("/v1/models", sim::handleModels);
     server.setExecutor(executor);
@@ -78,6 +110,18 @@ public final class SimulatedTeacher implements AutoCloseable {
   /** HTTP requests received on the chat endpoint, including failed ones. */
   public long requestCount() {
     return requests.get();
+  }
+
+  public long rateLimitedCount() {
+    return rateLimited.get();
+  }
+
+  public long injectedErrorCount() {
+    return injectedErrors.get();
+  }
+
+  public long droppedConnectionCount() {
+    return droppedConnections.get();
   }
 
   /** How many times a request body (by hash) was answered with 200: more than 1 is double billing. */
@@ -123,7 +167,29 @@ public final class SimulatedTeacher implements AutoCloseable {
       }
       String hash = Hashes.sha256Hex(bodyText);
       int seen = seenByHash.computeIfAbsent(hash, h -> new AtomicInteger()).incrementAndGet();
+      long cost = SimulatedAnswers.tokens(system) + SimulatedAnswers.tokens(user) + body.path("max_tokens").asLong(0);
+      long waitMs = Math.max(requestBucket.take(1), tokenBucket.take(cost));
+      addLimitHeaders(ex);
+      if (waitMs > 0) {
+        rateLimited.incrementAndGet();
+        ex.getResponseHeaders().set("retry-after-ms", Long.toString(waitMs));
+        send(ex, 429, error("Rate limit reached. Please try again in " + waitMs + "ms.", "requests", "rate_limit_exceeded"));
+        return;
+      }
+      double roll;
+      synchronized (faults) {
+        roll = faults.nextDouble();
+      }
       pause();
+      if (roll < options.resetRate()) {
+        droppedConnections.incrementAndGet();
+        return; // closing the exchange without an answer: the client sees the connection end
+      }
+      if (roll < options.resetRate() + options.errorRate()) {
+        injectedErrors.incrementAndGet();
+        send(ex, 500, error("The server had an error while processing your request.", "server_error", null));
+        return;
+      }
       Matcher status = STATUS.matcher(user);
       if (status.find()) {
         send(ex, Integer.parseInt(status.group(1)),
@@ -152,6 +218,63 @@ public final class SimulatedTeacher implements AutoCloseable {
           .put("total_tokens", prompt + completion);
       answeredByHash.computeIfAbsent(hash, h -> new AtomicInteger()).incrementAndGet();
       send(ex, 200, out.toString());
+    }
+  }
+
+  private void addLimitHeaders(HttpExchange ex) {
+    if (options.rpm() > 0) {
+      ex.getResponseHeaders().set("x-ratelimit-limit-requests", Long.toString(options.rpm()));
+      ex.getResponseHeaders().set("x-ratelimit-remaining-requests", Long.toString(requestBucket.remaining()));
+      ex.getResponseHeaders().set("x-ratelimit-reset-requests", requestBucket.resetMillis() + "ms");
+    }
+    if (options.tpm() > 0) {
+      ex.getResponseHeaders().set("x-ratelimit-limit-tokens", Long.toString(options.tpm()));
+      ex.getResponseHeaders().set("x-ratelimit-remaining-tokens", Long.toString(tokenBucket.remaining()));
+      ex.getResponseHeaders().set("x-ratelimit-reset-tokens", tokenBucket.resetMillis() + "ms");
+    }
+  }
+
+  /**
+   * A provider-side budget: refills continuously at {@code perSecond}, holds one second's worth,
+   * so a per-minute limit is enforced over each second as real providers do.
+   */
+  private static final class Bucket {
+    private final double perSecond;
+    private double level;
+    private long last = System.nanoTime();
+
+    Bucket(double perSecond) {
+      this.perSecond = perSecond;
+      this.level = perSecond;
+    }
+
+    /** Takes {@code n} if available and returns 0, else returns the milliseconds until it would be. */
+    synchronized long take(double n) {
+      if (perSecond <= 0) {
+        return 0;
+      }
+      refill();
+      if (level >= n || (n > perSecond && level >= perSecond)) {
+        level -= n;
+        return 0;
+      }
+      return Math.max(1, (long) Math.ceil((Math.min(n, perSecond) - level) / perSecond * 1000));
+    }
+
+    synchronized long remaining() {
+      refill();
+      return Math.max(0, (long) Math.floor(level));
+    }
+
+    synchronized long resetMillis() {
+      refill();
+      return perSecond <= 0 ? 0 : (long) Math.ceil(Math.max(0, perSecond - level) / perSecond * 1000);
+    }
+
+    private void refill() {
+      long now = System.nanoTime();
+      level = Math.min(perSecond, level + (now - last) / 1e9 * perSecond);
+      last = now;
     }
   }
 
