@@ -89,6 +89,9 @@ public final class ConfigValidator {
     check(problems, t.rpm() >= 0, "teacher.rpm", "must be 0 (no limit) or more");
     check(problems, t.tpm() >= 0, "teacher.tpm", "must be 0 (no limit) or more");
     check(problems, t.workers() >= 1, "teacher.workers", "must be at least 1");
+    check(problems, t.breakerWindow() == 0 || t.breakerWindow() >= 5, "teacher.breaker_window",
+        "must be 0 (off) or at least 5 questions");
+    check(problems, t.maxStallMinutes() >= 0, "teacher.max_stall_minutes", "must be 0 (off) or more");
     check(problems, t.tpm() == 0 || t.tpmPerWorker() >= t.maxTokens(), "teacher.tpm",
         "a worker's share (" + t.tpmPerWorker() + " per minute) must fit at least one request's max_tokens ("
             + t.maxTokens() + ")");

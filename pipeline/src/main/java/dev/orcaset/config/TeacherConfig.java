@@ -29,7 +29,9 @@ public record TeacherConfig(
     Integer simulatedLatencyMs,
     Long rpm,
     Long tpm,
-    Integer workers)
+    Integer workers,
+    Integer breakerWindow,
+    Integer maxStallMinutes)
     implements Serializable {
 
   public static final String SIMULATED = "simulated";
@@ -50,6 +52,8 @@ public record TeacherConfig(
     rpm = rpm == null ? 0L : rpm;
     tpm = tpm == null ? 0L : tpm;
     workers = workers == null ? 1 : workers;
+    breakerWindow = breakerWindow == null ? 50 : breakerWindow;
+    maxStallMinutes = maxStallMinutes == null ? 15 : maxStallMinutes;
   }
 
   /** This worker's share of the requests-per-minute budget (0: no limit). */
@@ -69,25 +73,25 @@ public record TeacherConfig(
   public TeacherConfig withEndpoint(String newProvider, String newBaseUrl) {
     return new TeacherConfig(newProvider, newBaseUrl, model, apiKeyEnv, authHeader, temperature,
         topP, maxTokens, seed, concurrency, maxAttempts, connectTimeoutSeconds,
-        readTimeoutSeconds, callTimeoutSeconds, simulatedLatencyMs, rpm, tpm, workers);
+        readTimeoutSeconds, callTimeoutSeconds, simulatedLatencyMs, rpm, tpm, workers, breakerWindow, maxStallMinutes);
   }
 
   public TeacherConfig withModel(String newModel) {
     return new TeacherConfig(provider, baseUrl, newModel, apiKeyEnv, authHeader, temperature,
         topP, maxTokens, seed, concurrency, maxAttempts, connectTimeoutSeconds,
-        readTimeoutSeconds, callTimeoutSeconds, simulatedLatencyMs, rpm, tpm, workers);
+        readTimeoutSeconds, callTimeoutSeconds, simulatedLatencyMs, rpm, tpm, workers, breakerWindow, maxStallMinutes);
   }
 
   public TeacherConfig withLimits(Long newRpm, Long newTpm) {
     return new TeacherConfig(provider, baseUrl, model, apiKeyEnv, authHeader, temperature,
         topP, maxTokens, seed, concurrency, maxAttempts, connectTimeoutSeconds,
         readTimeoutSeconds, callTimeoutSeconds, simulatedLatencyMs,
-        newRpm == null ? rpm : newRpm, newTpm == null ? tpm : newTpm, workers);
+        newRpm == null ? rpm : newRpm, newTpm == null ? tpm : newTpm, workers, breakerWindow, maxStallMinutes);
   }
 
   public TeacherConfig withConcurrency(int n) {
     return new TeacherConfig(provider, baseUrl, model, apiKeyEnv, authHeader, temperature,
         topP, maxTokens, seed, n, maxAttempts, connectTimeoutSeconds,
-        readTimeoutSeconds, callTimeoutSeconds, simulatedLatencyMs, rpm, tpm, workers);
+        readTimeoutSeconds, callTimeoutSeconds, simulatedLatencyMs, rpm, tpm, workers, breakerWindow, maxStallMinutes);
   }
 }

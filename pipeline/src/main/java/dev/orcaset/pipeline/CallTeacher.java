@@ -104,8 +104,9 @@ public final class CallTeacher extends PTransform<PCollection<Query>, PCollectio
         }
         shared.client().complete(request).whenComplete((answer, error) -> {
           shared.inFlight().release();
-          shared.recordOutcome(answer != null);
-          finished.add(answer != null ? sample(q, request, answer) : failure(q, request, error));
+          Object outcome = answer != null ? sample(q, request, answer) : failure(q, request, error);
+          shared.recordOutcome(outcome instanceof Sample ? null : teacherError(error));
+          finished.add(outcome);
           synchronized (this) {
             pending--;
             notifyAll();
@@ -152,11 +153,14 @@ public final class CallTeacher extends PTransform<PCollection<Query>, PCollectio
           request.requestHash(), r.origin().file(), r.origin().line());
     }
 
+    private static TeacherException teacherError(Throwable error) {
+      Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+      return cause instanceof TeacherException t ? t : new TeacherException(Kind.RETRYABLE, String.valueOf(cause), 1, cause);
+    }
+
     /** A failed answer becomes a row in failed/, unless it means no answer can succeed. */
     private Object failure(Query q, ChatRequest request, Throwable error) {
-      Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-      TeacherException te = cause instanceof TeacherException t ? t
-          : new TeacherException(Kind.RETRYABLE, String.valueOf(cause), 1, cause);
+      TeacherException te = teacherError(error);
       if (te.kind() == Kind.FATAL) {
         shared.markFatal(te);
         return te; // not a row: the job stops, see drain()

@@ -18,6 +18,12 @@ public final class TeacherPool {
   private static final Map<Key, Shared> POOL = new HashMap<>();
 
   /**
+   * Runs that must stop, by run id. Outlives the shared clients: runners tear down a failed DoFn
+   * and start fresh instances for bundles still queued, which must not start sending again.
+   */
+  private static final Map<String, TeacherException> STOPPED = new HashMap<>();
+
+  /**
    * Scoped by run: a job-stopping error stops every thread of that run (including DoFn instances
    * the runner creates after one failed) but not a later run in the same JVM.
    */
@@ -34,6 +40,7 @@ public final class TeacherPool {
     private final AtomicReference<TeacherException> fatal = new AtomicReference<>();
     private final Progress progress;
     private final RateLimiter limiter;
+    private final CircuitBreaker breaker;
     private final AtomicInteger users = new AtomicInteger();
 
     private Shared(Key key) {
@@ -43,7 +50,12 @@ public final class TeacherPool {
       this.inFlight = new Semaphore(config.concurrency());
       this.progress = new Progress(() -> config.concurrency() - inFlight.availablePermits(), 10);
       this.limiter = new RateLimiter(config.rpmPerWorker(), config.tpmPerWorker(), Ticker.SYSTEM);
-      this.http = TeacherHttp.client(config, apiKey, limiter, (status, attempt, delay) -> progress.retried());
+      this.breaker = new CircuitBreaker(config.breakerWindow(),
+          config.maxStallMinutes() * 60_000_000_000L, Ticker.SYSTEM);
+      this.http = TeacherHttp.client(config, apiKey, limiter, (status, attempt, delay) -> {
+        progress.retried();
+        breaker.onRetry(status).ifPresent(this::stop);
+      });
       this.client = new OpenAiChatClient(http, config.baseUrl(), config.apiKeyEnv(), apiKey);
     }
 
@@ -59,6 +71,9 @@ public final class TeacherPool {
     /** Records the first job-stopping error; every user of this teacher then stops. */
     public void markFatal(TeacherException e) {
       fatal.compareAndSet(null, e);
+      synchronized (TeacherPool.class) {
+        STOPPED.putIfAbsent(key.runId(), e);
+      }
     }
 
     public void throwIfFatal() throws TeacherException {
@@ -68,18 +83,31 @@ public final class TeacherPool {
       }
     }
 
-    /** Counts a finished question for the progress log. */
-    public void recordOutcome(boolean answered) {
-      if (answered) {
+    /**
+     * Counts a finished question for the progress log and the circuit breaker, which may stop
+     * the run when most questions are rejected.
+     */
+    public void recordOutcome(TeacherException failure) {
+      if (failure == null) {
         progress.answered();
       } else {
         progress.failed();
       }
+      boolean permanent = failure != null && failure.kind() == TeacherException.Kind.PERMANENT;
+      breaker.record(permanent, permanent ? failure.getMessage() : null).ifPresent(this::stop);
+    }
+
+    private void stop(String why) {
+      markFatal(new TeacherException(TeacherException.Kind.FATAL, 0, "circuit_breaker", why, 0));
     }
   }
 
   public static synchronized Shared acquire(String runId, TeacherConfig config) {
     Shared s = POOL.computeIfAbsent(new Key(runId, config), Shared::new);
+    TeacherException stopped = STOPPED.get(runId);
+    if (stopped != null) {
+      s.fatal.compareAndSet(null, stopped);
+    }
     s.users.incrementAndGet();
     return s;
   }

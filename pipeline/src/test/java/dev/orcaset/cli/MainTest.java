@@ -110,6 +110,22 @@ class MainTest {
   }
 
   @Test
+  void whenMostQuestionsAreRejected_theCircuitBreakerStopsTheRun() throws Exception {
+    StringBuilder lines = new StringBuilder();
+    for (int i = 0; i < 300; i++) {
+      lines.append("{\"inputs\": \"q").append(i).append(" [[sim:status=400:model_not_available]]\"}\n");
+    }
+    Path cfg = config(lines.toString().strip(), "  concurrency: 4");
+    try (SimulatedTeacher sim = SimulatedTeacher.start(0, 0, 0)) {
+      int code = run("run", "--config", cfg.toString(), "--teacher-url", sim.baseUrl(), "--runner=DirectRunner");
+      assertEquals(1, code, out + "\n" + err);
+      assertTrue(err.toString().contains("of the first 50 questions were rejected"), err.toString());
+      assertTrue(err.toString().contains("model_not_available"), err.toString());
+      assertTrue(sim.requestCount() < 100, "stopped early: " + sim.requestCount() + " of 300 sent");
+    }
+  }
+
+  @Test
   void helpAndVersionExit0() {
     assertEquals(0, run("help"));
     assertTrue(out.toString().contains("teacher-sim"));
