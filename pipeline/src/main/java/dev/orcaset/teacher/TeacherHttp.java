@@ -33,6 +33,7 @@ public final class TeacherHttp {
         .addInterceptor(RetryInterceptor.withDefaults(cfg.maxAttempts(), retries))
         // Inside the retry loop: every attempt waits for budget and reports 429s to the limiter.
         .addInterceptor(new RateLimitInterceptor(limiter, cfg.maxTokens(), Sleeper.SYSTEM))
+        .addInterceptor(new UnreadableBodyInterceptor()) // a garbled 200 becomes a retryable 502
         .build();
   }
 

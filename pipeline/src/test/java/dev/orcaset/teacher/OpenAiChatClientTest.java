@@ -47,6 +47,7 @@ class OpenAiChatClientTest {
         .addInterceptor(AuthInterceptor.of("bearer", key))
         .addInterceptor(new RetryInterceptor(4, Duration.ofMillis(100), Duration.ofSeconds(5),
             Duration.ofMinutes(1), sleeps::add, Clock.systemUTC(), () -> 1.0, RetryInterceptor.RetryListener.NONE))
+        .addInterceptor(new UnreadableBodyInterceptor())
         .build();
     return new OpenAiChatClient(http, server.url("/v1").toString(), "MY_KEY_VAR", key);
   }
@@ -192,6 +193,27 @@ class OpenAiChatClientTest {
     assertEquals(Kind.FATAL, e.kind());
     assertTrue(e.getMessage().contains("quota"), e.getMessage());
     assertEquals(1, server.getRequestCount());
+  }
+
+  @Test
+  void aGarbledSuccessIsRetried_andAnswersOnceReadable() throws Exception {
+    server.enqueue(new MockResponse.Builder().code(200).body("<html>502 Bad Gateway</html>").build());
+    server.enqueue(new MockResponse.Builder().code(200).body("{\"choices\": [{\"message\": {\"content\": \"ok\"").build());
+    server.enqueue(ok("readable"));
+    ChatCompletion answer = client(KEY).complete(request("")).get(10, TimeUnit.SECONDS);
+    assertEquals("readable", answer.content());
+    assertEquals(3, answer.attempts());
+  }
+
+  @Test
+  void aBodyThatStaysGarbled_failsTheRowWithAnExcerpt() throws Exception {
+    for (int i = 0; i < 4; i++) {
+      server.enqueue(new MockResponse.Builder().code(200).body("<html>proxy error</html>").build());
+    }
+    TeacherException e = failure(client(KEY), request(""));
+    assertEquals(Kind.RETRYABLE, e.kind());
+    assertEquals(4, e.attempts());
+    assertTrue(e.getMessage().contains("not JSON: <html>proxy error</html>"), e.getMessage());
   }
 
   @Test
