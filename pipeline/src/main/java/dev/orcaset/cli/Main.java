@@ -27,6 +27,9 @@ public final class Main {
             [--no-sampling] [BEAM OPTIONS]
             Run the pipeline; flags override the config file. --teacher-url points at any
             OpenAI-compatible server (OpenAI, Azure OpenAI, vLLM, Ollama, llama.cpp, TGI).
+        estimate --config FILE [the same options as run]
+            Count the questions a run would send and estimate tokens and cost, without calling
+            the teacher (config/pricing.yaml); writes OUTPUT/estimate.json.
         teacher-sim [--port N] [--latency-ms N] [--jitter-ms N] [--rpm N] [--tpm N]
                     [--error-rate F] [--reset-rate F]
             Serve the simulated teacher at http://127.0.0.1:N/v1 until stopped; the options
@@ -63,6 +66,7 @@ public final class Main {
       return switch (args[0]) {
         case "run" -> new RunCommand(out, err).run(RunArgs.parse(rest));
         case "demo" -> new RunCommand(out, err).run(RunArgs.parse(demoArgs(rest)));
+        case "estimate" -> new RunCommand(out, err).estimate(RunArgs.parse(rest));
         case "teacher-sim" -> teacherSim(rest);
         case "help", "--help", "-h" -> {
           out.print(USAGE);

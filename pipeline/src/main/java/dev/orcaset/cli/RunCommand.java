@@ -8,7 +8,10 @@ import dev.orcaset.config.InputConfig;
 import dev.orcaset.config.OrcasetConfig;
 import dev.orcaset.config.OutputConfig;
 import dev.orcaset.config.TeacherConfig;
+import dev.orcaset.cost.Price;
+import dev.orcaset.cost.PriceList;
 import dev.orcaset.io.Json;
+import dev.orcaset.io.JsonFiles;
 import dev.orcaset.license.LicensePolicy;
 import dev.orcaset.pipeline.OrcasetPipeline;
 import dev.orcaset.pipeline.RunInfo;
@@ -50,9 +53,12 @@ final class RunCommand {
     this.err = err;
   }
 
-  int run(RunArgs args) throws IOException {
+  /** A validated run, ready to build: every file read and every check passed. */
+  private record Prepared(PipelineOptions options, OrcasetConfig cfg, SystemPromptSet prompts, LicensePolicy policy) {}
+
+  private Prepared prepare(RunArgs args) throws IOException {
     if (args.config() == null) {
-      throw new UsageException("run needs --config FILE (see config/local.yaml)");
+      throw new UsageException("this command needs --config FILE (see config/local.yaml)");
     }
     PipelineOptions options = beamOptions(args.beamArgs());
     OrcasetConfig cfg = ConfigValidator.validate(applyFlags(ConfigLoader.load(Path.of(args.config())), args));
@@ -60,6 +66,17 @@ final class RunCommand {
     SystemPromptSet prompts = SystemPromptSet.load(Path.of(cfg.prompts().dir()));
     checkEverySampledSubmixHasAPrompt(cfg, prompts);
     LicensePolicy policy = LicensePolicy.load(Path.of(cfg.license().policy()));
+    return new Prepared(options, cfg, prompts, policy);
+  }
+
+  private RunInfo info(Prepared p, OrcasetConfig cfg) {
+    return new RunInfo(java.util.UUID.randomUUID().toString(), Version.get(), System.currentTimeMillis(),
+        Json.line(cfg), p.prompts().version(), p.policy().version(), cfg.output().dir(), price(cfg).orElse(null));
+  }
+
+  int run(RunArgs args) throws IOException {
+    Prepared prepared = prepare(args);
+    OrcasetConfig cfg = prepared.cfg();
     checkApiKey(cfg.teacher());
 
     try (SimulatedTeacher sim = cfg.teacher().isSimulated()
@@ -70,12 +87,9 @@ final class RunCommand {
             + " (answers are placeholders, tagged 'simulated')");
       }
       clearPreviousOutput(cfg.output().dir());
-      long started = System.currentTimeMillis();
-      RunInfo info = new RunInfo(java.util.UUID.randomUUID().toString(), Version.get(), started, Json.line(cfg), prompts.version(),
-          policy.version(), cfg.output().dir());
-      Pipeline pipeline = Pipeline.create(options);
-      OrcasetPipeline.build(pipeline, new RunPlan(cfg, prompts, policy, info));
-      err.println("orcaset: running on " + options.getRunner().getSimpleName() + ", teacher "
+      Pipeline pipeline = Pipeline.create(prepared.options());
+      OrcasetPipeline.build(pipeline, new RunPlan(cfg, prepared.prompts(), prepared.policy(), info(prepared, cfg)));
+      err.println("orcaset: running on " + prepared.options().getRunner().getSimpleName() + ", teacher "
           + cfg.teacher().provider() + "/" + cfg.teacher().model() + ", output " + cfg.output().dir());
       err.flush();
       try {
@@ -87,8 +101,27 @@ final class RunCommand {
       } catch (RuntimeException e) {
         return reportFailure(e, cfg);
       }
-      return new Summary(out).print(cfg, readManifest(cfg.output().dir()));
+      return new Summary(out).print(cfg, JsonFiles.read(cfg.output().dir(), "manifest.json"));
     }
+  }
+
+  /** `orcaset estimate`: what a run would send and cost, without calling the teacher. */
+  int estimate(RunArgs args) throws IOException {
+    Prepared prepared = prepare(args);
+    OrcasetConfig cfg = prepared.cfg();
+    Pipeline pipeline = Pipeline.create(prepared.options());
+    OrcasetPipeline.estimate(pipeline, new RunPlan(cfg, prepared.prompts(), prepared.policy(), info(prepared, cfg)));
+    try {
+      pipeline.run().waitUntilFinish();
+    } catch (RuntimeException e) {
+      return reportFailure(e, cfg);
+    }
+    return new Summary(out).printEstimate(cfg, JsonFiles.read(cfg.output().dir(), "estimate.json"));
+  }
+
+  static java.util.Optional<Price> price(OrcasetConfig cfg) {
+    return cfg.pricing() == null ? java.util.Optional.empty()
+        : PriceList.load(Path.of(cfg.pricing())).forModel(cfg.teacher().model());
   }
 
   private int reportFailure(RuntimeException e, OrcasetConfig cfg) {
@@ -241,13 +274,4 @@ final class RunCommand {
       }
     }
   }
-
-  static JsonNode readManifest(String outputDir) throws IOException {
-    var id = FileSystems.matchNewResource(outputDir, true).resolve("manifest.json",
-        org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions.RESOLVE_FILE);
-    try (Reader r = Channels.newReader(FileSystems.open(id), StandardCharsets.UTF_8)) {
-      return Json.mapper().readTree(r);
-    }
-  }
-
 }

@@ -33,6 +33,10 @@ final class Summary {
     out.printf("  teacher        %s/%s: %d requests, %d HTTP attempts, %d prompt + %d completion tokens%n",
         cfg.teacher().provider(), cfg.teacher().model(), u.path("requests").asLong(),
         u.path("http_attempts").asLong(), u.path("prompt_tokens").asLong(), u.path("completion_tokens").asLong());
+    JsonNode usd = m.path("cost").path("estimated_usd");
+    out.printf("  cost           %s%n", usd.isNumber()
+        ? String.format("about $%.4f (prices as of %s)", usd.asDouble(), m.path("cost").path("price_as_of").asText())
+        : "unknown (no price for this model in the price list)");
     out.printf("  manifest       %s/manifest.json (%.1f s)%n", dir, m.path("run").path("wall_seconds").asDouble());
     out.flush();
     if (!m.path("accounting").path("balanced").asBoolean()) {
@@ -41,6 +45,28 @@ final class Summary {
       out.flush();
       return 1;
     }
+    return 0;
+  }
+
+  /** Prints what `estimate` found; always exit 0 (nothing was sent). */
+  int printEstimate(OrcasetConfig cfg, JsonNode e) {
+    out.printf("orcaset estimate: %d questions would be sent to %s/%s%n", e.path("questions").asLong(),
+        cfg.teacher().provider(), cfg.teacher().model());
+    out.printf("  by submix      %s%n", pairs(e.path("questions_by_source")));
+    out.printf("  left out       rejected %d, duplicates %d, filtered %d (of %d input records)%n",
+        e.path("rejected").asLong(), e.path("duplicates").asLong(), e.path("filtered").asLong(),
+        e.path("input_records").asLong());
+    out.printf("  prompt tokens  about %d (characters / 4)%n", e.path("prompt_tokens_estimate").asLong());
+    out.printf("  answer tokens  at most %d (max_tokens %d each)%n", e.path("completion_tokens_max").asLong(),
+        cfg.teacher().maxTokens());
+    JsonNode cost = e.path("cost");
+    out.printf("  cost           %s%n", cost.path("prompt_usd").isNumber()
+        ? String.format("about $%.2f for prompts + at most $%.2f for answers (prices as of %s)",
+            cost.path("prompt_usd").asDouble(), cost.path("completion_usd_max").asDouble(),
+            cost.path("price_as_of").asText())
+        : "unknown (no price for this model in the price list)");
+    out.printf("  written to     %s/estimate.json%n", cfg.output().dir());
+    out.flush();
     return 0;
   }
 

@@ -114,6 +114,7 @@ public final class ConfigLoader {
         new PromptsConfig(resolve(base, c.prompts().dir())),
         c.teacher(),
         new LicenseConfig(resolve(base, c.license().policy())),
+        resolve(base, c.pricing()),
         c.limit());
   }
 

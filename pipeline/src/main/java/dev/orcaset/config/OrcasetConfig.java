@@ -2,7 +2,10 @@ package dev.orcaset.config;
 
 import java.io.Serializable;
 
-/** The whole run configuration, parsed once from YAML and validated before the pipeline is built. */
+/**
+ * The whole run configuration, parsed once from YAML and validated before the pipeline is built.
+ * {@code pricing} is the optional price list for cost estimates.
+ */
 public record OrcasetConfig(
     InputConfig input,
     OutputConfig output,
@@ -10,6 +13,7 @@ public record OrcasetConfig(
     PromptsConfig prompts,
     TeacherConfig teacher,
     LicenseConfig license,
+    String pricing,
     Long limit)
     implements Serializable {
 
@@ -24,22 +28,22 @@ public record OrcasetConfig(
   }
 
   public OrcasetConfig withInput(InputConfig v) {
-    return new OrcasetConfig(v, output, sampling, prompts, teacher, license, limit);
+    return new OrcasetConfig(v, output, sampling, prompts, teacher, license, pricing, limit);
   }
 
   public OrcasetConfig withOutput(OutputConfig v) {
-    return new OrcasetConfig(input, v, sampling, prompts, teacher, license, limit);
+    return new OrcasetConfig(input, v, sampling, prompts, teacher, license, pricing, limit);
   }
 
   public OrcasetConfig withSampling(SamplingConfig v) {
-    return new OrcasetConfig(input, output, v, prompts, teacher, license, limit);
+    return new OrcasetConfig(input, output, v, prompts, teacher, license, pricing, limit);
   }
 
   public OrcasetConfig withTeacher(TeacherConfig v) {
-    return new OrcasetConfig(input, output, sampling, prompts, v, license, limit);
+    return new OrcasetConfig(input, output, sampling, prompts, v, license, pricing, limit);
   }
 
   public OrcasetConfig withLimit(Long v) {
-    return new OrcasetConfig(input, output, sampling, prompts, teacher, license, v);
+    return new OrcasetConfig(input, output, sampling, prompts, teacher, license, pricing, v);
   }
 }

@@ -1,9 +1,8 @@
 package dev.orcaset.license;
 
 import java.io.Serializable;
-import java.util.Locale;
+import dev.orcaset.io.Globs;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * One policy entry: which teachers or sources it covers (globs, `*` and `?`, case-insensitive;
@@ -26,7 +25,7 @@ public record LicenseRule(
   public boolean matches(Map<String, String> facts) {
     for (Map.Entry<String, String> m : match.entrySet()) {
       String value = facts.get(m.getKey());
-      if (value == null || !glob(m.getValue()).matcher(value.toLowerCase(Locale.ROOT)).matches()) {
+      if (!Globs.matches(m.getValue(), value)) {
         return false;
       }
     }
@@ -44,22 +43,5 @@ public record LicenseRule(
       sb.append(']');
     }
     return sb.toString();
-  }
-
-  static Pattern glob(String glob) {
-    StringBuilder re = new StringBuilder();
-    for (String alternative : glob.toLowerCase(Locale.ROOT).split("\\|", -1)) {
-      if (re.length() > 0) {
-        re.append('|');
-      }
-      for (char c : alternative.toCharArray()) {
-        switch (c) {
-          case '*' -> re.append(".*");
-          case '?' -> re.append('.');
-          default -> re.append(Pattern.quote(String.valueOf(c)));
-        }
-      }
-    }
-    return Pattern.compile(re.toString());
   }
 }

@@ -77,7 +77,8 @@ public final class CountOutcomes extends PTransform<PBegin, PCollectionView<Map<
     return KV.of(key, 1L);
   }
 
-  private static <T> PCollection<KV<String, Long>> tally(PCollection<T> in, String name,
+  /** Turns each element into (key, amount) pairs to be summed: the tallies of manifests and estimates. */
+  static <T> PCollection<KV<String, Long>> tally(PCollection<T> in, String name,
       ProcessFunction<T, List<KV<String, Long>>> keys) {
     return in.apply("Tally" + name, FlatMapElements
             .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.longs()))

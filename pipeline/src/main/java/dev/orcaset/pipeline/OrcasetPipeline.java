@@ -19,24 +19,34 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 public final class OrcasetPipeline {
   private OrcasetPipeline() {}
 
-  public static void build(Pipeline p, RunPlan plan) {
-    OrcasetConfig cfg = plan.config();
-    String out = cfg.output().dir();
+  /** The questions a run sends, and every input left out on the way, with its reason. */
+  record Questions(PCollectionTuple read, PCollection<Query> queries, List<PCollection<DroppedRecord>> dropped) {}
 
+  /** Everything before the teacher: shared by a run and by its cost estimate. */
+  static Questions questions(Pipeline p, OrcasetConfig cfg, RunPlan plan) {
     PCollectionTuple read = p.apply("ReadFlanRecords", new ReadFlanRecords(cfg.input().paths()));
     PCollectionTuple unique = read.get(Outcomes.RECORDS).apply("DropDuplicateInputs", new DropDuplicateInputs());
     PCollectionTuple sampled = unique.get(Outcomes.RECORDS)
         .apply("SampleSubmixes", new SampleSubmixes(cfg.sampling(), cfg.limit()));
     PCollectionTuple paired = sampled.get(Outcomes.RECORDS)
         .apply("PairSystemPrompt", new PairSystemPrompt(plan.prompts(), cfg.sampling().seed()));
-    PCollectionTuple answered = paired.get(Outcomes.QUERIES).apply("CallTeacher", new CallTeacher(cfg.teacher(), plan.info().runId()));
+    return new Questions(read, paired.get(Outcomes.QUERIES), List.of(unique.get(Outcomes.DROPPED),
+        sampled.get(Outcomes.DROPPED), paired.get(Outcomes.DROPPED)));
+  }
+
+  public static void build(Pipeline p, RunPlan plan) {
+    OrcasetConfig cfg = plan.config();
+    String out = cfg.output().dir();
+
+    Questions questions = questions(p, cfg, plan);
+    PCollectionTuple read = questions.read();
+    PCollectionTuple answered = questions.queries()
+        .apply("CallTeacher", new CallTeacher(cfg.teacher(), plan.info().runId()));
     PCollectionTuple kept = answered.get(Outcomes.SAMPLES).apply("FilterResponses", new FilterResponses());
     PCollection<Sample> samples = kept.get(Outcomes.SAMPLES).apply("TagLicense", new TagLicense(plan.policy()));
 
     WriteFilesResult<Boolean> data = samples.apply("WriteSamples", new WriteSamples(out + "/data", cfg.output().compression()));
-    PCollection<DroppedRecord> dropped = PCollectionList
-        .of(List.of(unique.get(Outcomes.DROPPED), sampled.get(Outcomes.DROPPED),
-            paired.get(Outcomes.DROPPED), kept.get(Outcomes.DROPPED)))
+    PCollection<DroppedRecord> dropped = PCollectionList.of(questions.dropped()).and(kept.get(Outcomes.DROPPED))
         .apply("AllDropped", Flatten.pCollections()).setCoder(Outcomes.DROPPED_CODER);
     WriteFilesResult<Void> rejectedFiles = read.get(Outcomes.REJECTED)
         .apply("WriteRejected", new WriteJsonLines<>(out + "/rejected"));
@@ -54,4 +64,16 @@ public final class OrcasetPipeline {
         failedFiles.getPerDestinationOutputFilenames(), filteredFiles.getPerDestinationOutputFilenames())));
   }
 
+  /**
+   * A dry run: the same questions, counted and sized without calling the teacher, written to
+   * `OUTPUT/estimate.json`.
+   */
+  public static void estimate(Pipeline p, RunPlan plan) {
+    OrcasetConfig cfg = plan.config();
+    Questions questions = questions(p, cfg, plan);
+    PCollection<DroppedRecord> dropped = PCollectionList.of(questions.dropped())
+        .apply("AllDropped", Flatten.pCollections()).setCoder(Outcomes.DROPPED_CODER);
+    p.apply("EstimateQuestions", new EstimateQuestions(questions.queries(), questions.read().get(Outcomes.LINES),
+        questions.read().get(Outcomes.REJECTED), dropped, plan.info(), cfg.teacher().maxTokens()));
+  }
 }

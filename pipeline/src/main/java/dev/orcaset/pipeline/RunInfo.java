@@ -1,5 +1,6 @@
 package dev.orcaset.pipeline;
 
+import dev.orcaset.cost.Price;
 import java.io.Serializable;
 
 /**
@@ -14,5 +15,6 @@ public record RunInfo(
     String configJson,
     String systemPromptsVersion,
     String licensePolicyVersion,
-    String outputDir)
+    String outputDir,
+    Price price)
     implements Serializable {}

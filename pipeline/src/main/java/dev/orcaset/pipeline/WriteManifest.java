@@ -3,16 +3,12 @@ package dev.orcaset.pipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orcaset.io.Json;
+import dev.orcaset.io.JsonFiles;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.beam.sdk.io.FileSystems;
-import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -86,6 +82,18 @@ public final class WriteManifest extends PTransform<PBegin, PDone> {
         .put("started_at", Instant.ofEpochMilli(info.startedAtMillis()).toString())
         .put("finished_at", finishedAt.toString())
         .put("wall_seconds", (finishedAt.toEpochMilli() - info.startedAtMillis()) / 1000.0);
+    ObjectNode cost = root.putObject("cost");
+    if (info.price() == null) {
+      cost.putNull("estimated_usd");
+      cost.put("note", "no price for this model in the price list");
+    } else {
+      cost.put("estimated_usd", Math.round(info.price().usd(tallies.getOrDefault("teacher_usage.prompt_tokens", 0L),
+          tallies.getOrDefault("teacher_usage.completion_tokens", 0L)) * 1e4) / 1e4);
+      cost.put("input_per_million", info.price().inputPerMillion());
+      cost.put("output_per_million", info.price().outputPerMillion());
+      cost.put("price_source", info.price().source());
+      cost.put("price_as_of", info.price().asOf());
+    }
     ObjectNode versions = root.putObject("versions");
     versions.put("system_prompts", info.systemPromptsVersion());
     versions.put("license_policy", info.licensePolicyVersion());
@@ -120,14 +128,7 @@ public final class WriteManifest extends PTransform<PBegin, PDone> {
 
     @ProcessElement
     public void process(@Element String name, ProcessContext c) throws IOException {
-      ObjectNode doc = document(info, c.sideInput(tallies), c.sideInput(dataFiles), Instant.now());
-      ResourceId target = FileSystems.matchNewResource(info.outputDir(), true)
-          .resolve(name, org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions.RESOLVE_FILE);
-      try (OutputStream out = Channels.newOutputStream(FileSystems.create(target, "application/json"))) {
-        out.write(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(doc)
-            .getBytes(StandardCharsets.UTF_8));
-        out.write('\n');
-      }
+      JsonFiles.write(info.outputDir(), name, document(info, c.sideInput(tallies), c.sideInput(dataFiles), Instant.now()));
     }
   }
 }

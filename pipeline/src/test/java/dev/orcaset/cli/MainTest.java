@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.orcaset.TestRuns;
 import dev.orcaset.teacher.sim.SimulatedTeacher;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -17,8 +18,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** The command line contract: exit codes and messages a user or a scheduler acts on. */
 class MainTest {
-  static final Path HOME = Path.of(System.getProperty("orcaset.home", "..")).toAbsolutePath().normalize();
-
   @TempDir
   Path dir;
 
@@ -29,22 +28,9 @@ class MainTest {
     return new Main(new PrintWriter(out, true), new PrintWriter(err, true)).run(args);
   }
 
-  private Path config(String inputLine, String teacherExtra) throws IOException {
-    Files.writeString(dir.resolve("in.jsonl"), inputLine + "\n");
-    Path cfg = dir.resolve("run.yaml");
-    Files.writeString(cfg, """
-        input: {paths: [in.jsonl]}
-        output: {dir: out}
-        sampling: {enabled: false}
-        prompts: {dir: %s}
-        teacher:
-          provider: simulated
-          model: m
-          api_key_env: ORCASET_TEST_KEY_THAT_IS_NOT_SET
-        %s
-        license: {policy: %s}
-        """.formatted(HOME.resolve("system-prompts"), teacherExtra, HOME.resolve("config/licenses.yaml")));
-    return cfg;
+  private Path config(String inputLines, String teacherFields) throws IOException {
+    Files.writeString(dir.resolve("in.jsonl"), inputLines + "\n");
+    return TestRuns.config(dir, teacherFields);
   }
 
   @Test
@@ -71,10 +57,10 @@ class MainTest {
 
   @Test
   void aConfigError_exits2NamingTheFileAndKey() throws IOException {
-    Path cfg = config("{\"inputs\": \"q\"}", "  max_tokenz: 5");
+    Path cfg = config("{\"inputs\": \"q\"}", "max_tokenz: 5");
     assertEquals(2, run("run", "--config", cfg.toString()));
     assertTrue(err.toString().contains("teacher.max_tokenz"), err.toString());
-    assertTrue(err.toString().contains("run.yaml line 9"), err.toString());
+    assertTrue(err.toString().contains("run.yaml line 5"), err.toString());
   }
 
   @Test
@@ -115,7 +101,7 @@ class MainTest {
     for (int i = 0; i < 300; i++) {
       lines.append("{\"inputs\": \"q").append(i).append(" [[sim:status=400:model_not_available]]\"}\n");
     }
-    Path cfg = config(lines.toString().strip(), "  concurrency: 4");
+    Path cfg = config(lines.toString().strip(), "concurrency: 4");
     try (SimulatedTeacher sim = SimulatedTeacher.start(0, 0, 0)) {
       int code = run("run", "--config", cfg.toString(), "--teacher-url", sim.baseUrl(), "--runner=DirectRunner");
       assertEquals(1, code, out + "\n" + err);

@@ -89,7 +89,7 @@ class ConfigLoaderTest {
 
   @Test
   void theBundledConfigsAreValid() {
-    Path home = Path.of(System.getProperty("orcaset.home", "..")).toAbsolutePath();
+    Path home = dev.orcaset.TestRuns.HOME;
     for (String name : new String[] {"local.yaml", "openai.yaml", "vllm.yaml", "dataflow.yaml"}) {
       OrcasetConfig c = ConfigValidator.validate(ConfigLoader.load(home.resolve("config").resolve(name)));
       assertTrue(c.teacher().model() != null, name);

@@ -11,12 +11,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import dev.orcaset.TestRuns;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class LicensePolicyTest {
   private static final LicensePolicy BUNDLED = LicensePolicy.load(
-      Path.of(System.getProperty("orcaset.home", "..")).resolve("config/licenses.yaml"));
+      TestRuns.HOME.resolve("config/licenses.yaml"));
 
   @Test
   void hostedTeachersAreNotClearedForCommercialTraining_withTheTermsCited() {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.orcaset.TestRuns;
 import dev.orcaset.cli.Main;
 import dev.orcaset.io.SampleSchema;
 import dev.orcaset.teacher.sim.SimulatedAnswers;
@@ -35,7 +36,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EndToEndTest {
-  static final Path HOME = Path.of(System.getProperty("orcaset.home", "..")).toAbsolutePath().normalize();
 
   private Path dir;
 
@@ -45,7 +45,7 @@ class EndToEndTest {
   @BeforeAll
   void writeInputs(@TempDir Path tmp) throws Exception {
     dir = tmp;
-    config = FlanFixtures.write(dir, HOME);
+    config = FlanFixtures.write(dir, TestRuns.HOME);
   }
 
   /** A fresh teacher per test: its request counts and "fail once" memory are per test. */
@@ -122,6 +122,8 @@ class EndToEndTest {
     assertEquals(rows.stream().mapToLong(g -> (Long) g.get("prompt_tokens")).sum(),
         m.at("/teacher_usage/prompt_tokens").asLong());
     assertFalse(m.at("/config/teacher/api_key_env").isMissingNode(), "the config used is recorded");
+    assertEquals(0.0, m.at("/cost/estimated_usd").asDouble(-1), "test-* models are priced at 0 in pricing.yaml");
+    assertEquals("simulated teacher", m.at("/cost/price_source").asText());
     assertEquals(DatasetReader.files(r.output().resolve("data"), ".parquet").size(), m.at("/files/data").size());
 
     List<JsonNode> rejected = DatasetReader.jsonLines(r.output().resolve("rejected"));
@@ -161,6 +163,26 @@ class EndToEndTest {
     assertEquals(0, flink.exit(), flink.out() + flink.err());
     assertEquals(content(direct.output()), content(flink.output()));
     assertEquals(DatasetReader.manifest(direct.output()).get("counts"), DatasetReader.manifest(flink.output()).get("counts"));
+  }
+
+  @Test
+  void estimate_countsTheQuestionsARunWouldSend_withoutCallingTheTeacher() throws Exception {
+    StringWriter out = new StringWriter();
+    Path output = dir.resolve("estimate");
+    int exit = new Main(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true)).run("estimate",
+        "--config", config.toString(), "--teacher-url", teacher.baseUrl(), "--output", output.toString(),
+        "--runner=DirectRunner");
+    assertEquals(0, exit, out.toString());
+    assertEquals(0, teacher.requestCount(), "an estimate sends nothing");
+    JsonNode e = new com.fasterxml.jackson.databind.ObjectMapper().readTree(output.resolve("estimate.json").toFile());
+    assertEquals(FlanFixtures.SAMPLES + FlanFixtures.FAILED, e.get("questions").asInt());
+    assertEquals(20, e.at("/questions_by_source/NIv2").asInt());
+    assertEquals(FlanFixtures.REJECTED, e.get("rejected").asInt());
+    assertEquals(FlanFixtures.DUPLICATES, e.get("duplicates").asInt());
+    assertEquals(FlanFixtures.FILTERED, e.get("filtered").asInt());
+    assertTrue(e.get("prompt_tokens_estimate").asLong() > 41 * 10, e.toString());
+    assertEquals(41L * 1024, e.get("completion_tokens_max").asLong(), "max_tokens defaults to 1024");
+    assertTrue(out.toString().contains("41 questions would be sent"), out.toString());
   }
 
   @Test

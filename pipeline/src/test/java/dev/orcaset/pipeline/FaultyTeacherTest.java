@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.orcaset.TestRuns;
 import dev.orcaset.cli.Main;
 import dev.orcaset.teacher.sim.SimulatedAnswers;
 import dev.orcaset.teacher.sim.SimulatedTeacher;
@@ -23,7 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
  * failure, and no question may be answered (billed) twice.
  */
 class FaultyTeacherTest {
-  static final Path HOME = Path.of(System.getProperty("orcaset.home", "..")).toAbsolutePath().normalize();
   static final int INPUTS = 300;
 
   @Test
@@ -33,15 +33,7 @@ class FaultyTeacherTest {
       lines.add("{\"inputs\": \"Question " + i + ": why is the sky blue?\", \"task_source\": \"T0\"}");
     }
     Files.write(dir.resolve("in.jsonl"), lines);
-    Path cfg = dir.resolve("run.yaml");
-    Files.writeString(cfg, """
-        input: {paths: [in.jsonl]}
-        output: {dir: out}
-        sampling: {enabled: false}
-        prompts: {dir: %s}
-        teacher: {provider: simulated, model: m, concurrency: 32, max_attempts: 8, rpm: 3000, max_tokens: 64}
-        license: {policy: %s}
-        """.formatted(HOME.resolve("system-prompts"), HOME.resolve("config/licenses.yaml")));
+    Path cfg = TestRuns.config(dir, "concurrency: 32, max_attempts: 8, rpm: 3000, max_tokens: 64");
     // The server allows 3,000 RPM, enforced per second (50/s); the client is told the same.
     var options = new SimulatedTeacher.Options(0, 20, 10, 3_000, 0, 0.05, 0.01, 7);
     try (SimulatedTeacher sim = SimulatedTeacher.start(options)) {

@@ -46,6 +46,7 @@ final class FlanFixtures {
         concurrency: 8
         max_attempts: 3
       license: {policy: %s}
+      pricing: %s
       """;
 
   // What the files below must produce.
@@ -118,7 +119,8 @@ final class FlanFixtures {
       }
     }
     Path config = dir.resolve("config.yaml");
-    Files.writeString(config, CONFIG.formatted(home.resolve("system-prompts"), home.resolve("config/licenses.yaml")));
+    Files.writeString(config, CONFIG.formatted(home.resolve("system-prompts"), home.resolve("config/licenses.yaml"),
+        home.resolve("config/pricing.yaml")));
     return config;
   }
 

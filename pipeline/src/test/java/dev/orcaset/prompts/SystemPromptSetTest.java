@@ -14,11 +14,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import dev.orcaset.TestRuns;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SystemPromptSetTest {
-  private static final Path BUNDLED = Path.of(System.getProperty("orcaset.home", "..")).resolve("system-prompts");
+  private static final Path BUNDLED = TestRuns.HOME.resolve("system-prompts");
 
   @Test
   void theBundledSetHas16PromptsTheFirstEmpty_andServesEveryOrcaSubmix() {
