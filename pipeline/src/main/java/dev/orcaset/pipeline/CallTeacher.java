@@ -13,6 +13,12 @@ import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Count;
+import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
+import org.joda.time.Instant;
+import dev.orcaset.cost.Price;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.WithKeys;
 import org.apache.beam.sdk.coders.KvCoder;
@@ -36,10 +42,13 @@ import org.apache.beam.sdk.values.TupleTagList;
 public final class CallTeacher extends PTransform<PCollection<Query>, PCollectionTuple> {
   private final TeacherConfig teacher;
   private final String runId;
+  private final Price price;
 
-  public CallTeacher(TeacherConfig teacher, String runId) {
+  /** {@code price} may be null (cost unknown); it only feeds the progress line. */
+  public CallTeacher(TeacherConfig teacher, String runId, Price price) {
     this.teacher = teacher;
     this.runId = runId;
+    this.price = price;
   }
 
   /**
@@ -52,12 +61,13 @@ public final class CallTeacher extends PTransform<PCollection<Query>, PCollectio
 
   @Override
   public PCollectionTuple expand(PCollection<Query> queries) {
+    PCollectionView<Long> total = queries.apply("CountQuestions", Count.globally()).apply("Total", View.asSingleton());
     PCollectionTuple out = queries
         .apply("AssignBatch", WithKeys.of((Query q) -> Math.floorMod(q.id().hashCode(), BATCHES))
             .withKeyType(TypeDescriptors.integers()))
         .setCoder(KvCoder.of(VarIntCoder.of(), Outcomes.QUERY_CODER))
         .apply("Batch", GroupByKey.create())
-        .apply("Ask", ParDo.of(new AskFn(teacher, runId))
+        .apply("Ask", ParDo.of(new AskFn(teacher, runId, price, total)).withSideInputs(total)
             .withOutputTags(Outcomes.SAMPLES, TupleTagList.of(Outcomes.FAILED)));
     return Outcomes.withCoders(out);
   }
@@ -71,20 +81,28 @@ public final class CallTeacher extends PTransform<PCollection<Query>, PCollectio
   static final class AskFn extends DoFn<KV<Integer, Iterable<Query>>, Sample> {
     private final TeacherConfig teacher;
     private final String runId;
+    private final Price price;
+    private final PCollectionView<Long> total;
+    // Beam metrics (Dataflow shows them): updated here, on the DoFn's thread, as Beam requires.
     private final Counter answered = Metrics.counter("orcaset", "teacher_answered");
     private final Counter failed = Metrics.counter("orcaset", "teacher_failed");
+    private final Counter retries = Metrics.counter("orcaset", "teacher_retries");
+    private final Counter promptTokens = Metrics.counter("orcaset", "teacher_prompt_tokens");
+    private final Counter completionTokens = Metrics.counter("orcaset", "teacher_completion_tokens");
     private transient TeacherPool.Shared shared;
     private transient ConcurrentLinkedQueue<Object> finished;
     private transient int pending;
 
-    AskFn(TeacherConfig teacher, String runId) {
+    AskFn(TeacherConfig teacher, String runId, Price price, PCollectionView<Long> total) {
       this.teacher = teacher;
       this.runId = runId;
+      this.price = price;
+      this.total = total;
     }
 
     @Setup
     public void setup() {
-      shared = TeacherPool.acquire(runId, teacher);
+      shared = TeacherPool.acquire(runId, teacher, price);
     }
 
     @StartBundle
@@ -94,7 +112,9 @@ public final class CallTeacher extends PTransform<PCollection<Query>, PCollectio
     }
 
     @ProcessElement
-    public void process(@Element KV<Integer, Iterable<Query>> batch, MultiOutputReceiver out) throws Exception {
+    public void process(@Element KV<Integer, Iterable<Query>> batch, MultiOutputReceiver out, ProcessContext c)
+        throws Exception {
+      shared.expectTotal(c.sideInput(total));
       for (Query q : batch.getValue()) {
         shared.throwIfFatal();
         shared.inFlight().acquire();
@@ -105,7 +125,7 @@ public final class CallTeacher extends PTransform<PCollection<Query>, PCollectio
         shared.client().complete(request).whenComplete((answer, error) -> {
           shared.inFlight().release();
           Object outcome = answer != null ? sample(q, request, answer) : failure(q, request, error);
-          shared.recordOutcome(outcome instanceof Sample ? null : teacherError(error));
+          shared.recordOutcome(answer, answer != null ? null : teacherError(error));
           finished.add(outcome);
           synchronized (this) {
             pending--;
@@ -114,12 +134,29 @@ public final class CallTeacher extends PTransform<PCollection<Query>, PCollectio
         });
         drain(out);
       }
+      // No waiting here: the next batch keeps the permits busy while this one's last answers
+      // arrive. Whatever is still in flight is emitted at the end of the bundle.
+    }
+
+    @FinishBundle
+    public void finishBundle(FinishBundleContext ctx) throws Exception {
       synchronized (this) {
         while (pending > 0) {
           wait(1_000);
         }
       }
-      drain(out);
+      Instant at = GlobalWindow.INSTANCE.maxTimestamp(); // where the batching GroupByKey put them
+      drain(new Emitter() {
+        @Override
+        public void sample(Sample s) {
+          ctx.output(Outcomes.SAMPLES, s, at, GlobalWindow.INSTANCE);
+        }
+
+        @Override
+        public void failure(FailedRequest f) {
+          ctx.output(Outcomes.FAILED, f, at, GlobalWindow.INSTANCE);
+        }
+      });
     }
 
     @Teardown
@@ -130,15 +167,40 @@ public final class CallTeacher extends PTransform<PCollection<Query>, PCollectio
       }
     }
 
-    /** Emits the answers that have arrived; stops the job if one of them was fatal. */
+    /** Where finished answers go: the element's receiver, or the bundle's context at its end. */
+    private interface Emitter {
+      void sample(Sample s);
+
+      void failure(FailedRequest f);
+    }
+
     private void drain(MultiOutputReceiver out) throws TeacherException {
+      drain(new Emitter() {
+        @Override
+        public void sample(Sample s) {
+          out.get(Outcomes.SAMPLES).output(s);
+        }
+
+        @Override
+        public void failure(FailedRequest f) {
+          out.get(Outcomes.FAILED).output(f);
+        }
+      });
+    }
+
+    /** Emits the answers that have arrived; stops the job if one of them was fatal. */
+    private void drain(Emitter out) throws TeacherException {
       for (Object done = finished.poll(); done != null; done = finished.poll()) {
         if (done instanceof Sample s) {
           answered.inc();
-          out.get(Outcomes.SAMPLES).output(s);
+          retries.inc(s.attempts() - 1);
+          promptTokens.inc(s.promptTokens());
+          completionTokens.inc(s.completionTokens());
+          out.sample(s);
         } else if (done instanceof FailedRequest f) {
           failed.inc();
-          out.get(Outcomes.FAILED).output(f);
+          retries.inc(Math.max(0, f.attempts() - 1));
+          out.failure(f);
         }
       }
       shared.throwIfFatal();

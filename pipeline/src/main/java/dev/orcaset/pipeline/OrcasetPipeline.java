@@ -41,7 +41,7 @@ public final class OrcasetPipeline {
     Questions questions = questions(p, cfg, plan);
     PCollectionTuple read = questions.read();
     PCollectionTuple answered = questions.queries()
-        .apply("CallTeacher", new CallTeacher(cfg.teacher(), plan.info().runId()));
+        .apply("CallTeacher", new CallTeacher(cfg.teacher(), plan.info().runId(), plan.info().price()));
     PCollectionTuple kept = answered.get(Outcomes.SAMPLES).apply("FilterResponses", new FilterResponses());
     PCollection<Sample> samples = kept.get(Outcomes.SAMPLES).apply("TagLicense", new TagLicense(plan.policy()));
 

@@ -1,6 +1,7 @@
 package dev.orcaset.teacher;
 
 import dev.orcaset.config.TeacherConfig;
+import dev.orcaset.cost.Price;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
@@ -27,7 +28,7 @@ public final class TeacherPool {
    * Scoped by run: a job-stopping error stops every thread of that run (including DoFn instances
    * the runner creates after one failed) but not a later run in the same JVM.
    */
-  private record Key(String runId, TeacherConfig config) {}
+  private record Key(String runId, TeacherConfig config, Price price) {}
 
   private TeacherPool() {}
 
@@ -48,8 +49,11 @@ public final class TeacherPool {
       TeacherConfig config = key.config();
       String apiKey = System.getenv(config.apiKeyEnv());
       this.inFlight = new Semaphore(config.concurrency());
-      this.progress = new Progress(() -> config.concurrency() - inFlight.availablePermits(), 10);
       this.limiter = new RateLimiter(config.rpmPerWorker(), config.tpmPerWorker(), Ticker.SYSTEM);
+      // A live line on a terminal, log lines elsewhere (CI, Dataflow workers).
+      this.progress = new Progress(() -> config.concurrency() - inFlight.availablePermits(),
+          limiter::rateLimitedCount, key.price(), System.console() != null ? System.err : null,
+          System.console() != null ? 2 : 10);
       this.breaker = new CircuitBreaker(config.breakerWindow(),
           config.maxStallMinutes() * 60_000_000_000L, Ticker.SYSTEM);
       this.http = TeacherHttp.client(config, apiKey, limiter, (status, attempt, delay) -> {
@@ -87,9 +91,9 @@ public final class TeacherPool {
      * Counts a finished question for the progress log and the circuit breaker, which may stop
      * the run when most questions are rejected.
      */
-    public void recordOutcome(TeacherException failure) {
-      if (failure == null) {
-        progress.answered();
+    public void recordOutcome(ChatCompletion answer, TeacherException failure) {
+      if (answer != null) {
+        progress.answered(answer.promptTokens(), answer.completionTokens());
       } else {
         progress.failed();
       }
@@ -97,13 +101,19 @@ public final class TeacherPool {
       breaker.record(permanent, permanent ? failure.getMessage() : null).ifPresent(this::stop);
     }
 
+    /** The number of questions in this run, for progress totals and ETA. */
+    public void expectTotal(long questions) {
+      progress.total(questions);
+    }
+
     private void stop(String why) {
       markFatal(new TeacherException(TeacherException.Kind.FATAL, 0, "circuit_breaker", why, 0));
     }
   }
 
-  public static synchronized Shared acquire(String runId, TeacherConfig config) {
-    Shared s = POOL.computeIfAbsent(new Key(runId, config), Shared::new);
+  /** {@code price} (may be null) only feeds the cost shown in progress. */
+  public static synchronized Shared acquire(String runId, TeacherConfig config, Price price) {
+    Shared s = POOL.computeIfAbsent(new Key(runId, config, price), Shared::new);
     TeacherException stopped = STOPPED.get(runId);
     if (stopped != null) {
       s.fatal.compareAndSet(null, stopped);
