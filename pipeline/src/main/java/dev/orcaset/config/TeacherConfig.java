@@ -31,7 +31,8 @@ public record TeacherConfig(
     Long tpm,
     Integer workers,
     Integer breakerWindow,
-    Integer maxStallMinutes)
+    Integer maxStallMinutes,
+    Boolean stream)
     implements Serializable {
 
   public static final String SIMULATED = "simulated";
@@ -54,6 +55,7 @@ public record TeacherConfig(
     workers = workers == null ? 1 : workers;
     breakerWindow = breakerWindow == null ? 50 : breakerWindow;
     maxStallMinutes = maxStallMinutes == null ? 15 : maxStallMinutes;
+    stream = stream != null && stream;
   }
 
   /** This worker's share of the requests-per-minute budget (0: no limit). */
@@ -73,25 +75,25 @@ public record TeacherConfig(
   public TeacherConfig withEndpoint(String newProvider, String newBaseUrl) {
     return new TeacherConfig(newProvider, newBaseUrl, model, apiKeyEnv, authHeader, temperature,
         topP, maxTokens, seed, concurrency, maxAttempts, connectTimeoutSeconds,
-        readTimeoutSeconds, callTimeoutSeconds, simulatedLatencyMs, rpm, tpm, workers, breakerWindow, maxStallMinutes);
+        readTimeoutSeconds, callTimeoutSeconds, simulatedLatencyMs, rpm, tpm, workers, breakerWindow, maxStallMinutes, stream);
   }
 
   public TeacherConfig withModel(String newModel) {
     return new TeacherConfig(provider, baseUrl, newModel, apiKeyEnv, authHeader, temperature,
         topP, maxTokens, seed, concurrency, maxAttempts, connectTimeoutSeconds,
-        readTimeoutSeconds, callTimeoutSeconds, simulatedLatencyMs, rpm, tpm, workers, breakerWindow, maxStallMinutes);
+        readTimeoutSeconds, callTimeoutSeconds, simulatedLatencyMs, rpm, tpm, workers, breakerWindow, maxStallMinutes, stream);
   }
 
   public TeacherConfig withLimits(Long newRpm, Long newTpm) {
     return new TeacherConfig(provider, baseUrl, model, apiKeyEnv, authHeader, temperature,
         topP, maxTokens, seed, concurrency, maxAttempts, connectTimeoutSeconds,
         readTimeoutSeconds, callTimeoutSeconds, simulatedLatencyMs,
-        newRpm == null ? rpm : newRpm, newTpm == null ? tpm : newTpm, workers, breakerWindow, maxStallMinutes);
+        newRpm == null ? rpm : newRpm, newTpm == null ? tpm : newTpm, workers, breakerWindow, maxStallMinutes, stream);
   }
 
   public TeacherConfig withConcurrency(int n) {
     return new TeacherConfig(provider, baseUrl, model, apiKeyEnv, authHeader, temperature,
         topP, maxTokens, seed, n, maxAttempts, connectTimeoutSeconds,
-        readTimeoutSeconds, callTimeoutSeconds, simulatedLatencyMs, rpm, tpm, workers, breakerWindow, maxStallMinutes);
+        readTimeoutSeconds, callTimeoutSeconds, simulatedLatencyMs, rpm, tpm, workers, breakerWindow, maxStallMinutes, stream);
   }
 }

@@ -75,7 +75,7 @@ public final class CallTeacher extends PTransform<PCollection<Query>, PCollectio
   /** Builds the request for a query: system prompt (may be empty) and FLAN inputs verbatim. */
   static ChatRequest request(TeacherConfig t, Query q) {
     return new ChatRequest(t.model(), q.systemPrompt().text(), q.record().inputs(),
-        t.temperature(), t.topP(), t.maxTokens(), t.seed());
+        t.temperature(), t.topP(), t.maxTokens(), t.seed(), t.stream());
   }
 
   static final class AskFn extends DoFn<KV<Integer, Iterable<Query>>, Sample> {

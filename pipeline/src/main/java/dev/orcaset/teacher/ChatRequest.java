@@ -18,7 +18,8 @@ public record ChatRequest(
     double temperature,
     Double topP,
     int maxTokens,
-    Long seed)
+    Long seed,
+    boolean stream)
     implements Serializable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -28,8 +29,21 @@ public record ChatRequest(
     systemPrompt = systemPrompt == null ? "" : systemPrompt;
   }
 
-  /** The request body. Field order is fixed, so the same request always hashes the same. */
+  /** The request body as sent. */
   public ObjectNode toJson() {
+    ObjectNode body = answerDefiningJson();
+    if (stream) {
+      body.put("stream", true);
+      body.putObject("stream_options").put("include_usage", true); // usage arrives in the last chunk
+    }
+    return body;
+  }
+
+  /**
+   * What decides the answer, in a fixed field order so the same request always hashes the same.
+   * Streaming is left out: it changes how the answer travels, not what it is.
+   */
+  private ObjectNode answerDefiningJson() {
     ObjectNode body = JSON.createObjectNode();
     body.put("model", model);
     ArrayNode messages = body.putArray("messages");
@@ -53,6 +67,6 @@ public record ChatRequest(
    * two requests with the same hash would be billed for the same thing.
    */
   public String requestHash() {
-    return Hashes.sha256Hex(toJson().toString());
+    return Hashes.sha256Hex(answerDefiningJson().toString());
   }
 }

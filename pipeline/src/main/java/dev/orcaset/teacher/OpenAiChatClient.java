@@ -85,7 +85,8 @@ public final class OpenAiChatClient implements TeacherClient {
       throw new TeacherException(kind, response.code(), error.code(),
           redact(describe(response.code(), kind, error)), attempts);
     }
-    JsonNode root = JSON.readTree(text);
+    String type = response.header("Content-Type", "");
+    JsonNode root = type.contains("event-stream") ? StreamedAnswer.assemble(text, attempts) : JSON.readTree(text);
     JsonNode choice = root.path("choices").path(0);
     if (choice.isMissingNode()) {
       throw new TeacherException(Kind.RETRYABLE, 200, null,

@@ -10,7 +10,7 @@ import okhttp3.ResponseBody;
 
 /**
  * Turns a success whose body is not a JSON object (cut off by a proxy, an HTML error page from a
- * load balancer) into a 502, so the retry layer retries it like any other bad gateway instead of
+ * load balancer), or a streamed answer that ends early or carries an error, into a 502, so the retry layer retries it like any other bad gateway instead of
  * the row failing on the first garbled answer.
  */
 public final class UnreadableBodyInterceptor implements Interceptor {
@@ -20,12 +20,12 @@ public final class UnreadableBodyInterceptor implements Interceptor {
   @Override
   public Response intercept(Chain chain) throws IOException {
     Response response = chain.proceed(chain.request());
-    String type = response.header("Content-Type", "");
-    if (!response.isSuccessful() || response.body() == null || type.contains("event-stream")) {
-      return response; // streamed answers are checked as they are assembled
+    if (!response.isSuccessful() || response.body() == null) {
+      return response;
     }
     String text = response.peekBody(MAX_BODY).string();
-    if (isJsonObject(text)) {
+    boolean streamed = response.header("Content-Type", "").contains("event-stream");
+    if (streamed ? isCompleteStream(text) : isJsonObject(text)) {
       return response;
     }
     response.close();
@@ -43,6 +43,15 @@ public final class UnreadableBodyInterceptor implements Interceptor {
         .put("message", "the server answered " + code + " with a body that is not JSON: " + excerpt)
         .put("code", "unreadable_body");
     return root.toString();
+  }
+
+  private static boolean isCompleteStream(String events) {
+    try {
+      StreamedAnswer.assemble(events, 1);
+      return true;
+    } catch (IOException cutOrGarbled) {
+      return false;
+    }
   }
 
   private static boolean isJsonObject(String text) {

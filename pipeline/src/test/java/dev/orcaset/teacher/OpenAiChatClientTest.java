@@ -53,7 +53,7 @@ class OpenAiChatClientTest {
   }
 
   private static ChatRequest request(String system) {
-    return new ChatRequest("gpt-test", system, "What is 2 + 2?", 0.7, 0.9, 256, 7L);
+    return new ChatRequest("gpt-test", system, "What is 2 + 2?", 0.7, 0.9, 256, 7L, false);
   }
 
   private static MockResponse ok(String content) {
@@ -217,6 +217,50 @@ class OpenAiChatClientTest {
   }
 
   @Test
+  void streaming_assemblesDeltasFinishReasonAndUsage_andKeepsTheRequestHash() throws Exception {
+    server.enqueue(new MockResponse.Builder().code(200).addHeader("Content-Type", "text/event-stream; charset=utf-8")
+        .body("""
+            : keep-alive
+
+            data: {"model":"gpt-test-2025","choices":[{"index":0,"delta":{"role":"assistant","content":""}}]}
+
+            data: {"choices":[{"index":0,"delta":{"content":"Step 1: add. "}}]}
+
+            data: {"choices":[{"index":0,"delta":{"content":"Answer: 4."},"finish_reason":"stop"}]}
+
+            data: {"choices":[],"usage":{"prompt_tokens":12,"completion_tokens":7}}
+
+            data: [DONE]
+
+            """).build());
+    ChatRequest streamed = new ChatRequest("gpt-test", "", "What is 2 + 2?", 0.7, 0.9, 256, 7L, true);
+    ChatCompletion answer = client(KEY).complete(streamed).get(10, TimeUnit.SECONDS);
+
+    JsonNode body = JSON.readTree(server.takeRequest().getBody().utf8());
+    assertTrue(body.get("stream").asBoolean());
+    assertTrue(body.at("/stream_options/include_usage").asBoolean());
+    assertEquals("Step 1: add. Answer: 4.", answer.content());
+    assertEquals("stop", answer.finishReason());
+    assertEquals(12, answer.promptTokens());
+    assertEquals(7, answer.completionTokens());
+    assertEquals("gpt-test-2025", answer.servedModel());
+    assertEquals(request("").requestHash(), streamed.requestHash(), "streaming does not change what is asked");
+  }
+
+  @Test
+  void aStreamCutShort_isRetried() throws Exception {
+    server.enqueue(new MockResponse.Builder().code(200).addHeader("Content-Type", "text/event-stream")
+        .body("data: {\"choices\":[{\"delta\":{\"content\":\"Step 1\"}}]}\n\n").build());
+    server.enqueue(new MockResponse.Builder().code(200).addHeader("Content-Type", "text/event-stream")
+        .body("data: {\"choices\":[{\"delta\":{\"content\":\"whole\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n")
+        .build());
+    ChatCompletion answer = client(KEY).complete(new ChatRequest("gpt-test", "", "q", 0.7, null, 16, null, true))
+        .get(10, TimeUnit.SECONDS);
+    assertEquals("whole", answer.content());
+    assertEquals(2, answer.attempts());
+  }
+
+  @Test
   void aContentFilterStop_failsTheRowPermanently() throws Exception {
     server.enqueue(new MockResponse.Builder().code(200).body("""
         {"choices":[{"message":{"role":"assistant","content":""},"finish_reason":"content_filter"}]}""").build());
@@ -228,7 +272,7 @@ class OpenAiChatClientTest {
   @Test
   void dispatcherLimitsFollowTheConfiguredConcurrency() {
     TeacherConfig cfg = new TeacherConfig("openai-compatible", server.url("/v1").toString(), "m", null, null,
-        null, null, null, null, 48, null, null, null, null, null, null, null, null, null, null);
+        null, null, null, null, 48, null, null, null, null, null, null, null, null, null, null, null);
     http = TeacherHttp.client(cfg, null, RateLimiter.unlimited(), RetryInterceptor.RetryListener.NONE);
     assertEquals(48, http.dispatcher().getMaxRequests());
     assertEquals(48, http.dispatcher().getMaxRequestsPerHost(), "OkHttp's default of 5 per host would cap us");
