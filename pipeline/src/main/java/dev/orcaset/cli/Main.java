@@ -34,6 +34,10 @@ public final class Main {
                     [--error-rate F] [--reset-rate F]
             Serve the simulated teacher at http://127.0.0.1:N/v1 until stopped; the options
             make it behave like a loaded provider (429s with rate-limit headers, 500s, resets).
+        bench [--requests N] [--latency-ms N] [--jitter-ms N] [--rpm N] [--tpm N] [--concurrency N]
+              [--max-tokens N] [--error-rate F] [--reset-rate F] [--output DIR] [BEAM OPTIONS]
+            Run the pipeline against the simulated teacher and report throughput against the
+            ceiling, 429 share, retries, peak in-flight, memory and CPU (see README, Benchmark).
         help | version
 
       BEAM OPTIONS are --name=value pipeline options, e.g. --runner=FlinkRunner --flinkMaster=[local].
@@ -68,6 +72,7 @@ public final class Main {
         case "demo" -> new RunCommand(out, err).run(RunArgs.parse(demoArgs(rest)));
         case "estimate" -> new RunCommand(out, err).estimate(RunArgs.parse(rest));
         case "teacher-sim" -> teacherSim(rest);
+        case "bench" -> new BenchCommand(out, err).run(rest);
         case "help", "--help", "-h" -> {
           out.print(USAGE);
           out.flush();

@@ -247,7 +247,7 @@ final class RunCommand {
   }
 
   private void checkApiKey(TeacherConfig t) {
-    if (t.isSimulated() || System.getenv(t.apiKeyEnv()) != null) {
+    if (t.isSimulated() || "none".equals(t.authHeader()) || System.getenv(t.apiKeyEnv()) != null) {
       return;
     }
     boolean hosted = List.of("openai", "azure-openai", "anthropic", "google").contains(t.provider());

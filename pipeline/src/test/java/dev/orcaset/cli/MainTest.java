@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.orcaset.TestRuns;
 import dev.orcaset.teacher.sim.SimulatedTeacher;
 import java.io.IOException;
@@ -109,6 +110,21 @@ class MainTest {
       assertTrue(err.toString().contains("model_not_available"), err.toString());
       assertTrue(sim.requestCount() < 100, "stopped early: " + sim.requestCount() + " of 300 sent");
     }
+  }
+
+  @Test
+  void bench_reportsThroughputAgainstTheCeiling_andEveryRow() throws Exception {
+    int code = run("bench", "--requests", "60", "--latency-ms", "10", "--jitter-ms", "0", "--concurrency", "8",
+        "--rpm", "6000", "--output", dir.resolve("bench").toString(), "--runner=DirectRunner");
+    assertEquals(0, code, out + "\n" + err);
+    JsonNode report = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("bench/bench.json").toFile());
+    assertEquals(60, report.at("/accounting/samples").asInt());
+    assertEquals(0, report.at("/accounting/lost_rows").asInt());
+    assertEquals(0, report.at("/accounting/answered_twice").asInt());
+    assertEquals(6000.0, report.get("ceiling_rpm").asDouble(), "the RPM is the ceiling");
+    assertTrue(report.get("ratio_of_ceiling").asDouble() > 0, report.toString());
+    assertTrue(report.get("peak_in_flight").asInt() <= 8, "never more than the configured concurrency");
+    assertTrue(out.toString().contains("ratio"), out.toString());
   }
 
   @Test

@@ -64,6 +64,10 @@ public final class SimulatedTeacher implements AutoCloseable {
   private final AtomicLong rateLimited = new AtomicLong();
   private final AtomicLong injectedErrors = new AtomicLong();
   private final AtomicLong droppedConnections = new AtomicLong();
+  private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger peakInFlight = new java.util.concurrent.atomic.AtomicInteger();
+  private final AtomicLong firstRequestNanos = new AtomicLong();
+  private final AtomicLong lastAnswerNanos = new AtomicLong();
   private final Map<String, AtomicInteger> answeredByHash = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> seenByHash = new ConcurrentHashMap<>();
 
@@ -134,6 +138,8 @@ public final class SimulatedTeacher implements AutoCloseable {
   }
 
   private void handleChat(HttpExchange ex) throws IOException {
+    firstRequestNanos.compareAndSet(0, System.nanoTime());
+    peakInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
     try (ex) {
       requests.incrementAndGet();
       if (!"POST".equals(ex.getRequestMethod())) {
@@ -218,7 +224,22 @@ public final class SimulatedTeacher implements AutoCloseable {
           .put("total_tokens", prompt + completion);
       answeredByHash.computeIfAbsent(hash, h -> new AtomicInteger()).incrementAndGet();
       send(ex, 200, out.toString());
+      lastAnswerNanos.set(System.nanoTime());
+    } finally {
+      inFlight.decrementAndGet();
     }
+  }
+
+  /** The most requests this server held at once: what the client really had in flight. */
+  public int peakInFlight() {
+    return peakInFlight.get();
+  }
+
+  /** Seconds from the first request received to the last answer sent (0 before any answer). */
+  public double activeSeconds() {
+    long first = firstRequestNanos.get();
+    long last = lastAnswerNanos.get();
+    return first == 0 || last == 0 ? 0 : (last - first) / 1e9;
   }
 
   private void addLimitHeaders(HttpExchange ex) {

@@ -1,0 +1,213 @@
+package dev.orcaset.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.management.OperatingSystemMXBean;
+import dev.orcaset.io.Json;
+import dev.orcaset.io.JsonFiles;
+import dev.orcaset.teacher.sim.SimulatedTeacher;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * `orcaset bench`: the whole pipeline against the simulated teacher with a given latency and
+ * limits. Reports achieved requests per minute against the ceiling — `min(RPM, TPM / tokens per
+ * request)`, or `concurrency / latency` without limits — the 429 share, retries, peak in-flight,
+ * rows accounted for, peak heap and RSS, and CPU seconds per 1,000 samples. The teacher stage is
+ * timed at the server, first request to last answer, so pipeline start-up does not count.
+ */
+final class BenchCommand {
+  private final PrintWriter out;
+  private final PrintWriter err;
+
+  BenchCommand(PrintWriter out, PrintWriter err) {
+    this.out = out;
+    this.err = err;
+  }
+
+  int run(List<String> args) throws Exception {
+    int requests = 5_000;
+    int latency = 800;
+    int jitter = 200;
+    long rpm = 0;
+    long tpm = 0;
+    int concurrency = 64;
+    int maxTokens = 64;
+    double errorRate = 0;
+    double resetRate = 0;
+    String output = null;
+    List<String> beam = new ArrayList<>();
+    for (int i = 0; i < args.size(); i++) {
+      String a = args.get(i);
+      switch (a) {
+        case "--requests" -> requests = (int) num(args, ++i, a);
+        case "--latency-ms" -> latency = (int) num(args, ++i, a);
+        case "--jitter-ms" -> jitter = (int) num(args, ++i, a);
+        case "--rpm" -> rpm = num(args, ++i, a);
+        case "--tpm" -> tpm = num(args, ++i, a);
+        case "--concurrency" -> concurrency = (int) num(args, ++i, a);
+        case "--max-tokens" -> maxTokens = (int) num(args, ++i, a);
+        case "--error-rate" -> errorRate = Double.parseDouble(args.get(++i));
+        case "--reset-rate" -> resetRate = Double.parseDouble(args.get(++i));
+        case "--output" -> output = args.get(++i);
+        default -> {
+          if (a.startsWith("--") && a.contains("=")) {
+            beam.add(a);
+          } else {
+            throw new UsageException("unknown argument '" + a + "' for bench");
+          }
+        }
+      }
+    }
+    Path dir = output == null ? Files.createTempDirectory("orcaset-bench") : Files.createDirectories(Path.of(output));
+    Files.write(dir.resolve("in.jsonl"), inputs(requests));
+    Path cfg = dir.resolve("bench.yaml");
+    Path home = Main.home();
+    Files.writeString(cfg, """
+        input: {paths: [in.jsonl]}
+        output: {dir: out}
+        sampling: {enabled: false}
+        prompts: {dir: %s}
+        teacher: {provider: simulated, model: orcaset-sim-1, max_tokens: %d, max_attempts: 10, auth_header: none}
+        license: {policy: %s}
+        """.formatted(home.resolve("system-prompts"), maxTokens, home.resolve("config/licenses.yaml")));
+
+    var options = new SimulatedTeacher.Options(0, latency, jitter, rpm, tpm, errorRate, resetRate, 1);
+    long cpuBefore = cpuNanos();
+    try (SimulatedTeacher sim = SimulatedTeacher.start(options)) {
+      List<String> runArgs = new ArrayList<>(List.of("--config", cfg.toString(), "--teacher-url", sim.baseUrl(),
+          "--concurrency", Integer.toString(concurrency), "--rpm", Long.toString(rpm), "--tpm", Long.toString(tpm)));
+      runArgs.addAll(beam);
+      StringWriter runOut = new StringWriter();
+      int exit = new RunCommand(new PrintWriter(runOut, true), err).run(RunArgs.parse(runArgs));
+      if (exit != 0) {
+        out.print(runOut);
+        return exit;
+      }
+      double cpuSeconds = (cpuNanos() - cpuBefore) / 1e9;
+      JsonNode manifest = JsonFiles.read(dir.resolve("out").toString(), "manifest.json");
+      ObjectNode report = report(manifest, sim, requests, latency, rpm, tpm, concurrency, maxTokens, cpuSeconds);
+      JsonFiles.write(dir.toString(), "bench.json", report);
+      print(report, dir);
+      return report.path("accounting").path("lost_rows").asLong() == 0 ? 0 : 1;
+    }
+  }
+
+  private static ObjectNode report(JsonNode m, SimulatedTeacher sim, int requests, int latency, long rpm, long tpm,
+      int concurrency, int maxTokens, double cpuSeconds) {
+    long samples = m.at("/counts/samples").asLong();
+    long failed = m.at("/counts/failed").asLong();
+    long asked = m.at("/teacher_usage/requests").asLong();
+    double seconds = sim.activeSeconds();
+    double achievedRpm = seconds > 0 ? sim.answeredByHash().size() / seconds * 60 : 0;
+    // As the server counts it: prompt tokens plus the max_tokens each request reserves.
+    double tokensPerRequest = asked == 0 ? maxTokens : m.at("/teacher_usage/prompt_tokens").asDouble() / samples + maxTokens;
+    double ceiling;
+    String bound;
+    if (rpm > 0 || tpm > 0) {
+      double byRequests = rpm > 0 ? rpm : Double.MAX_VALUE;
+      double byTokens = tpm > 0 ? tpm / tokensPerRequest : Double.MAX_VALUE;
+      ceiling = Math.min(byRequests, byTokens);
+      bound = byRequests <= byTokens ? "rpm" : "tpm / tokens per request";
+    } else {
+      ceiling = concurrency / (latency / 1000.0) * 60;
+      bound = "concurrency / latency";
+    }
+    ObjectNode r = Json.mapper().createObjectNode();
+    r.put("requests", requests).put("latency_ms", latency).put("rpm", rpm).put("tpm", tpm)
+        .put("concurrency", concurrency);
+    r.put("teacher_stage_seconds", round(seconds));
+    r.put("achieved_rpm", round(achievedRpm));
+    r.put("ceiling_rpm", round(ceiling)).put("ceiling_bound", bound);
+    r.put("ratio_of_ceiling", round(achievedRpm / ceiling));
+    r.put("http_requests", sim.requestCount());
+    r.put("share_429", round(sim.rateLimitedCount() / (double) Math.max(1, sim.requestCount())));
+    r.put("retries", m.at("/teacher_usage/http_attempts").asLong() - asked);
+    r.put("peak_in_flight", sim.peakInFlight());
+    r.put("injected_500s", sim.injectedErrorCount()).put("dropped_connections", sim.droppedConnectionCount());
+    r.putObject("accounting").put("samples", samples).put("failed", failed)
+        .put("lost_rows", requests - samples - failed - m.at("/counts/rejected").asLong()
+            - m.at("/counts/duplicates").asLong() - m.at("/counts/filtered").asLong())
+        .put("answered_twice", sim.answeredByHash().values().stream().filter(n -> n.get() > 1).count());
+    r.put("peak_heap_mib", round(peakHeapBytes() / 1048576.0));
+    r.put("peak_rss_mib", round(peakRssKib() / 1024.0));
+    r.put("cpu_seconds_per_1k_samples", round(cpuSeconds / Math.max(1, samples) * 1000));
+    return r;
+  }
+
+  private void print(ObjectNode r, Path dir) {
+    out.printf("orcaset bench: %d requests, latency %d ms, rpm %d, tpm %d, concurrency %d%n", r.get("requests").asInt(),
+        r.get("latency_ms").asInt(), r.get("rpm").asLong(), r.get("tpm").asLong(), r.get("concurrency").asInt());
+    out.printf("  achieved       %.0f requests/min over %.1f s of teacher stage%n", r.get("achieved_rpm").asDouble(),
+        r.get("teacher_stage_seconds").asDouble());
+    out.printf("  ceiling        %.0f requests/min (%s): ratio %.3f%n", r.get("ceiling_rpm").asDouble(),
+        r.get("ceiling_bound").asText(), r.get("ratio_of_ceiling").asDouble());
+    out.printf("  429 share      %.2f%% of %d HTTP requests; %d retries; peak in flight %d%n",
+        100 * r.get("share_429").asDouble(), r.get("http_requests").asLong(), r.get("retries").asLong(),
+        r.get("peak_in_flight").asInt());
+    out.printf("  rows           %s%n", r.get("accounting"));
+    out.printf("  memory, CPU    peak heap %.0f MiB, peak RSS %.0f MiB, %.2f CPU s per 1k samples%n",
+        r.get("peak_heap_mib").asDouble(), r.get("peak_rss_mib").asDouble(),
+        r.get("cpu_seconds_per_1k_samples").asDouble());
+    out.printf("  report         %s/bench.json%n", dir);
+    out.flush();
+  }
+
+  private static List<String> inputs(int n) {
+    List<String> lines = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      lines.add("{\"inputs\": \"Question " + i + ": a train leaves at 9:40 and arrives at 11:05. How long is the"
+          + " trip? Explain step by step.\", \"task_source\": \"" + List.of("CoT", "NIv2", "T0", "Flan2021").get(i % 4)
+          + "\", \"template_type\": \"zs_opt\"}");
+    }
+    return lines;
+  }
+
+  private static long num(List<String> args, int i, String name) {
+    try {
+      return Long.parseLong(args.get(i));
+    } catch (RuntimeException e) {
+      throw new UsageException(name + " needs a whole number");
+    }
+  }
+
+  private static long cpuNanos() {
+    return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
+  private static long peakHeapBytes() {
+    long sum = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) {
+        sum += pool.getPeakUsage().getUsed();
+      }
+    }
+    return sum;
+  }
+
+  /** VmHWM from /proc: the peak resident set of this process (Linux); 0 elsewhere. */
+  private static long peakRssKib() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("\\D", ""));
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux: report 0
+    }
+    return 0;
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 1000) / 1000.0;
+  }
+}
