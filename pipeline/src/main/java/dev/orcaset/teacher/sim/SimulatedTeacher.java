@@ -140,10 +140,11 @@ public final class SimulatedTeacher implements AutoCloseable {
   private void handleChat(HttpExchange ex) throws IOException {
     firstRequestNanos.compareAndSet(0, System.nanoTime());
     peakInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+    java.util.concurrent.atomic.AtomicBoolean left = new java.util.concurrent.atomic.AtomicBoolean();
     try (ex) {
       requests.incrementAndGet();
       if (!"POST".equals(ex.getRequestMethod())) {
-        send(ex, 405, error("method not allowed", "invalid_request_error", null));
+        respond(ex, left, 405, error("method not allowed", "invalid_request_error", null));
         return;
       }
       byte[] raw;
@@ -155,7 +156,7 @@ public final class SimulatedTeacher implements AutoCloseable {
       try {
         body = JSON.readTree(bodyText);
       } catch (IOException e) {
-        send(ex, 400, error("body is not JSON", "invalid_request_error", null));
+        respond(ex, left, 400, error("body is not JSON", "invalid_request_error", null));
         return;
       }
       String system = "";
@@ -168,7 +169,7 @@ public final class SimulatedTeacher implements AutoCloseable {
         }
       }
       if (user == null || !body.hasNonNull("model")) {
-        send(ex, 400, error("model and a user message are required", "invalid_request_error", null));
+        respond(ex, left, 400, error("model and a user message are required", "invalid_request_error", null));
         return;
       }
       String hash = Hashes.sha256Hex(bodyText);
@@ -179,7 +180,7 @@ public final class SimulatedTeacher implements AutoCloseable {
       if (waitMs > 0) {
         rateLimited.incrementAndGet();
         ex.getResponseHeaders().set("retry-after-ms", Long.toString(waitMs));
-        send(ex, 429, error("Rate limit reached. Please try again in " + waitMs + "ms.", "requests", "rate_limit_exceeded"));
+        respond(ex, left, 429, error("Rate limit reached. Please try again in " + waitMs + "ms.", "requests", "rate_limit_exceeded"));
         return;
       }
       double roll;
@@ -193,18 +194,18 @@ public final class SimulatedTeacher implements AutoCloseable {
       }
       if (roll < options.resetRate() + options.errorRate()) {
         injectedErrors.incrementAndGet();
-        send(ex, 500, error("The server had an error while processing your request.", "server_error", null));
+        respond(ex, left, 500, error("The server had an error while processing your request.", "server_error", null));
         return;
       }
       Matcher status = STATUS.matcher(user);
       if (status.find()) {
-        send(ex, Integer.parseInt(status.group(1)),
+        respond(ex, left, Integer.parseInt(status.group(1)),
             error("simulated error", "invalid_request_error", status.group(2)));
         return;
       }
       Matcher failOnce = FAIL_ONCE.matcher(user);
       if (failOnce.find() && seen == 1) {
-        send(ex, Integer.parseInt(failOnce.group(1)), error("simulated transient error", "server_error", null));
+        respond(ex, left, Integer.parseInt(failOnce.group(1)), error("simulated transient error", "server_error", null));
         return;
       }
       String answer = SimulatedAnswers.answer(system, user);
@@ -223,9 +224,25 @@ public final class SimulatedTeacher implements AutoCloseable {
       usage.put("prompt_tokens", prompt).put("completion_tokens", completion)
           .put("total_tokens", prompt + completion);
       answeredByHash.computeIfAbsent(hash, h -> new AtomicInteger()).incrementAndGet();
-      send(ex, 200, out.toString());
+      respond(ex, left, 200, out.toString());
       lastAnswerNanos.set(System.nanoTime());
     } finally {
+      leave(left); // also for dropped connections, which get no response
+    }
+  }
+
+  /**
+   * Answers and stops counting the request as in flight first: the client may send its next
+   * request as soon as it has this answer, which must not look like one more in flight.
+   */
+  private void respond(HttpExchange ex, java.util.concurrent.atomic.AtomicBoolean left, int status, String json)
+      throws IOException {
+    leave(left);
+    send(ex, status, json);
+  }
+
+  private void leave(java.util.concurrent.atomic.AtomicBoolean left) {
+    if (left.compareAndSet(false, true)) {
       inFlight.decrementAndGet();
     }
   }
