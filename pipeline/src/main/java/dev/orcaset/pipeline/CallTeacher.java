@@ -124,9 +124,9 @@ public final class CallTeacher extends PTransform<PCollection<Query>, PCollectio
         }
         shared.client().complete(request).whenComplete((answer, error) -> {
           shared.inFlight().release();
-          Object outcome = answer != null ? sample(q, request, answer) : failure(q, request, error);
-          shared.recordOutcome(answer, answer != null ? null : teacherError(error));
-          finished.add(outcome);
+          TeacherException failure = answer == null ? teacherError(error) : null;
+          shared.recordOutcome(answer, failure);
+          finished.add(answer != null ? sample(q, request, answer) : failure(q, request, failure));
           synchronized (this) {
             pending--;
             notifyAll();
@@ -221,8 +221,7 @@ public final class CallTeacher extends PTransform<PCollection<Query>, PCollectio
     }
 
     /** A failed answer becomes a row in failed/, unless it means no answer can succeed. */
-    private Object failure(Query q, ChatRequest request, Throwable error) {
-      TeacherException te = teacherError(error);
+    private Object failure(Query q, ChatRequest request, TeacherException te) {
       if (te.kind() == Kind.FATAL) {
         shared.markFatal(te);
         return te; // not a row: the job stops, see drain()
