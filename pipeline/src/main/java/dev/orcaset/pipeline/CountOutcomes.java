@@ -1,9 +1,12 @@
 package dev.orcaset.pipeline;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orcaset.flan.Rejection;
+import dev.orcaset.io.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
@@ -47,7 +50,7 @@ public final class CountOutcomes extends PTransform<PBegin, PCollectionView<Map<
         .and(tally(rejected, "Rejected", r -> List.of(
             one("counts.rejected"), one("rejected_by_reason." + r.reason()))))
         .and(tally(dropped, "Dropped", d -> List.of(
-            one(DropDuplicateInputs.REASON.equals(d.reason()) ? "counts.duplicates" : "counts.filtered"),
+            one("counts." + d.outcome()),
             one("dropped_by_reason." + d.reason()))))
         .and(tally(failed, "Failed", f -> List.of(
             one("counts.failed"), one("failed_by_reason." + f.reason()),
@@ -71,6 +74,17 @@ public final class CountOutcomes extends PTransform<PBegin, PCollectionView<Map<
     keys.add(KV.of("teacher_usage.prompt_tokens", s.promptTokens()));
     keys.add(KV.of("teacher_usage.completion_tokens", s.completionTokens()));
     return keys;
+  }
+
+  /** The tallies under one dotted prefix, e.g. `samples_by_source`, as a JSON object keyed by the rest. */
+  static ObjectNode group(Map<String, Long> tallies, String prefix) {
+    ObjectNode group = Json.mapper().createObjectNode();
+    new TreeMap<>(tallies).forEach((key, value) -> {
+      if (key.startsWith(prefix + ".")) {
+        group.put(key.substring(prefix.length() + 1), value);
+      }
+    });
+    return group;
   }
 
   private static KV<String, Long> one(String key) {

@@ -18,6 +18,11 @@ public record DroppedRecord(
     long inputLine)
     implements Serializable {
 
+  /** The manifest count this record falls under: `duplicates` or `filtered`. */
+  public String outcome() {
+    return DropDuplicateInputs.REASON.equals(reason) ? "duplicates" : "filtered";
+  }
+
   public static DroppedRecord of(FlanRecord r, String reason, String detail) {
     return new DroppedRecord(r.id(), r.submix().configName(), r.taskName(), r.templateType(),
         reason, detail, r.origin().file(), r.origin().line());

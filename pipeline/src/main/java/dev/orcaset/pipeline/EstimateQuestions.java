@@ -7,7 +7,6 @@ import dev.orcaset.io.JsonFiles;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
@@ -60,8 +59,7 @@ public final class EstimateQuestions extends PTransform<PBegin, PDone> {
             KV.of("questions_by_source." + q.submix(), 1L), KV.of("prompt_tokens", promptTokens(q)))))
         .and(CountOutcomes.tally(inputLines, "Lines", n -> List.of(KV.of("input_records", n))))
         .and(CountOutcomes.tally(rejected, "Rejected", r -> List.of(KV.of("rejected", 1L))))
-        .and(CountOutcomes.tally(dropped, "Dropped", d -> List.of(KV.of(
-            DropDuplicateInputs.REASON.equals(d.reason()) ? "duplicates" : "filtered", 1L))))
+        .and(CountOutcomes.tally(dropped, "Dropped", d -> List.of(KV.of(d.outcome(), 1L))))
         .apply("All", Flatten.pCollections())
         .apply("Sum", Sum.longsPerKey())
         .apply("AsMap", View.asMap());
@@ -76,12 +74,7 @@ public final class EstimateQuestions extends PTransform<PBegin, PDone> {
     long prompt = t.getOrDefault("prompt_tokens", 0L);
     root.put("input_records", t.getOrDefault("input_records", 0L));
     root.put("questions", questions);
-    ObjectNode bySource = root.putObject("questions_by_source");
-    new TreeMap<>(t).forEach((k, v) -> {
-      if (k.startsWith("questions_by_source.")) {
-        bySource.put(k.substring("questions_by_source.".length()), v);
-      }
-    });
+    root.set("questions_by_source", CountOutcomes.group(t, "questions_by_source"));
     root.put("rejected", t.getOrDefault("rejected", 0L));
     root.put("duplicates", t.getOrDefault("duplicates", 0L));
     root.put("filtered", t.getOrDefault("filtered", 0L));

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -64,18 +63,10 @@ public final class WriteManifest extends PTransform<PBegin, PDone> {
     }
     root.putObject("accounting").put("balanced", accounted == inputs)
         .put("accounted_for", accounted).put("unaccounted", inputs - accounted);
-    Map<String, ObjectNode> groups = new TreeMap<>();
-    new TreeMap<>(tallies).forEach((key, value) -> {
-      int dot = key.indexOf('.');
-      String group = key.substring(0, dot);
-      if (!"counts".equals(group)) {
-        groups.computeIfAbsent(group, g -> Json.mapper().createObjectNode()).put(key.substring(dot + 1), value);
-      }
-    });
     for (String g : List.of("samples_by_source", "samples_by_license", "samples_by_commercial_use",
         "samples_by_system_prompt", "rejected_by_reason", "dropped_by_reason", "failed_by_reason",
         "failed_by_status", "teacher_usage")) {
-      root.set(g, groups.getOrDefault(g, Json.mapper().createObjectNode()));
+      root.set(g, CountOutcomes.group(tallies, g));
     }
     root.putObject("run")
         .put("id", info.runId())
