@@ -1,6 +1,7 @@
 package dev.orcaset.pipeline;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.orcaset.cost.TokenEstimate;
 import dev.orcaset.flan.Rejection;
 import dev.orcaset.io.Json;
 import dev.orcaset.io.JsonFiles;
@@ -27,9 +28,6 @@ import org.apache.beam.sdk.values.PDone;
  * tokens `max_tokens` reserves, and the inputs left out on the way. Writes `OUTPUT/estimate.json`.
  */
 public final class EstimateQuestions extends PTransform<PBegin, PDone> {
-  /** Characters per token, a common rule of thumb for English text with BPE tokenizers. */
-  static final double CHARS_PER_TOKEN = 4.0;
-
   private final PCollection<Query> queries;
   private final PCollection<Long> inputLines;
   private final PCollection<Rejection> rejected;
@@ -49,7 +47,7 @@ public final class EstimateQuestions extends PTransform<PBegin, PDone> {
 
   /** Estimated prompt tokens of one question: both messages' characters / 4. */
   public static long promptTokens(Query q) {
-    return Math.round((q.systemPrompt().text().length() + q.record().inputs().length()) / CHARS_PER_TOKEN);
+    return TokenEstimate.fromChars(q.systemPrompt().text().length() + q.record().inputs().length());
   }
 
   @Override

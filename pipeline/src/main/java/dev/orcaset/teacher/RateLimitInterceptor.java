@@ -1,5 +1,6 @@
 package dev.orcaset.teacher;
 
+import dev.orcaset.cost.TokenEstimate;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.OptionalLong;
@@ -62,6 +63,6 @@ public final class RateLimitInterceptor implements Interceptor {
       request.body().writeTo(buffer);
       bodyChars = buffer.size();
     }
-    return bodyChars / 4 + maxTokens;
+    return TokenEstimate.fromChars(bodyChars) + maxTokens;
   }
 }

@@ -1,0 +1,15 @@
+package dev.orcaset.cost;
+
+/**
+ * Tokens estimated from characters, about four characters a token for English text with BPE
+ * tokenizers: the one rule of thumb behind `estimate` and the rate limiter's token budget.
+ */
+public final class TokenEstimate {
+  public static final double CHARS_PER_TOKEN = 4.0;
+
+  private TokenEstimate() {}
+
+  public static long fromChars(long chars) {
+    return Math.round(chars / CHARS_PER_TOKEN);
+  }
+}
