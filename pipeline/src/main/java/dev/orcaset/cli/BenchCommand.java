@@ -48,16 +48,16 @@ final class BenchCommand {
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
       switch (a) {
-        case "--requests" -> requests = (int) num(args, ++i, a);
-        case "--latency-ms" -> latency = (int) num(args, ++i, a);
-        case "--jitter-ms" -> jitter = (int) num(args, ++i, a);
-        case "--rpm" -> rpm = num(args, ++i, a);
-        case "--tpm" -> tpm = num(args, ++i, a);
-        case "--concurrency" -> concurrency = (int) num(args, ++i, a);
-        case "--max-tokens" -> maxTokens = (int) num(args, ++i, a);
-        case "--error-rate" -> errorRate = Double.parseDouble(args.get(++i));
-        case "--reset-rate" -> resetRate = Double.parseDouble(args.get(++i));
-        case "--output" -> output = args.get(++i);
+        case "--requests" -> requests = (int) CliArgs.whole(CliArgs.value(args, ++i, a), a, 1, Integer.MAX_VALUE);
+        case "--latency-ms" -> latency = (int) CliArgs.whole(CliArgs.value(args, ++i, a), a, 0, Integer.MAX_VALUE);
+        case "--jitter-ms" -> jitter = (int) CliArgs.whole(CliArgs.value(args, ++i, a), a, 0, Integer.MAX_VALUE);
+        case "--rpm" -> rpm = CliArgs.whole(CliArgs.value(args, ++i, a), a, 0, Long.MAX_VALUE);
+        case "--tpm" -> tpm = CliArgs.whole(CliArgs.value(args, ++i, a), a, 0, Long.MAX_VALUE);
+        case "--concurrency" -> concurrency = (int) CliArgs.whole(CliArgs.value(args, ++i, a), a, 1, Integer.MAX_VALUE);
+        case "--max-tokens" -> maxTokens = (int) CliArgs.whole(CliArgs.value(args, ++i, a), a, 1, Integer.MAX_VALUE);
+        case "--error-rate" -> errorRate = CliArgs.fraction(CliArgs.value(args, ++i, a), a);
+        case "--reset-rate" -> resetRate = CliArgs.fraction(CliArgs.value(args, ++i, a), a);
+        case "--output" -> output = CliArgs.value(args, ++i, a);
         default -> {
           if (a.startsWith("--") && a.contains("=")) {
             beam.add(a);
@@ -169,14 +169,6 @@ final class BenchCommand {
           + "\", \"template_type\": \"zs_opt\"}");
     }
     return lines;
-  }
-
-  private static long num(List<String> args, int i, String name) {
-    try {
-      return Long.parseLong(args.get(i));
-    } catch (RuntimeException e) {
-      throw new UsageException(name + " needs a whole number");
-    }
   }
 
   private static long cpuNanos() {

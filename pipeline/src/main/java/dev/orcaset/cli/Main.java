@@ -126,13 +126,13 @@ public final class Main {
     double resetRate = 0;
     for (int i = 0; i < rest.size(); i++) {
       switch (rest.get(i)) {
-        case "--port" -> port = intArg(rest, ++i, "--port");
-        case "--latency-ms" -> latency = intArg(rest, ++i, "--latency-ms");
-        case "--jitter-ms" -> jitter = intArg(rest, ++i, "--jitter-ms");
-        case "--rpm" -> rpm = intArg(rest, ++i, "--rpm");
-        case "--tpm" -> tpm = intArg(rest, ++i, "--tpm");
-        case "--error-rate" -> errorRate = fraction(rest, ++i, "--error-rate");
-        case "--reset-rate" -> resetRate = fraction(rest, ++i, "--reset-rate");
+        case "--port" -> port = (int) CliArgs.whole(CliArgs.value(rest, ++i, "--port"), "--port", 0, 65_535);
+        case "--latency-ms" -> latency = (int) CliArgs.whole(CliArgs.value(rest, ++i, "--latency-ms"), "--latency-ms", 0, Integer.MAX_VALUE);
+        case "--jitter-ms" -> jitter = (int) CliArgs.whole(CliArgs.value(rest, ++i, "--jitter-ms"), "--jitter-ms", 0, Integer.MAX_VALUE);
+        case "--rpm" -> rpm = CliArgs.whole(CliArgs.value(rest, ++i, "--rpm"), "--rpm", 0, Long.MAX_VALUE);
+        case "--tpm" -> tpm = CliArgs.whole(CliArgs.value(rest, ++i, "--tpm"), "--tpm", 0, Long.MAX_VALUE);
+        case "--error-rate" -> errorRate = CliArgs.fraction(CliArgs.value(rest, ++i, "--error-rate"), "--error-rate");
+        case "--reset-rate" -> resetRate = CliArgs.fraction(CliArgs.value(rest, ++i, "--reset-rate"), "--reset-rate");
         default -> throw new UsageException("unknown argument '" + rest.get(i) + "' for teacher-sim");
       }
     }
@@ -147,31 +147,5 @@ public final class Main {
       forever.await();
     }
     return 0;
-  }
-
-  private static double fraction(List<String> args, int i, String name) {
-    if (i >= args.size()) {
-      throw new UsageException(name + " needs a value");
-    }
-    try {
-      double f = Double.parseDouble(args.get(i));
-      if (f < 0 || f > 1) {
-        throw new UsageException(name + " must be between 0 and 1, got " + args.get(i));
-      }
-      return f;
-    } catch (NumberFormatException e) {
-      throw new UsageException(name + " needs a number between 0 and 1, got '" + args.get(i) + "'");
-    }
-  }
-
-  private static int intArg(List<String> args, int i, String name) {
-    if (i >= args.size()) {
-      throw new UsageException(name + " needs a value");
-    }
-    try {
-      return Integer.parseInt(args.get(i));
-    } catch (NumberFormatException e) {
-      throw new UsageException(name + " needs a whole number, got '" + args.get(i) + "'");
-    }
   }
 }

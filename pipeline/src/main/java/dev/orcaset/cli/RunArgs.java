@@ -65,24 +65,10 @@ record RunArgs(
   }
 
   private static String value(List<String> args, int i, String inline, String name) {
-    if (inline != null) {
-      return inline;
-    }
-    if (i + 1 >= args.size() || args.get(i + 1).startsWith("--")) {
-      throw new UsageException(name + " needs a value");
-    }
-    return args.get(i + 1);
+    return inline != null ? inline : CliArgs.value(args, i + 1, name);
   }
 
   private static long number(String v, String name, long min, long max) {
-    try {
-      long n = Long.parseLong(v.trim());
-      if (n < min || n > max) {
-        throw new UsageException(name + " must be between " + min + " and " + max + ", got " + v);
-      }
-      return n;
-    } catch (NumberFormatException e) {
-      throw new UsageException(name + " needs a whole number, got '" + v + "'");
-    }
+    return CliArgs.whole(v, name, min, max);
   }
 }

@@ -48,6 +48,12 @@ class MainTest {
     assertTrue(err.toString().contains("unknown argument '--frobnicate'"), err.toString());
     assertEquals(2, run("run", "--limit", "many", "--config", "x.yaml"));
     assertTrue(err.toString().contains("--limit needs a whole number"), err.toString());
+    assertEquals(2, run("bench", "--error-rate", "1.5"));
+    assertTrue(err.toString().contains("--error-rate must be between 0 and 1"), err.toString());
+    assertEquals(2, run("bench", "--output"));
+    assertTrue(err.toString().contains("--output needs a value"), err.toString());
+    assertEquals(2, run("teacher-sim", "--port", "70000"));
+    assertTrue(err.toString().contains("--port must be between 0 and 65535"), err.toString());
   }
 
   @Test
