@@ -84,10 +84,11 @@ final class BenchCommand {
     long cpuBefore = cpuNanos();
     try (SimulatedTeacher sim = SimulatedTeacher.start(options)) {
       List<String> runArgs = new ArrayList<>(List.of("--config", cfg.toString(), "--teacher-url", sim.baseUrl(),
-          "--concurrency", Integer.toString(concurrency), "--rpm", Long.toString(rpm), "--tpm", Long.toString(tpm)));
+          "--concurrency", Integer.toString(concurrency), "--rpm", Long.toString(rpm), "--tpm", Long.toString(tpm),
+          "--fresh")); // every request goes to the teacher; the journal is still written, as in a real run
       runArgs.addAll(beam);
       StringWriter runOut = new StringWriter();
-      int exit = new RunCommand(new PrintWriter(runOut, true), err).run(RunArgs.parse(runArgs));
+      int exit = new RunCommand(new PrintWriter(runOut, true), err, null).run(RunArgs.parse(runArgs));
       if (exit != 0) {
         out.print(runOut);
         return exit;

@@ -24,9 +24,11 @@ public final class Main {
             teacher (config/local.yaml); writes out/demo/.
         run --config FILE [--input GLOB]... [--output DIR] [--teacher-url URL]
             [--teacher-model NAME] [--concurrency N] [--rpm N] [--tpm N] [--limit N]
-            [--no-sampling] [BEAM OPTIONS]
+            [--no-sampling] [--fresh] [BEAM OPTIONS]
             Run the pipeline; flags override the config file. --teacher-url points at any
             OpenAI-compatible server (OpenAI, Azure OpenAI, vLLM, Ollama, llama.cpp, TGI).
+            Answers already in the journal are reused, so re-running a stopped or changed run
+            pays only for what is new; --fresh asks every question again.
         estimate --config FILE [the same options as run]
             Count the questions a run would send and estimate tokens and cost, without calling
             the teacher (config/pricing.yaml); writes OUTPUT/estimate.json.
@@ -38,6 +40,9 @@ public final class Main {
               [--max-tokens N] [--error-rate F] [--reset-rate F] [--output DIR] [BEAM OPTIONS]
             Run the pipeline against the simulated teacher and report throughput against the
             ceiling, 429 share, retries, peak in-flight, memory and CPU (see README, Benchmark).
+        journal stats|compact [OUTPUT] [--journal DIR]
+            Show what the response journal holds (OUTPUT/.journal by default), or rewrite it as
+            few files with one entry per request.
         help | version
 
       BEAM OPTIONS are --name=value pipeline options, e.g. --runner=FlinkRunner --flinkMaster=[local].
@@ -68,9 +73,10 @@ public final class Main {
     List<String> rest = Arrays.asList(args).subList(1, args.length);
     try {
       return switch (args[0]) {
-        case "run" -> new RunCommand(out, err).run(RunArgs.parse(rest));
-        case "demo" -> new RunCommand(out, err).run(RunArgs.parse(demoArgs(rest)));
-        case "estimate" -> new RunCommand(out, err).estimate(RunArgs.parse(rest));
+        case "run" -> new RunCommand(out, err, resumeCommand(args)).run(RunArgs.parse(rest));
+        case "demo" -> new RunCommand(out, err, resumeCommand(args)).run(RunArgs.parse(demoArgs(rest)));
+        case "estimate" -> new RunCommand(out, err, null).estimate(RunArgs.parse(rest));
+        case "journal" -> new JournalCommand(out, err).run(rest);
         case "teacher-sim" -> teacherSim(rest);
         case "bench" -> new BenchCommand(out, err).run(rest);
         case "help", "--help", "-h" -> {
@@ -99,6 +105,20 @@ public final class Main {
       err.flush();
       return 1;
     }
+  }
+
+  /**
+   * The command that resumes a stopped run: the same one, without `--fresh` (which would ignore
+   * the answers the stopped run saved), quoted for a POSIX shell.
+   */
+  static String resumeCommand(String... args) {
+    List<String> words = new ArrayList<>(List.of("./orcaset"));
+    for (String a : args) {
+      if (!a.equals("--fresh")) {
+        words.add(a.matches("[A-Za-z0-9_./:=@%+,-]+") ? a : "'" + a.replace("'", "'\\''") + "'");
+      }
+    }
+    return String.join(" ", words);
   }
 
   /** `demo` is `run` on the bundled config: sample inputs, simulated teacher, out/demo. */

@@ -18,6 +18,7 @@ record RunArgs(
     Long tpm,
     Long limit,
     boolean noSampling,
+    boolean fresh,
     List<String> beamArgs) {
 
   static RunArgs parse(List<String> args) {
@@ -31,6 +32,7 @@ record RunArgs(
     Long tpm = null;
     Long limit = null;
     boolean noSampling = false;
+    boolean fresh = false;
     List<String> beam = new ArrayList<>();
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
@@ -47,6 +49,7 @@ record RunArgs(
         case "--tpm" -> tpm = number(value(args, i++, inline, name), name, 0, Long.MAX_VALUE);
         case "--limit" -> limit = number(value(args, i++, inline, name), name, 1, Long.MAX_VALUE);
         case "--no-sampling" -> noSampling = true;
+        case "--fresh" -> fresh = true;
         default -> {
           if (a.startsWith("--") && inline != null) {
             beam.add(a);
@@ -61,7 +64,7 @@ record RunArgs(
         i--; // the value was inline, nothing extra consumed
       }
     }
-    return new RunArgs(config, inputs, output, url, model, concurrency, rpm, tpm, limit, noSampling, beam);
+    return new RunArgs(config, inputs, output, url, model, concurrency, rpm, tpm, limit, noSampling, fresh, beam);
   }
 
   private static String value(List<String> args, int i, String inline, String name) {

@@ -12,6 +12,9 @@ import dev.orcaset.cost.Price;
 import dev.orcaset.cost.PriceList;
 import dev.orcaset.io.Json;
 import dev.orcaset.io.JsonFiles;
+import dev.orcaset.io.OutputFolder;
+import dev.orcaset.journal.JournalStats;
+import dev.orcaset.teacher.TeacherPool;
 import dev.orcaset.license.LicensePolicy;
 import dev.orcaset.pipeline.OrcasetPipeline;
 import dev.orcaset.pipeline.RunInfo;
@@ -43,14 +46,15 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /** `orcaset run`: config + flags → validated plan → pipeline → summary. */
 final class RunCommand {
-  private static final List<String> OUTPUT_PARTS = List.of("data", "rejected", "failed", "filtered", "manifest.json");
-
   private final PrintWriter out;
   private final PrintWriter err;
+  private final String resumeCommand;
 
-  RunCommand(PrintWriter out, PrintWriter err) {
+  /** {@code resumeCommand}: what to tell the user to run to resume this run after a stop. */
+  RunCommand(PrintWriter out, PrintWriter err, String resumeCommand) {
     this.out = out;
     this.err = err;
+    this.resumeCommand = resumeCommand;
   }
 
   /** A validated run, ready to build: every file read and every check passed. */
@@ -69,12 +73,13 @@ final class RunCommand {
     return new Prepared(options, cfg, prompts, policy);
   }
 
-  private RunInfo info(Prepared p, OrcasetConfig cfg) {
-    return new RunInfo(java.util.UUID.randomUUID().toString(), Version.get(), System.currentTimeMillis(),
-        Json.line(cfg), p.prompts().version(), p.policy().version(), cfg.output().dir(), price(cfg).orElse(null));
+  /** {@code writeTo}: where the run writes, a staging folder for a run, the output for an estimate. */
+  private RunInfo info(Prepared p, OrcasetConfig cfg, String runId, String writeTo, String previousRuns) {
+    return new RunInfo(runId, Version.get(), System.currentTimeMillis(), Json.line(cfg), p.prompts().version(),
+        p.policy().version(), writeTo, price(cfg).orElse(null), cfg.journalDir(), previousRuns);
   }
 
-  int run(RunArgs args) throws IOException {
+  int run(RunArgs args) throws Exception {
     Prepared prepared = prepare(args);
     OrcasetConfig cfg = prepared.cfg();
     checkApiKey(cfg.teacher());
@@ -86,22 +91,97 @@ final class RunCommand {
         err.println("orcaset: simulated teacher listening on " + sim.baseUrl()
             + " (answers are placeholders, tagged 'simulated')");
       }
-      clearPreviousOutput(cfg.output().dir());
-      Pipeline pipeline = Pipeline.create(prepared.options());
-      OrcasetPipeline.build(pipeline, new RunPlan(cfg, prepared.prompts(), prepared.policy(), info(prepared, cfg)));
-      err.println("orcaset: running on " + prepared.options().getRunner().getSimpleName() + ", teacher "
-          + cfg.teacher().provider() + "/" + cfg.teacher().model() + ", output " + cfg.output().dir());
-      err.flush();
-      try {
-        PipelineResult.State state = pipeline.run().waitUntilFinish();
-        if (state != PipelineResult.State.DONE) {
-          err.println("orcaset: the run ended in state " + state);
-          return 1;
+      OutputFolder output = new OutputFolder(cfg.output().dir());
+      try (AutoCloseable lock = output.lock()) {
+        for (String leftover : output.cleanLeftovers()) {
+          err.println("orcaset: removed " + leftover + " left by an earlier run");
         }
-      } catch (RuntimeException e) {
-        return reportFailure(e, cfg);
+        checkJournalWritable(cfg.journalDir());
+        String runId = java.util.UUID.randomUUID().toString();
+        RunInfo info = info(prepared, cfg, runId, output.staging(runId), previousRuns(cfg.output().dir()));
+        Pipeline pipeline = Pipeline.create(prepared.options());
+        OrcasetPipeline.build(pipeline, new RunPlan(cfg, prepared.prompts(), prepared.policy(), info));
+        err.println("orcaset: running on " + prepared.options().getRunner().getSimpleName() + ", teacher "
+            + cfg.teacher().provider() + "/" + cfg.teacher().model() + ", output " + cfg.output().dir()
+            + (cfg.journal().reuse() ? "" : " (--fresh: not reusing the journal)"));
+        err.flush();
+        int code = runUntilDone(pipeline, cfg, runId);
+        if (code != 0) {
+          return code;
+        }
+        output.publish(runId);
       }
       return new Summary(out).print(cfg, JsonFiles.read(cfg.output().dir(), "manifest.json"));
+    }
+  }
+
+  /**
+   * Runs the job. Whatever stops it (a fatal teacher error, a crash, SIGTERM or Ctrl-C), the
+   * answers already paid for are flushed to the journal first and the user is told how to resume.
+   */
+  private int runUntilDone(Pipeline pipeline, OrcasetConfig cfg, String runId) {
+    Thread onSignal = new Thread(() -> {
+      TeacherPool.flushJournals();
+      err.println();
+      err.println("orcaset: interrupted. " + resumeHint(cfg, runId));
+      err.flush();
+    }, "orcaset-interrupted");
+    Runtime.getRuntime().addShutdownHook(onSignal);
+    try {
+      PipelineResult.State state = pipeline.run().waitUntilFinish();
+      if (state != PipelineResult.State.DONE) {
+        TeacherPool.flushJournals();
+        err.println("orcaset: the run ended in state " + state + ". " + resumeHint(cfg, runId));
+        return 1;
+      }
+      return 0;
+    } catch (RuntimeException e) {
+      TeacherPool.flushJournals();
+      return reportFailure(e, cfg, runId);
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(onSignal);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running or about to: it tells the user
+      }
+    }
+  }
+
+  /** How many answers of this run are safe, and the command that picks up from there. */
+  private String resumeHint(OrcasetConfig cfg, String runId) {
+    long saved;
+    try {
+      saved = JournalStats.entriesOfRun(cfg.journalDir(), runId);
+    } catch (IOException e) {
+      saved = -1;
+    }
+    String what = saved < 0 ? "Answers of this run are saved in the journal at " + cfg.journalDir()
+        : saved + " answers this run paid for are saved in the journal at " + cfg.journalDir();
+    return what + "; the dataset in " + cfg.output().dir() + " is unchanged. Resume (only unanswered"
+        + " questions are sent) with:\n  " + resumeCommand;
+  }
+
+  /** The `runs` history of the snapshot this run replaces, so the manifest keeps it. */
+  private static String previousRuns(String outputDir) {
+    try {
+      JsonNode m = JsonFiles.read(outputDir, "manifest.json");
+      return m.path("runs").isArray() ? m.path("runs").toString() : "[]";
+    } catch (IOException | RuntimeException none) {
+      return "[]";
+    }
+  }
+
+  /** A journal that cannot be written would lose paid answers: better to know before the first one. */
+  private static void checkJournalWritable(String dir) {
+    if (new OutputFolder(dir).isLocal()) {
+      try {
+        Files.createDirectories(Path.of(dir));
+      } catch (IOException e) {
+        throw new ConfigException("journal.dir", "cannot create the journal folder " + dir + ": " + e);
+      }
+      if (!Files.isWritable(Path.of(dir))) {
+        throw new ConfigException("journal.dir", "the journal folder " + dir + " is not writable");
+      }
     }
   }
 
@@ -110,11 +190,13 @@ final class RunCommand {
     Prepared prepared = prepare(args);
     OrcasetConfig cfg = prepared.cfg();
     Pipeline pipeline = Pipeline.create(prepared.options());
-    OrcasetPipeline.estimate(pipeline, new RunPlan(cfg, prepared.prompts(), prepared.policy(), info(prepared, cfg)));
+    String runId = java.util.UUID.randomUUID().toString();
+    OrcasetPipeline.estimate(pipeline, new RunPlan(cfg, prepared.prompts(), prepared.policy(),
+        info(prepared, cfg, runId, cfg.output().dir(), "[]")));
     try {
       pipeline.run().waitUntilFinish();
     } catch (RuntimeException e) {
-      return reportFailure(e, cfg);
+      return reportFailure(e, cfg, null);
     }
     return new Summary(out).printEstimate(cfg, JsonFiles.read(cfg.output().dir(), "estimate.json"));
   }
@@ -124,12 +206,14 @@ final class RunCommand {
         : PriceList.load(Path.of(cfg.pricing())).forModel(cfg.teacher().model());
   }
 
-  private int reportFailure(RuntimeException e, OrcasetConfig cfg) {
+  /** {@code runId} null: nothing was sent (an estimate), so there is nothing to resume. */
+  private int reportFailure(RuntimeException e, OrcasetConfig cfg, String runId) {
     String key = System.getenv(cfg.teacher().apiKeyEnv());
+    String hint = runId == null ? "" : "\norcaset: " + resumeHint(cfg, runId);
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof TeacherException te && te.kind() == TeacherException.Kind.FATAL) {
         err.println("orcaset: stopped: " + Redactor.redact(te.getMessage(), key));
-        err.println("orcaset: no dataset was written for this run; fix the cause above and run the same command again.");
+        err.println("orcaset: fix the cause above." + hint);
         return 1;
       }
     }
@@ -137,7 +221,7 @@ final class RunCommand {
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
-    err.println("orcaset: the run failed: " + Redactor.redact(String.valueOf(root), key));
+    err.println("orcaset: the run failed: " + Redactor.redact(String.valueOf(root), key) + hint);
     return 1;
   }
 
@@ -189,6 +273,9 @@ final class RunCommand {
     }
     if (args.noSampling()) {
       cfg = cfg.withSampling(cfg.sampling().withEnabled(false));
+    }
+    if (args.fresh()) {
+      cfg = cfg.withJournal(cfg.journal().withReuse(false));
     }
     return cfg;
   }
@@ -258,20 +345,4 @@ final class RunCommand {
     err.println("orcaset: note: " + t.apiKeyEnv() + " is not set; sending requests without an API key");
   }
 
-  /** A re-run replaces the previous dataset instead of mixing two runs' files. */
-  private static void clearPreviousOutput(String outputDir) throws IOException {
-    if (outputDir.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
-      return; // object stores: runs should write to a fresh prefix (see README)
-    }
-    for (String part : OUTPUT_PARTS) {
-      Path p = Path.of(outputDir, part);
-      if (Files.exists(p)) {
-        try (Stream<Path> walk = Files.walk(p)) {
-          for (Path f : walk.sorted(Comparator.reverseOrder()).toList()) {
-            Files.delete(f);
-          }
-        }
-      }
-    }
-  }
 }

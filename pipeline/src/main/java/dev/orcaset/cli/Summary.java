@@ -29,6 +29,13 @@ final class Summary {
     out.printf("  failed         %d -> %s/failed/  %s%n", c.path("failed").asLong(), dir, pairs(m.path("failed_by_reason")));
     out.printf("  filtered       %d -> %s/filtered/  %s%n", c.path("duplicates").asLong() + c.path("filtered").asLong(),
         dir, pairs(m.path("dropped_by_reason")));
+    JsonNode j = m.path("journal");
+    out.printf("  journal        %d answers and %d failures reused, %d questions sent (%s)%n",
+        j.path("reused_answers").asLong(), j.path("reused_failures").asLong(), j.path("questions_sent").asLong(),
+        j.path("dir").asText());
+    JsonNode snap = m.path("snapshot");
+    out.printf("  vs previous    %d new rows, %d kept, %d dropped%n", snap.path("new_rows").asLong(),
+        snap.path("kept_rows").asLong(), snap.path("dropped_rows").asLong());
     JsonNode u = m.path("teacher_usage");
     out.printf("  teacher        %s/%s: %d requests, %d HTTP attempts, %d prompt + %d completion tokens%n",
         cfg.teacher().provider(), cfg.teacher().model(), u.path("requests").asLong(),

@@ -115,7 +115,8 @@ public final class ConfigLoader {
         c.teacher(),
         new LicenseConfig(resolve(base, c.license().policy())),
         resolve(base, c.pricing()),
-        c.limit());
+        c.limit(),
+        c.journal().withDir(resolve(base, c.journal().dir())));
   }
 
   /** Resolves a local relative path against {@code base}; URLs such as `gs://b/x` stay as they are. */

@@ -33,6 +33,8 @@ public final class ConfigValidator {
     check(problems, notBlank(c.prompts().dir()), "prompts.dir", "is required");
     check(problems, notBlank(c.license().policy()), "license.policy", "is required");
     check(problems, c.limit() == null || c.limit() >= 1, "limit", "must be at least 1");
+    check(problems, c.journal().commitEvery() >= 1, "journal.commit_every", "must be at least 1 answer");
+    check(problems, c.journal().commitSeconds() >= 1, "journal.commit_seconds", "must be at least 1 second");
     validateSampling(c.sampling(), problems);
     validateTeacher(c.teacher(), problems);
     if (!problems.isEmpty()) {

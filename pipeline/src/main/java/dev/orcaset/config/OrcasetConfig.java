@@ -14,7 +14,8 @@ public record OrcasetConfig(
     TeacherConfig teacher,
     LicenseConfig license,
     String pricing,
-    Long limit)
+    Long limit,
+    JournalConfig journal)
     implements Serializable {
 
   public OrcasetConfig {
@@ -25,25 +26,35 @@ public record OrcasetConfig(
     teacher = teacher == null ? new TeacherConfig(null, null, null, null, null, null, null, null,
         null, null, null, null, null, null, null, null, null, null, null, null, null) : teacher;
     license = license == null ? new LicenseConfig(null) : license;
+    journal = journal == null ? new JournalConfig(null, null, null, null) : journal;
+  }
+
+  /** The journal's folder: `journal.dir`, or `.journal` inside the output folder. */
+  public String journalDir() {
+    return journal.dir() != null ? journal.dir() : output.dir() + "/.journal";
+  }
+
+  public OrcasetConfig withJournal(JournalConfig v) {
+    return new OrcasetConfig(input, output, sampling, prompts, teacher, license, pricing, limit, v);
   }
 
   public OrcasetConfig withInput(InputConfig v) {
-    return new OrcasetConfig(v, output, sampling, prompts, teacher, license, pricing, limit);
+    return new OrcasetConfig(v, output, sampling, prompts, teacher, license, pricing, limit, journal);
   }
 
   public OrcasetConfig withOutput(OutputConfig v) {
-    return new OrcasetConfig(input, v, sampling, prompts, teacher, license, pricing, limit);
+    return new OrcasetConfig(input, v, sampling, prompts, teacher, license, pricing, limit, journal);
   }
 
   public OrcasetConfig withSampling(SamplingConfig v) {
-    return new OrcasetConfig(input, output, v, prompts, teacher, license, pricing, limit);
+    return new OrcasetConfig(input, output, v, prompts, teacher, license, pricing, limit, journal);
   }
 
   public OrcasetConfig withTeacher(TeacherConfig v) {
-    return new OrcasetConfig(input, output, sampling, prompts, v, license, pricing, limit);
+    return new OrcasetConfig(input, output, sampling, prompts, v, license, pricing, limit, journal);
   }
 
   public OrcasetConfig withLimit(Long v) {
-    return new OrcasetConfig(input, output, sampling, prompts, teacher, license, pricing, v);
+    return new OrcasetConfig(input, output, sampling, prompts, teacher, license, pricing, v, journal);
   }
 }

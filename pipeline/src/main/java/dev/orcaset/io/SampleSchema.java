@@ -37,6 +37,7 @@ public final class SampleSchema {
       .requiredBoolean("commercial_use")
       .name("license_reasons").type().array().items().stringType().noDefault()
       .name("generated_at").type(LogicalTypes.timestampMillis().addToSchema(Schema.create(Schema.Type.LONG))).noDefault()
+      .requiredString("run_id")
       .requiredString("request_hash")
       .requiredString("input_file")
       .requiredLong("input_line")
@@ -64,6 +65,7 @@ public final class SampleSchema {
     r.put("commercial_use", s.commercialUse());
     r.put("license_reasons", s.licenseReasons());
     r.put("generated_at", s.generatedAtMillis());
+    r.put("run_id", s.runId());
     r.put("request_hash", s.requestHash());
     r.put("input_file", s.inputFile());
     r.put("input_line", s.inputLine());

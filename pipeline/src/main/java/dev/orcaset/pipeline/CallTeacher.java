@@ -1,6 +1,8 @@
 package dev.orcaset.pipeline;
 
+import dev.orcaset.config.JournalConfig;
 import dev.orcaset.config.TeacherConfig;
+import dev.orcaset.journal.JournalEntry;
 import dev.orcaset.teacher.ChatCompletion;
 import dev.orcaset.teacher.ChatRequest;
 import dev.orcaset.teacher.TeacherException;
@@ -35,20 +37,27 @@ import org.apache.beam.sdk.values.TupleTagList;
  * processing blocks, so inputs wait upstream instead of piling up in memory.
  *
  * <p>Output: {@link Outcomes#SAMPLES} answered queries (license fields still empty);
- * {@link Outcomes#FAILED} queries the server rejected for good, or that ran out of retries. A
- * job-level error (bad key, exhausted quota, unknown model) fails the pipeline with a
+ * {@link Outcomes#FAILED} queries the server rejected for good, or that ran out of retries. Every
+ * answer and permanent failure is appended to the journal as it arrives (see {@link
+ * dev.orcaset.journal.JournalWriter}); a batch the runner retries on this worker takes the answers
+ * saved there instead of asking again. A job-level error (bad key, exhausted quota, unknown model) fails the pipeline with a
  * {@link TeacherException} of kind FATAL whose message says what to fix.
  */
 public final class CallTeacher extends PTransform<PCollection<Query>, PCollectionTuple> {
   private final TeacherConfig teacher;
   private final String runId;
   private final Price price;
+  private final JournalConfig journal;
 
-  /** {@code price} may be null (cost unknown); it only feeds the progress line. */
-  public CallTeacher(TeacherConfig teacher, String runId, Price price) {
+  /**
+   * {@code price} may be null (cost unknown); it only feeds the progress line. {@code journal}
+   * names the journal's folder in {@code dir}.
+   */
+  public CallTeacher(TeacherConfig teacher, String runId, Price price, JournalConfig journal) {
     this.teacher = teacher;
     this.runId = runId;
     this.price = price;
+    this.journal = journal;
   }
 
   /**
@@ -67,21 +76,16 @@ public final class CallTeacher extends PTransform<PCollection<Query>, PCollectio
             .withKeyType(TypeDescriptors.integers()))
         .setCoder(KvCoder.of(VarIntCoder.of(), Outcomes.QUERY_CODER))
         .apply("Batch", GroupByKey.create())
-        .apply("Ask", ParDo.of(new AskFn(teacher, runId, price, total)).withSideInputs(total)
+        .apply("Ask", ParDo.of(new AskFn(teacher, runId, price, journal, total)).withSideInputs(total)
             .withOutputTags(Outcomes.SAMPLES, TupleTagList.of(Outcomes.FAILED)));
     return Outcomes.withCoders(out);
-  }
-
-  /** Builds the request for a query: system prompt (may be empty) and FLAN inputs verbatim. */
-  static ChatRequest request(TeacherConfig t, Query q) {
-    return new ChatRequest(t.model(), q.systemPrompt().text(), q.record().inputs(),
-        t.temperature(), t.topP(), t.maxTokens(), t.seed(), t.stream());
   }
 
   static final class AskFn extends DoFn<KV<Integer, Iterable<Query>>, Sample> {
     private final TeacherConfig teacher;
     private final String runId;
     private final Price price;
+    private final JournalConfig journal;
     private final PCollectionView<Long> total;
     // Beam metrics (Dataflow shows them): updated here, on the DoFn's thread, as Beam requires.
     private final Counter answered = Metrics.counter("orcaset", "teacher_answered");
@@ -89,20 +93,22 @@ public final class CallTeacher extends PTransform<PCollection<Query>, PCollectio
     private final Counter retries = Metrics.counter("orcaset", "teacher_retries");
     private final Counter promptTokens = Metrics.counter("orcaset", "teacher_prompt_tokens");
     private final Counter completionTokens = Metrics.counter("orcaset", "teacher_completion_tokens");
+    private final Counter reusedOnRetry = Metrics.counter("orcaset", "journal_reused_on_retry");
     private transient TeacherPool.Shared shared;
     private transient ConcurrentLinkedQueue<Object> finished;
     private transient int pending;
 
-    AskFn(TeacherConfig teacher, String runId, Price price, PCollectionView<Long> total) {
+    AskFn(TeacherConfig teacher, String runId, Price price, JournalConfig journal, PCollectionView<Long> total) {
       this.teacher = teacher;
       this.runId = runId;
       this.price = price;
+      this.journal = journal;
       this.total = total;
     }
 
     @Setup
     public void setup() {
-      shared = TeacherPool.acquire(runId, teacher, price);
+      shared = TeacherPool.acquire(runId, teacher, price, journal);
     }
 
     @StartBundle
@@ -117,8 +123,14 @@ public final class CallTeacher extends PTransform<PCollection<Query>, PCollectio
       shared.expectTotal(c.sideInput(total));
       for (Query q : batch.getValue()) {
         shared.throwIfFatal();
+        ChatRequest request = Answers.request(teacher, q);
+        var saved = shared.journal().lookup(request.requestHash());
+        if (saved.isPresent()) { // a retried batch: this worker has paid for it already
+          reusedOnRetry.inc();
+          finished.add(Answers.row(teacher, q, request, saved.get()));
+          continue;
+        }
         shared.inFlight().acquire();
-        ChatRequest request = request(teacher, q);
         synchronized (this) {
           pending++;
         }
@@ -206,13 +218,11 @@ public final class CallTeacher extends PTransform<PCollection<Query>, PCollectio
       shared.throwIfFatal();
     }
 
+    /** Saves the answer to the journal first: from here on it is paid for and must not be lost. */
     private Sample sample(Query q, ChatRequest request, ChatCompletion a) {
-      var r = q.record();
-      return new Sample(q.id(), q.submix(), r.taskName(), r.templateType(), q.systemPrompt().id(),
-          q.systemPrompt().text(), request.userMessage(), a.content(), r.targets(),
-          teacher.provider(), teacher.model(), a.servedModel(), a.finishReason(), a.promptTokens(),
-          a.completionTokens(), a.attempts(), null, null, null, System.currentTimeMillis(),
-          request.requestHash(), r.origin().file(), r.origin().line());
+      JournalEntry e = JournalEntry.answer(request.requestHash(), runId, System.currentTimeMillis(), a);
+      shared.journal().append(e);
+      return Answers.sample(teacher, q, request, e);
     }
 
     private static TeacherException teacherError(Throwable error) {
@@ -220,17 +230,21 @@ public final class CallTeacher extends PTransform<PCollection<Query>, PCollectio
       return cause instanceof TeacherException t ? t : new TeacherException(Kind.RETRYABLE, String.valueOf(cause), 1, cause);
     }
 
-    /** A failed answer becomes a row in failed/, unless it means no answer can succeed. */
+    /**
+     * A failed answer becomes a row in failed/, unless it means no answer can succeed. Permanent
+     * failures are journaled (asking again would fail again); running out of retries is not.
+     */
     private Object failure(Query q, ChatRequest request, TeacherException te) {
       if (te.kind() == Kind.FATAL) {
         shared.markFatal(te);
         return te; // not a row: the job stops, see drain()
       }
-      var r = q.record();
-      return new FailedRequest(q.id(), q.submix(), r.taskName(), q.systemPrompt().id(),
-          request.requestHash(), te.kind() == Kind.PERMANENT ? "permanent_error" : "retries_exhausted",
-          te.httpStatus(), te.providerCode(), te.getMessage(), te.attempts(), request.userMessage(),
-          r.origin().file(), r.origin().line());
+      var f = new JournalEntry.Failure(te.httpStatus(), te.providerCode(), te.getMessage(), te.attempts());
+      if (te.kind() == Kind.PERMANENT) {
+        shared.journal().append(JournalEntry.failure(request.requestHash(), runId, System.currentTimeMillis(), f));
+        return Answers.failure(q, request, f, "permanent_error");
+      }
+      return Answers.failure(q, request, f, "retries_exhausted");
     }
   }
 }

@@ -20,6 +20,7 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TypeDescriptors;
 
@@ -34,14 +35,21 @@ public final class CountOutcomes extends PTransform<PBegin, PCollectionView<Map<
   private final PCollection<DroppedRecord> dropped;
   private final PCollection<FailedRequest> failed;
   private final PCollection<Sample> samples;
+  private final List<PCollection<KV<String, Long>>> more;
 
+  /**
+   * The outcome of every input, plus {@code more} tallies from elsewhere in the pipeline (teacher
+   * usage, journal reuse, the comparison with the previous snapshot).
+   */
   public CountOutcomes(PCollection<Long> inputLines, PCollection<Rejection> rejected,
-      PCollection<DroppedRecord> dropped, PCollection<FailedRequest> failed, PCollection<Sample> samples) {
+      PCollection<DroppedRecord> dropped, PCollection<FailedRequest> failed, PCollection<Sample> samples,
+      List<PCollection<KV<String, Long>>> more) {
     this.inputLines = inputLines;
     this.rejected = rejected;
     this.dropped = dropped;
     this.failed = failed;
     this.samples = samples;
+    this.more = more;
   }
 
   @Override
@@ -54,9 +62,9 @@ public final class CountOutcomes extends PTransform<PBegin, PCollectionView<Map<
             one("dropped_by_reason." + d.reason()))))
         .and(tally(failed, "Failed", f -> List.of(
             one("counts.failed"), one("failed_by_reason." + f.reason()),
-            one("failed_by_status." + f.httpStatus()),
-            one("teacher_usage.requests"), KV.of("teacher_usage.http_attempts", (long) f.attempts()))))
+            one("failed_by_status." + f.httpStatus()))))
         .and(tally(samples, "Samples", CountOutcomes::sampleKeys))
+        .and(more)
         .apply("AllTallies", Flatten.pCollections())
         .apply("Sum", Sum.longsPerKey())
         .apply("AsMap", View.asMap());
@@ -69,11 +77,23 @@ public final class CountOutcomes extends PTransform<PBegin, PCollectionView<Map<
     keys.add(one("samples_by_license." + s.licenseTag()));
     keys.add(one("samples_by_commercial_use." + s.commercialUse()));
     keys.add(one("samples_by_system_prompt." + s.systemPromptId()));
-    keys.add(one("teacher_usage.requests"));
-    keys.add(KV.of("teacher_usage.http_attempts", (long) s.attempts()));
-    keys.add(KV.of("teacher_usage.prompt_tokens", s.promptTokens()));
-    keys.add(KV.of("teacher_usage.completion_tokens", s.completionTokens()));
     return keys;
+  }
+
+  /**
+   * What this run paid for: the teacher's answers and failures before any filter (a filtered
+   * answer was still billed), and how many questions the journal answered instead.
+   */
+  static List<PCollection<KV<String, Long>>> teacherUsage(PCollectionTuple asked, PCollectionTuple reused) {
+    return List.of(
+        tally(asked.get(Outcomes.SAMPLES), "Answered", s -> List.of(one("teacher_usage.requests"),
+            KV.of("teacher_usage.http_attempts", (long) s.attempts()),
+            KV.of("teacher_usage.prompt_tokens", s.promptTokens()),
+            KV.of("teacher_usage.completion_tokens", s.completionTokens()))),
+        tally(asked.get(Outcomes.FAILED), "Unanswered", f -> List.of(one("teacher_usage.requests"),
+            KV.of("teacher_usage.http_attempts", (long) f.attempts()))),
+        tally(reused.get(Outcomes.SAMPLES), "ReusedAnswers", s -> List.of(one("journal.reused_answers"))),
+        tally(reused.get(Outcomes.FAILED), "ReusedFailures", f -> List.of(one("journal.reused_failures"))));
   }
 
   /** The tallies under one dotted prefix, e.g. `samples_by_source`, as a JSON object keyed by the rest. */

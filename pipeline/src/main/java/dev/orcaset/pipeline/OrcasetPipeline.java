@@ -1,7 +1,10 @@
 package dev.orcaset.pipeline;
 
 import dev.orcaset.config.OrcasetConfig;
+import dev.orcaset.journal.JournalEntry;
+import java.util.ArrayList;
 import java.util.List;
+import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.io.WriteFilesResult;
 import org.apache.beam.sdk.transforms.Flatten;
@@ -9,12 +12,15 @@ import org.apache.beam.sdk.transforms.Values;
 import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
 
 /**
  * The product in one method: read FLAN records, drop duplicate inputs, sample per submix, pair
- * each with a system prompt, ask the teacher, filter the answers, tag licenses, write the
- * dataset, and account for every input in the manifest.
+ * each with a system prompt, take what the journal already holds, ask the teacher the rest,
+ * filter the answers, tag licenses, write the dataset, and account for every input in the
+ * manifest.
  */
 public final class OrcasetPipeline {
   private OrcasetPipeline() {}
@@ -34,34 +40,53 @@ public final class OrcasetPipeline {
         sampled.get(Outcomes.DROPPED), paired.get(Outcomes.DROPPED)));
   }
 
+  /**
+   * Writes the run into {@code plan.info().outputDir()} (the staging folder the launcher switches
+   * in when the job succeeds); the previous snapshot is read from `output.dir` for comparison.
+   */
   public static void build(Pipeline p, RunPlan plan) {
     OrcasetConfig cfg = plan.config();
-    String out = cfg.output().dir();
+    String out = plan.info().outputDir();
 
     Questions questions = questions(p, cfg, plan);
     PCollectionTuple read = questions.read();
-    PCollectionTuple answered = questions.queries()
-        .apply("CallTeacher", new CallTeacher(cfg.teacher(), plan.info().runId(), plan.info().price()));
-    PCollectionTuple kept = answered.get(Outcomes.SAMPLES).apply("FilterResponses", new FilterResponses());
+    PCollection<KV<String, JournalEntry>> journal =
+        p.apply("ReadJournal", new ReadJournal(cfg.journalDir(), cfg.journal().reuse()));
+    PCollectionTuple known = questions.queries().apply("LookUpJournal", new LookUpJournal(cfg.teacher(), journal));
+    PCollectionTuple asked = known.get(Outcomes.QUERIES).apply("CallTeacher", new CallTeacher(cfg.teacher(),
+        plan.info().runId(), plan.info().price(), cfg.journal().withDir(cfg.journalDir())));
+    PCollection<Sample> answers = both("Answers", known, asked, Outcomes.SAMPLES, Outcomes.SAMPLE_CODER);
+    PCollection<FailedRequest> failed = both("Failures", known, asked, Outcomes.FAILED, Outcomes.FAILED_CODER);
+    PCollectionTuple kept = answers.apply("FilterResponses", new FilterResponses());
     PCollection<Sample> samples = kept.get(Outcomes.SAMPLES).apply("TagLicense", new TagLicense(plan.policy()));
 
-    WriteFilesResult<Boolean> data = samples.apply("WriteSamples", new WriteSamples(out + "/data", cfg.output().compression()));
+    WriteFilesResult<Boolean> data = samples.apply("WriteSamples",
+        new WriteSamples(out + "/data", cfg.output().compression(), plan.info().runId()));
     PCollection<DroppedRecord> dropped = PCollectionList.of(questions.dropped()).and(kept.get(Outcomes.DROPPED))
         .apply("AllDropped", Flatten.pCollections()).setCoder(Outcomes.DROPPED_CODER);
     WriteFilesResult<Void> rejectedFiles = read.get(Outcomes.REJECTED)
         .apply("WriteRejected", new WriteJsonLines<>(out + "/rejected"));
-    WriteFilesResult<Void> failedFiles = answered.get(Outcomes.FAILED)
-        .apply("WriteFailed", new WriteJsonLines<>(out + "/failed"));
+    WriteFilesResult<Void> failedFiles = failed.apply("WriteFailed", new WriteJsonLines<>(out + "/failed"));
     WriteFilesResult<Void> filteredFiles = dropped.apply("WriteFiltered", new WriteJsonLines<>(out + "/filtered"));
 
+    List<PCollection<KV<String, Long>>> more = new ArrayList<>(CountOutcomes.teacherUsage(asked, known));
+    more.add(samples.apply("CompareWithPreviousSnapshot",
+        new CompareWithPreviousSnapshot(cfg.output().dir() + "/data")));
     var tallies = p.apply("CountOutcomes", new CountOutcomes(read.get(Outcomes.LINES),
-        read.get(Outcomes.REJECTED), dropped, answered.get(Outcomes.FAILED), samples));
+        read.get(Outcomes.REJECTED), dropped, failed, samples, more));
     var dataFiles = data.getPerDestinationOutputFilenames()
         .apply("DataFileNames", Values.create())
         .apply("AsList", View.asList());
     p.apply("WriteManifest", new WriteManifest(plan.info(), tallies, dataFiles, List.of(
         data.getPerDestinationOutputFilenames(), rejectedFiles.getPerDestinationOutputFilenames(),
         failedFiles.getPerDestinationOutputFilenames(), filteredFiles.getPerDestinationOutputFilenames())));
+  }
+
+  /** One stream of rows from the journal's answers and the teacher's. */
+  private static <T> PCollection<T> both(String name, PCollectionTuple known, PCollectionTuple asked,
+      TupleTag<T> tag, Coder<T> coder) {
+    return PCollectionList.of(known.get(tag)).and(asked.get(tag))
+        .apply(name, Flatten.pCollections()).setCoder(coder);
   }
 
   /**

@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * One dataset row, as written to Parquet. {@code question} is exactly the user message sent and
- * {@code response} exactly the assistant content received. License fields are null until
+ * {@code response} exactly the assistant content received; {@code runId} names the run that paid
+ * for the answer (a later run may reuse it from the journal). License fields are null until
  * {@link TagLicense} fills them.
  */
 public record Sample(
@@ -30,6 +31,7 @@ public record Sample(
     Boolean commercialUse,
     List<String> licenseReasons,
     long generatedAtMillis,
+    String runId,
     String requestHash,
     String inputFile,
     long inputLine)
@@ -39,6 +41,6 @@ public record Sample(
     return new Sample(id, source, taskName, templateType, systemPromptId, systemPrompt, question,
         response, referenceAnswer, teacherProvider, teacherModel, servedModel, finishReason,
         promptTokens, completionTokens, attempts, tag.tag(), tag.commercialUse(), tag.reasons(),
-        generatedAtMillis, requestHash, inputFile, inputLine);
+        generatedAtMillis, runId, requestHash, inputFile, inputLine);
   }
 }

@@ -1,6 +1,7 @@
 package dev.orcaset.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orcaset.io.Json;
 import dev.orcaset.io.JsonFiles;
@@ -73,13 +74,27 @@ public final class WriteManifest extends PTransform<PBegin, PDone> {
         .put("started_at", Instant.ofEpochMilli(info.startedAtMillis()).toString())
         .put("finished_at", finishedAt.toString())
         .put("wall_seconds", (finishedAt.toEpochMilli() - info.startedAtMillis()) / 1000.0);
+    long reused = tallies.getOrDefault("journal.reused_answers", 0L) + tallies.getOrDefault("journal.reused_failures", 0L);
+    long sent = tallies.getOrDefault("teacher_usage.requests", 0L);
+    root.putObject("journal")
+        .put("dir", info.journalDir())
+        .put("reused_answers", tallies.getOrDefault("journal.reused_answers", 0L))
+        .put("reused_failures", tallies.getOrDefault("journal.reused_failures", 0L))
+        .put("questions_sent", sent);
+    ObjectNode snapshot = root.putObject("snapshot");
+    for (String k : List.of("new_rows", "kept_rows", "dropped_rows")) {
+      snapshot.put(k, tallies.getOrDefault("snapshot." + k, 0L));
+    }
+    Double usd = info.price() == null ? null
+        : Math.round(info.price().usd(tallies.getOrDefault("teacher_usage.prompt_tokens", 0L),
+            tallies.getOrDefault("teacher_usage.completion_tokens", 0L)) * 1e4) / 1e4;
+    root.set("runs", history(info, finishedAt, sent, reused, snapshot, usd));
     ObjectNode cost = root.putObject("cost");
     if (info.price() == null) {
       cost.putNull("estimated_usd");
       cost.put("note", "no price for this model in the price list");
     } else {
-      cost.put("estimated_usd", Math.round(info.price().usd(tallies.getOrDefault("teacher_usage.prompt_tokens", 0L),
-          tallies.getOrDefault("teacher_usage.completion_tokens", 0L)) * 1e4) / 1e4);
+      cost.put("estimated_usd", usd);
       cost.put("input_per_million", info.price().inputPerMillion());
       cost.put("output_per_million", info.price().outputPerMillion());
       cost.put("price_source", info.price().source());
@@ -99,6 +114,31 @@ public final class WriteManifest extends PTransform<PBegin, PDone> {
       root.put("config", info.configJson());
     }
     return root;
+  }
+
+  /** The runs that built this snapshot, oldest first: each one's new, reused and dropped rows and cost. */
+  private static ArrayNode history(RunInfo info, Instant finishedAt, long sent, long reused, ObjectNode snapshot,
+      Double usd) {
+    ArrayNode runs;
+    try {
+      JsonNode previous = Json.mapper().readTree(info.previousRunsJson() == null ? "[]" : info.previousRunsJson());
+      runs = previous.isArray() ? (ArrayNode) previous : Json.mapper().createArrayNode();
+    } catch (IOException e) {
+      runs = Json.mapper().createArrayNode();
+    }
+    ObjectNode run = runs.addObject()
+        .put("id", info.runId())
+        .put("started_at", Instant.ofEpochMilli(info.startedAtMillis()).toString())
+        .put("finished_at", finishedAt.toString())
+        .put("questions_sent", sent)
+        .put("reused_from_journal", reused);
+    run.setAll(snapshot);
+    if (usd == null) {
+      run.putNull("cost_usd");
+    } else {
+      run.put("cost_usd", usd);
+    }
+    return runs;
   }
 
   static String relativize(String outputDir, String file) {

@@ -20,9 +20,15 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 public final class WriteSamples extends PTransform<PCollection<Sample>, WriteFilesResult<Boolean>> {
   private final String dataDir;
   private final CompressionCodecName codec;
+  private final String runId;
 
-  public WriteSamples(String dataDir, String compression) {
+  /**
+   * File names carry the run id, so no two snapshots share a file name: a reader that listed the
+   * previous snapshot cannot open a file of the next one under an old name.
+   */
+  public WriteSamples(String dataDir, String compression, String runId) {
     this.dataDir = dataDir;
+    this.runId = runId;
     this.codec = switch (compression) {
       case "snappy" -> CompressionCodecName.SNAPPY;
       case "gzip" -> CompressionCodecName.GZIP;
@@ -33,12 +39,13 @@ public final class WriteSamples extends PTransform<PCollection<Sample>, WriteFil
 
   @Override
   public WriteFilesResult<Boolean> expand(PCollection<Sample> samples) {
+    String part = "/part-" + (runId.length() > 8 ? runId.substring(0, 8) : runId);
     return samples.apply("WriteParquet", FileIO.<Boolean, Sample>writeDynamic()
         .by(Sample::commercialUse)
         .withDestinationCoder(BooleanCoder.of())
         .via(Contextful.fn(SampleSchema::toRecord),
             ParquetIO.sink(SampleSchema.SCHEMA).withCompressionCodec(codec))
         .to(dataDir)
-        .withNaming(cleared -> FileIO.Write.defaultNaming("commercial_use=" + cleared + "/part", ".parquet")));
+        .withNaming(cleared -> FileIO.Write.defaultNaming("commercial_use=" + cleared + part, ".parquet")));
   }
 }

@@ -1,7 +1,9 @@
 package dev.orcaset.teacher;
 
+import dev.orcaset.config.JournalConfig;
 import dev.orcaset.config.TeacherConfig;
 import dev.orcaset.cost.Price;
+import dev.orcaset.journal.JournalWriter;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
@@ -28,7 +30,7 @@ public final class TeacherPool {
    * Scoped by run: a job-stopping error stops every thread of that run (including DoFn instances
    * the runner creates after one failed) but not a later run in the same JVM.
    */
-  private record Key(String runId, TeacherConfig config, Price price) {}
+  private record Key(String runId, TeacherConfig config, Price price, JournalConfig journal) {}
 
   private TeacherPool() {}
 
@@ -42,6 +44,7 @@ public final class TeacherPool {
     private final Progress progress;
     private final RateLimiter limiter;
     private final CircuitBreaker breaker;
+    private final JournalWriter journal;
     private final AtomicInteger users = new AtomicInteger();
 
     private Shared(Key key) {
@@ -61,6 +64,16 @@ public final class TeacherPool {
         breaker.onRetry(status).ifPresent(this::stop);
       });
       this.client = new OpenAiChatClient(http, config.baseUrl(), config.apiKeyEnv(), apiKey);
+      JournalConfig j = key.journal();
+      this.journal = new JournalWriter(j.dir(), key.runId(), j.commitEvery(), j.commitSeconds(),
+          e -> markFatal(new TeacherException(TeacherException.Kind.FATAL, 0, "journal_unwritable",
+              "cannot save answers to the journal in " + j.dir() + ": " + e.getMessage()
+                  + "; stopping so that no paid answer goes unsaved. Check the folder's space and permissions", 0)));
+    }
+
+    /** Where every answer and permanent failure is saved as it arrives. */
+    public JournalWriter journal() {
+      return journal;
     }
 
     public TeacherClient client() {
@@ -74,7 +87,12 @@ public final class TeacherPool {
 
     /** Records the first job-stopping error; every user of this teacher then stops. */
     public void markFatal(TeacherException e) {
-      fatal.compareAndSet(null, e);
+      if (fatal.compareAndSet(null, e)) {
+        // Answers already paid for are saved before the stop reaches the user.
+        Thread flusher = new Thread(journal::flush, "orcaset-journal-flush");
+        flusher.setDaemon(true);
+        flusher.start();
+      }
       synchronized (TeacherPool.class) {
         STOPPED.putIfAbsent(key.runId(), e);
       }
@@ -111,9 +129,12 @@ public final class TeacherPool {
     }
   }
 
-  /** {@code price} (may be null) only feeds the cost shown in progress. */
-  public static synchronized Shared acquire(String runId, TeacherConfig config, Price price) {
-    Shared s = POOL.computeIfAbsent(new Key(runId, config, price), Shared::new);
+  /**
+   * {@code price} (may be null) only feeds the cost shown in progress; {@code journal} must name
+   * its folder ({@code dir} resolved).
+   */
+  public static synchronized Shared acquire(String runId, TeacherConfig config, Price price, JournalConfig journal) {
+    Shared s = POOL.computeIfAbsent(new Key(runId, config, price, journal), Shared::new);
     TeacherException stopped = STOPPED.get(runId);
     if (stopped != null) {
       s.fatal.compareAndSet(null, stopped);
@@ -126,7 +147,17 @@ public final class TeacherPool {
     if (shared.users.decrementAndGet() == 0) {
       POOL.remove(shared.key, shared);
       TeacherHttp.shutdown(shared.http);
+      shared.journal.close();
       shared.progress.close();
     }
+  }
+
+  /** Commits every journal of this JVM now: on SIGTERM, before the process exits. */
+  public static void flushJournals() {
+    java.util.List<Shared> open;
+    synchronized (TeacherPool.class) {
+      open = java.util.List.copyOf(POOL.values());
+    }
+    open.forEach(s -> s.journal.flush());
   }
 }

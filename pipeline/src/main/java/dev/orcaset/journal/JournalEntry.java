@@ -1,0 +1,86 @@
+package dev.orcaset.journal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.orcaset.io.Json;
+import dev.orcaset.teacher.ChatCompletion;
+import java.io.IOException;
+import java.io.Serializable;
+
+/**
+ * One journal line: what the teacher said to one request (an answer or a permanent failure),
+ * which run paid for it and when. Exactly one of {@code answer} and {@code failure} is set.
+ */
+public record JournalEntry(String requestHash, String runId, long atMillis, ChatCompletion answer, Failure failure)
+    implements Serializable {
+
+  /** A request the server rejected for good (HTTP 400, content filter): asking again won't help. */
+  public record Failure(int httpStatus, String providerCode, String message, int attempts) implements Serializable {}
+
+  public static JournalEntry answer(String requestHash, String runId, long atMillis, ChatCompletion answer) {
+    return new JournalEntry(requestHash, runId, atMillis, answer, null);
+  }
+
+  public static JournalEntry failure(String requestHash, String runId, long atMillis, Failure failure) {
+    return new JournalEntry(requestHash, runId, atMillis, null, failure);
+  }
+
+  public boolean isAnswer() {
+    return answer != null;
+  }
+
+  /** Of two entries for one request, the one to reuse: an answer over a failure, then the newer. */
+  public static JournalEntry better(JournalEntry a, JournalEntry b) {
+    if (a == null || b == null) {
+      return a == null ? b : a;
+    }
+    if (a.isAnswer() != b.isAnswer()) {
+      return a.isAnswer() ? a : b;
+    }
+    return b.atMillis() > a.atMillis() ? b : a;
+  }
+
+  /** The line format is a contract between runs and versions, so it is written field by field. */
+  public String toLine() {
+    ObjectNode o = Json.mapper().createObjectNode();
+    o.put("request_hash", requestHash).put("run_id", runId).put("at", atMillis);
+    if (answer != null) {
+      o.putObject("answer")
+          .put("content", answer.content())
+          .put("finish_reason", answer.finishReason())
+          .put("prompt_tokens", answer.promptTokens())
+          .put("completion_tokens", answer.completionTokens())
+          .put("served_model", answer.servedModel())
+          .put("attempts", answer.attempts());
+    } else {
+      o.putObject("failure")
+          .put("http_status", failure.httpStatus())
+          .put("provider_code", failure.providerCode())
+          .put("message", failure.message())
+          .put("attempts", failure.attempts());
+    }
+    return o.toString();
+  }
+
+  /** Parses a line; throws {@link IOException} naming what is wrong with it. */
+  public static JournalEntry fromLine(String line) throws IOException {
+    JsonNode o = Json.mapper().readTree(line);
+    if (o == null || !o.isObject() || !o.path("request_hash").isTextual()) {
+      throw new IOException("not a journal entry (no request_hash)");
+    }
+    JsonNode a = o.path("answer");
+    JsonNode f = o.path("failure");
+    if (a.isObject()) {
+      return answer(o.get("request_hash").asText(), o.path("run_id").asText(null), o.path("at").asLong(),
+          new ChatCompletion(a.path("content").asText(null), a.path("finish_reason").asText(null),
+              a.path("prompt_tokens").asLong(), a.path("completion_tokens").asLong(),
+              a.path("served_model").asText(null), a.path("attempts").asInt()));
+    }
+    if (f.isObject()) {
+      return failure(o.get("request_hash").asText(), o.path("run_id").asText(null), o.path("at").asLong(),
+          new Failure(f.path("http_status").asInt(), f.path("provider_code").asText(null),
+              f.path("message").asText(null), f.path("attempts").asInt()));
+    }
+    throw new IOException("journal entry has neither an answer nor a failure");
+  }
+}
