@@ -25,8 +25,8 @@ import org.apache.beam.sdk.io.fs.ResourceId;
  * The journal's files: slices named `*.jsonl` in one folder, on a local disk or any Beam
  * FileSystems path (`gs://`…). A slice is only ever visible whole: on a local disk it is
  * written under a temporary name, synced and renamed; object stores publish an object when it
- * is closed. Readers therefore only see `*.jsonl`; a `_tmp-` leftover of a killed writer is
- * ignored.
+ * is closed. Readers only take `*.jsonl` not starting with `_` or `.`, so a `_tmp-` leftover of
+ * a killed writer is ignored.
  */
 public final class JournalFiles {
   private JournalFiles() {}
@@ -42,9 +42,19 @@ public final class JournalFiles {
     if (r.status() == MatchResult.Status.NOT_FOUND) {
       return List.of();
     }
-    List<MatchResult.Metadata> slices = new ArrayList<>(r.metadata());
+    List<MatchResult.Metadata> slices = new ArrayList<>();
+    for (MatchResult.Metadata m : r.metadata()) {
+      if (isSlice(m.resourceId().getFilename())) {
+        slices.add(m);
+      }
+    }
     slices.sort(Comparator.comparing(m -> m.resourceId().getFilename()));
     return slices;
+  }
+
+  /** A committed slice, not a writer's temporary file. */
+  public static boolean isSlice(String fileName) {
+    return fileName != null && fileName.endsWith(".jsonl") && !fileName.startsWith("_") && !fileName.startsWith(".");
   }
 
   /** What reading a slice gives: its entries, and the lines that were not entries. */
@@ -84,7 +94,7 @@ public final class JournalFiles {
     if (isLocal(dir)) {
       Path folder = Path.of(dir);
       Files.createDirectories(folder);
-      Path tmp = folder.resolve("_tmp-" + name);
+      Path tmp = folder.resolve("_tmp-" + name + ".partial");
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
           StandardOpenOption.TRUNCATE_EXISTING)) {
         ByteBuffer buf = ByteBuffer.wrap(bytes);

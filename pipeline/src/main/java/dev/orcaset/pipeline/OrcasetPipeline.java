@@ -61,13 +61,13 @@ public final class OrcasetPipeline {
     PCollection<Sample> samples = kept.get(Outcomes.SAMPLES).apply("TagLicense", new TagLicense(plan.policy()));
 
     WriteFilesResult<Boolean> data = samples.apply("WriteSamples",
-        new WriteSamples(out + "/data", cfg.output().compression(), plan.info().runId()));
+        new WriteSamples(out + "/data", cfg.output().compression(), plan.info().snapshotId()));
     PCollection<DroppedRecord> dropped = PCollectionList.of(questions.dropped()).and(kept.get(Outcomes.DROPPED))
         .apply("AllDropped", Flatten.pCollections()).setCoder(Outcomes.DROPPED_CODER);
     WriteFilesResult<Void> rejectedFiles = read.get(Outcomes.REJECTED)
-        .apply("WriteRejected", new WriteJsonLines<>(out + "/rejected"));
-    WriteFilesResult<Void> failedFiles = failed.apply("WriteFailed", new WriteJsonLines<>(out + "/failed"));
-    WriteFilesResult<Void> filteredFiles = dropped.apply("WriteFiltered", new WriteJsonLines<>(out + "/filtered"));
+        .apply("WriteRejected", new WriteJsonLines<>(out + "/rejected", plan.info().snapshotId()));
+    WriteFilesResult<Void> failedFiles = failed.apply("WriteFailed", new WriteJsonLines<>(out + "/failed", plan.info().snapshotId()));
+    WriteFilesResult<Void> filteredFiles = dropped.apply("WriteFiltered", new WriteJsonLines<>(out + "/filtered", plan.info().snapshotId()));
 
     List<PCollection<KV<String, Long>>> more = new ArrayList<>(CountOutcomes.teacherUsage(asked, known));
     more.add(samples.apply("CompareWithPreviousSnapshot",

@@ -12,6 +12,7 @@ import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
@@ -45,6 +46,7 @@ public final class ReadJournal extends PTransform<PBegin, PCollection<KV<String,
     return begin
         .apply("MatchSlices", FileIO.match().filepattern(JournalFiles.slicePattern(dir))
             .withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW))
+        .apply("OnlySlices", Filter.by(m -> JournalFiles.isSlice(m.resourceId().getFilename())))
         .apply("Open", FileIO.readMatches())
         .apply("Parse", ParDo.of(new ParseSliceFn()))
         .setCoder(CODER);

@@ -21,4 +21,10 @@ public record RunInfo(
     Price price,
     String journalDir,
     String previousRunsJson)
-    implements Serializable {}
+    implements Serializable {
+
+  /** The snapshot's short name in file and folder names: the run id's first 8 characters. */
+  public String snapshotId() {
+    return runId.length() > 8 ? runId.substring(0, 8) : runId;
+  }
+}

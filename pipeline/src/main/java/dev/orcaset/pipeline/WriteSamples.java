@@ -11,8 +11,8 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
 /**
- * Writes samples as Parquet under `OUTPUT/data/commercial_use=true|false/`, a Hive-style
- * partition that DuckDB, Spark, pandas and `datasets` read as a column, so a training team can
+ * Writes samples as Parquet under `OUTPUT/data/snapshot=ID/commercial_use=true|false/`, Hive-style
+ * partitions that DuckDB, Spark, pandas and `datasets` read as a column, so a training team can
  * take the cleared rows with one filter.
  *
  * <p>Output: the files written, per partition, for the manifest.
@@ -20,15 +20,16 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 public final class WriteSamples extends PTransform<PCollection<Sample>, WriteFilesResult<Boolean>> {
   private final String dataDir;
   private final CompressionCodecName codec;
-  private final String runId;
+  private final String snapshotId;
 
   /**
-   * File names carry the run id, so no two snapshots share a file name: a reader that listed the
-   * previous snapshot cannot open a file of the next one under an old name.
+   * Every path under `data/` starts with the snapshot's own folder, `snapshot=ID/`. A reader that
+   * walks `data/` while a run switches snapshots resolves paths it listed in the old one; in the
+   * new one none of them exists, so the reader fails and retries instead of mixing two snapshots.
    */
-  public WriteSamples(String dataDir, String compression, String runId) {
+  public WriteSamples(String dataDir, String compression, String snapshotId) {
     this.dataDir = dataDir;
-    this.runId = runId;
+    this.snapshotId = snapshotId;
     this.codec = switch (compression) {
       case "snappy" -> CompressionCodecName.SNAPPY;
       case "gzip" -> CompressionCodecName.GZIP;
@@ -39,13 +40,13 @@ public final class WriteSamples extends PTransform<PCollection<Sample>, WriteFil
 
   @Override
   public WriteFilesResult<Boolean> expand(PCollection<Sample> samples) {
-    String part = "/part-" + (runId.length() > 8 ? runId.substring(0, 8) : runId);
+    String snapshot = "snapshot=" + snapshotId;
     return samples.apply("WriteParquet", FileIO.<Boolean, Sample>writeDynamic()
         .by(Sample::commercialUse)
         .withDestinationCoder(BooleanCoder.of())
         .via(Contextful.fn(SampleSchema::toRecord),
             ParquetIO.sink(SampleSchema.SCHEMA).withCompressionCodec(codec))
         .to(dataDir)
-        .withNaming(cleared -> FileIO.Write.defaultNaming("commercial_use=" + cleared + part, ".parquet")));
+        .withNaming(cleared -> FileIO.Write.defaultNaming(snapshot + "/commercial_use=" + cleared + "/part", ".parquet")));
   }
 }

@@ -1,0 +1,131 @@
+package dev.orcaset.journal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.orcaset.io.Hashes;
+import dev.orcaset.teacher.ChatCompletion;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JournalWriterTest {
+  @TempDir
+  Path dir;
+
+  private final List<IOException> failures = new ArrayList<>();
+
+  private static JournalEntry answer(int i) {
+    return JournalEntry.answer(Hashes.sha256Hex("q" + i), "run-1", 1000 + i,
+        new ChatCompletion("answer " + i + " with \"quotes\"\nand a newline", "stop", 10, 20 + i, "m-1", 1));
+  }
+
+  private List<Path> slices() throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(p -> p.getFileName().toString().endsWith(".jsonl")).sorted().toList();
+    }
+  }
+
+  @Test
+  void commitsASliceEveryNAnswers_andTheRestOnFlush() throws Exception {
+    try (JournalWriter w = new JournalWriter(dir.toString(), "run-1", 10, 3600, failures::add)) {
+      for (int i = 0; i < 25; i++) {
+        w.append(answer(i));
+      }
+      // Two full slices are committed without any flush; give the background thread a moment.
+      for (int tries = 0; tries < 100 && w.committed() < 20; tries++) {
+        Thread.sleep(20);
+      }
+      assertTrue(w.committed() >= 20, "at least every 10 answers: " + w.committed());
+      assertTrue(slices().size() >= 1);
+      w.flush();
+      assertEquals(25, w.committed());
+    }
+    List<JournalEntry> all = new ArrayList<>();
+    for (Path p : slices()) {
+      all.addAll(JournalFiles.read(JournalFiles.resource(dir.toString(), p.getFileName().toString())).entries());
+    }
+    assertEquals(25, all.size());
+    assertEquals(answer(7), all.get(7), "an entry reads back exactly as written, text and numbers");
+    assertTrue(failures.isEmpty());
+  }
+
+  @Test
+  void commitsOnATimerWhenAnswersTrickleIn() throws Exception {
+    try (JournalWriter w = new JournalWriter(dir.toString(), "run-1", 1000, 1, failures::add)) {
+      w.append(answer(1));
+      for (int tries = 0; tries < 150 && w.committed() == 0; tries++) {
+        Thread.sleep(20);
+      }
+      assertEquals(1, w.committed(), "committed within about a second without reaching commit_every");
+    }
+  }
+
+  @Test
+  void remembersWhatItSaved_beforeAndAfterCommit_forRetriedBundles() throws Exception {
+    try (JournalWriter w = new JournalWriter(dir.toString(), "run-1", 2, 3600, failures::add)) {
+      w.append(answer(1));
+      assertEquals(answer(1), w.lookup(answer(1).requestHash()).orElseThrow(), "pending");
+      w.append(answer(2));
+      w.flush();
+      assertEquals(answer(2), w.lookup(answer(2).requestHash()).orElseThrow(), "read back from its slice");
+      assertFalse(w.lookup(answer(3).requestHash()).isPresent());
+    }
+  }
+
+  @Test
+  void aHalfWrittenLineOrTempFile_isSkippedAndReported_notFatal() throws Exception {
+    JournalFiles.write(dir.toString(), "a.jsonl", List.of(answer(1), answer(2)));
+    Files.writeString(dir.resolve("a.jsonl"), "{\"request_hash\": \"abc\", \"answ", java.nio.file.StandardOpenOption.APPEND);
+    Files.writeString(dir.resolve("_tmp-b.jsonl"), "garbage");
+    Files.writeString(dir.resolve("_tmp-c.jsonl.partial"), "garbage");
+    JournalStats stats = JournalStats.of(dir.toString());
+    assertEquals(1, stats.slices(), "the temp file of a killed writer is not a slice");
+    assertEquals(2, stats.entries());
+    assertEquals(1, stats.unreadableLines());
+  }
+
+  @Test
+  void anUnwritableFolder_isReported_andTheEntriesAreKept() throws Exception {
+    Path file = dir.resolve("not-a-dir");
+    Files.writeString(file, "x");
+    try (JournalWriter w = new JournalWriter(file.toString(), "run-1", 1, 3600, failures::add)) {
+      w.append(answer(1));
+      w.flush();
+      assertEquals(0, w.committed());
+      assertFalse(failures.isEmpty(), "the failure reaches the caller, which stops the run");
+      assertTrue(w.lookup(answer(1).requestHash()).isPresent(), "still held in memory");
+    }
+  }
+
+  @Test
+  void compactKeepsOneEntryPerRequest_preferringAnswersThenTheNewest() throws Exception {
+    String h = Hashes.sha256Hex("q1");
+    var failure = JournalEntry.failure(h, "run-0", 5, new JournalEntry.Failure(400, "bad", "no", 1));
+    var older = JournalEntry.answer(h, "run-1", 10, new ChatCompletion("old", "stop", 1, 1, "m", 1));
+    var newer = JournalEntry.answer(h, "run-2", 20, new ChatCompletion("new", "stop", 1, 1, "m", 1));
+    JournalFiles.write(dir.toString(), "1.jsonl", List.of(failure, older, answer(5)));
+    JournalFiles.write(dir.toString(), "2.jsonl", List.of(newer, answer(6)));
+    JournalFiles.write(dir.toString(), "3.jsonl", List.of(answer(5)));
+
+    JournalCompactor.Result r = JournalCompactor.compact(dir.toString());
+    assertEquals(3, r.slicesBefore());
+    assertEquals(1, r.slicesAfter());
+    assertEquals(6, r.entriesBefore());
+    assertEquals(3, r.entriesAfter());
+    List<Path> left = slices();
+    assertEquals(1, left.size());
+    List<JournalEntry> kept = JournalFiles.read(JournalFiles.resource(dir.toString(),
+        left.get(0).getFileName().toString())).entries();
+    assertEquals(3, kept.size());
+    assertTrue(kept.contains(newer));
+    assertFalse(kept.contains(older));
+    assertFalse(kept.contains(failure));
+  }
+}
