@@ -1,0 +1,129 @@
+package dev.orcaset.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.orcaset.TestRuns;
+import dev.orcaset.cli.Main;
+import dev.orcaset.teacher.sim.SimulatedTeacher;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.avro.generic.GenericRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A scheduled refresh: 10% new inputs, some inputs gone, one system prompt reworded. Only the
+ * new questions and those paired with the changed prompt are sent; the manifest says so and
+ * keeps the run history.
+ */
+class RefreshTest {
+  static final int INPUTS = 200;
+  static final int CHANGED_PROMPT = 2;
+
+  @TempDir
+  Path dir;
+
+  private static String input(int i) {
+    return "{\"inputs\": \"Question " + i + ": what makes a bridge stand?\", \"task_source\": \"T0\"}";
+  }
+
+  private int run(Path cfg, SimulatedTeacher sim) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit = new Main(new PrintWriter(out, true), new PrintWriter(err, true))
+        .run("run", "--config", cfg.toString(), "--teacher-url", sim.baseUrl());
+    assertEquals(0, exit, out + "\n" + err);
+    return exit;
+  }
+
+  @Test
+  void aRefreshSendsOnlyNewAndChangedQuestions() throws Exception {
+    Path prompts = dir.resolve("prompts");
+    Files.createDirectories(prompts);
+    try (Stream<Path> files = Files.list(TestRuns.HOME.resolve("system-prompts"))) {
+      for (Path f : files.toList()) {
+        Files.copy(f, prompts.resolve(f.getFileName()));
+      }
+    }
+    Path cfg = TestRuns.config(dir, "concurrency: 8");
+    Files.writeString(cfg, Files.readString(cfg).replace(TestRuns.HOME.resolve("system-prompts").toString(), "prompts"));
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < INPUTS; i++) {
+      lines.add(input(i));
+    }
+    Files.write(dir.resolve("in.jsonl"), lines);
+    Path out = dir.resolve("out");
+
+    try (SimulatedTeacher sim = SimulatedTeacher.start(0, 5, 0)) {
+      run(cfg, sim);
+      List<GenericRecord> before = DatasetReader.rows(out.resolve("data"));
+      assertEquals(INPUTS, before.size());
+      assertEquals(INPUTS, sim.requestCount());
+
+      // The refresh: reword prompt 2, drop 10 inputs paired with other prompts, add 20 new ones.
+      Path changed = prompts.resolve("02-step-by-step.txt");
+      Files.writeString(changed, Files.readString(changed).strip() + " Keep each step short.\n");
+      Set<String> removed = before.stream()
+          .filter(r -> (int) r.get("system_prompt_id") != CHANGED_PROMPT)
+          .map(r -> r.get("question").toString()).limit(10).collect(Collectors.toSet());
+      long affected = before.stream().filter(r -> (int) r.get("system_prompt_id") == CHANGED_PROMPT).count();
+      assertTrue(affected > 0, "the changed prompt was used");
+      List<String> refreshed = new ArrayList<>();
+      for (int i = 0; i < INPUTS; i++) {
+        if (!removed.contains(question(i))) {
+          refreshed.add(input(i));
+        }
+      }
+      for (int i = INPUTS; i < INPUTS + INPUTS / 10; i++) {
+        refreshed.add(input(i));
+      }
+      assertEquals(INPUTS - 10 + INPUTS / 10, refreshed.size());
+      Files.write(dir.resolve("in.jsonl"), refreshed);
+      long requestsBefore = sim.requestCount();
+
+      run(cfg, sim);
+      long sent = sim.requestCount() - requestsBefore;
+      assertEquals(INPUTS / 10 + affected, sent, "only new inputs and questions with the changed prompt");
+
+      JsonNode m = DatasetReader.manifest(out);
+      assertEquals(INPUTS - 10 + INPUTS / 10, m.at("/counts/samples").asInt());
+      assertTrue(m.at("/accounting/balanced").asBoolean());
+      assertEquals(sent, m.at("/journal/questions_sent").asLong());
+      assertEquals(INPUTS - 10 - affected, m.at("/journal/reused_answers").asLong());
+      assertEquals(INPUTS / 10 + affected, m.at("/snapshot/new_rows").asLong());
+      assertEquals(INPUTS - 10 - affected, m.at("/snapshot/kept_rows").asLong());
+      assertEquals(10 + affected, m.at("/snapshot/dropped_rows").asLong(), "removed inputs + old-prompt rows");
+      JsonNode runs = m.get("runs");
+      assertEquals(2, runs.size(), "run history: " + runs);
+      assertEquals(INPUTS, runs.get(0).get("questions_sent").asLong());
+      assertEquals(sent, runs.get(1).get("questions_sent").asLong());
+      assertEquals(INPUTS - 10 - affected, runs.get(1).get("reused_from_journal").asLong());
+
+      List<GenericRecord> after = DatasetReader.rows(out.resolve("data"));
+      String newText = Files.readString(changed).strip();
+      String secondRun = runs.get(1).get("id").asText();
+      for (GenericRecord r : after) {
+        if ((int) r.get("system_prompt_id") == CHANGED_PROMPT) {
+          assertEquals(newText, r.get("system_prompt").toString().strip());
+          assertEquals(secondRun, r.get("run_id").toString(), "asked again in the refresh");
+        }
+        assertTrue(!removed.contains(r.get("question").toString()), "removed inputs are gone");
+      }
+      assertEquals(1, DatasetReader.files(out.resolve("data"), ".parquet").stream()
+          .map(p -> p.getParent().getParent().getFileName().toString()).distinct().count(), "one snapshot visible");
+    }
+  }
+
+  private static String question(int i) {
+    return "Question " + i + ": what makes a bridge stand?";
+  }
+}
