@@ -35,6 +35,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
@@ -46,6 +47,9 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /** `orcaset run`: config + flags → validated plan → pipeline → summary. */
 final class RunCommand {
+  /** How long a stopping run waits for the answers in flight. */
+  static final long SIGNAL_GRACE_MILLIS = 10_000;
+
   private final PrintWriter out;
   private final PrintWriter err;
   private final String resumeCommand;
@@ -120,8 +124,12 @@ final class RunCommand {
    * answers already paid for are flushed to the journal first and the user is told how to resume.
    */
   private int runUntilDone(Pipeline pipeline, OrcasetConfig cfg, String runId) {
+    AtomicBoolean interrupted = new AtomicBoolean();
     Thread onSignal = new Thread(() -> {
-      TeacherPool.flushJournals();
+      interrupted.set(true);
+      // Requests in flight are paid for: wait a little for their answers, within the grace
+      // period schedulers give (Kubernetes and Dataflow allow 30 s).
+      TeacherPool.drainAll(SIGNAL_GRACE_MILLIS);
       err.println();
       err.println("orcaset: interrupted. " + resumeHint(cfg, runId));
       err.flush();
@@ -136,6 +144,9 @@ final class RunCommand {
       }
       return 0;
     } catch (RuntimeException e) {
+      if (interrupted.get()) {
+        return 1; // the signal handler tells the user
+      }
       TeacherPool.flushJournals();
       return reportFailure(e, cfg, runId);
     } finally {
@@ -232,6 +243,11 @@ final class RunCommand {
    */
   static PipelineOptions beamOptions(List<String> beamArgs) {
     List<String> args = new ArrayList<>(beamArgs);
+    if (args.contains("--runner=DirectRunner") && args.stream().noneMatch(a -> a.startsWith("--enforceImmutability="))) {
+      // The check walks the whole pipeline graph for every bundle, and after a shuffle the
+      // DirectRunner makes a bundle per key: it dominated small runs. Our elements are records.
+      args.add("--enforceImmutability=false");
+    }
     if (args.stream().noneMatch(a -> a.startsWith("--runner="))) {
       args.add("--runner=FlinkRunner");
       if (args.stream().noneMatch(a -> a.startsWith("--flinkMaster="))) {

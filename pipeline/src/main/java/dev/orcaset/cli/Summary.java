@@ -60,6 +60,7 @@ final class Summary {
     out.printf("orcaset estimate: %d questions would be sent to %s/%s%n", e.path("questions").asLong(),
         cfg.teacher().provider(), cfg.teacher().model());
     out.printf("  by submix      %s%n", pairs(e.path("questions_by_source")));
+    out.printf("  from journal   %d already answered (not sent, not billed)%n", e.path("reused_from_journal").asLong());
     out.printf("  left out       rejected %d, duplicates %d, filtered %d (of %d input records)%n",
         e.path("rejected").asLong(), e.path("duplicates").asLong(), e.path("filtered").asLong(),
         e.path("input_records").asLong());

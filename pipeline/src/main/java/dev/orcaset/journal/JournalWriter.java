@@ -7,9 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -34,6 +32,7 @@ public final class JournalWriter implements AutoCloseable {
   private final AtomicLong sequence = new AtomicLong();
   private final AtomicLong committed = new AtomicLong();
   private final AtomicLong commitNanos = new AtomicLong();
+  private final Object pendingLock = new Object();
   private List<JournalEntry> pending = new ArrayList<>();
   /** First 64 bits of the request hash → the pending entry, or the name of the slice holding it. */
   private final Map<Long, Object> saved = new ConcurrentHashMap<>();
@@ -60,13 +59,17 @@ public final class JournalWriter implements AutoCloseable {
 
   public void append(JournalEntry entry) {
     boolean full;
-    synchronized (this) {
+    saved.put(key(entry.requestHash()), entry);
+    synchronized (pendingLock) {
       pending.add(entry);
       full = pending.size() >= commitEvery;
     }
-    saved.put(key(entry.requestHash()), entry);
     if (full) {
-      committer.execute(this::commit);
+      try {
+        committer.execute(this::commit);
+      } catch (java.util.concurrent.RejectedExecutionException closed) {
+        commit(); // an answer that arrived after close: save it right away
+      }
     }
   }
 
@@ -87,16 +90,9 @@ public final class JournalWriter implements AutoCloseable {
     return Optional.empty();
   }
 
-  /** Commits everything appended so far and waits for it. */
+  /** Commits everything appended so far, on the caller's thread; works after {@link #close} too. */
   public void flush() {
-    Future<?> done = committer.submit(this::commit);
-    try {
-      done.get(60, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (Exception e) {
-      onCommitFailure.accept(new IOException("journal flush did not finish: " + e, e));
-    }
+    commit();
   }
 
   /** Entries committed to storage by this writer. */
@@ -119,10 +115,10 @@ public final class JournalWriter implements AutoCloseable {
     committer.shutdown();
   }
 
-  /** Runs on the committer thread only, so slices are written one at a time, in order. */
-  private void commit() {
+  /** One commit at a time (background thread or a flushing caller), so slices go out in order. */
+  private synchronized void commit() {
     List<JournalEntry> batch;
-    synchronized (this) {
+    synchronized (pendingLock) {
       if (pending.isEmpty()) {
         return;
       }
@@ -134,7 +130,7 @@ public final class JournalWriter implements AutoCloseable {
     try {
       JournalFiles.write(dir, name, batch);
     } catch (IOException | RuntimeException e) {
-      synchronized (this) {
+      synchronized (pendingLock) {
         batch.addAll(pending);
         pending = batch;
       }

@@ -131,14 +131,22 @@ public final class CallTeacher extends PTransform<PCollection<Query>, PCollectio
           continue;
         }
         shared.inFlight().acquire();
+        if (shared.isStopped()) { // stopped while waiting for a permit: send nothing more
+          shared.inFlight().release();
+          shared.throwIfFatal();
+        }
+        shared.holdIfDraining();
         synchronized (this) {
           pending++;
         }
         shared.client().complete(request).whenComplete((answer, error) -> {
-          shared.inFlight().release();
           TeacherException failure = answer == null ? teacherError(error) : null;
+          // Journaled before the permit is returned: a stop that waits for the permits to come
+          // back knows every answer that arrived is in the journal.
+          Object row = answer != null ? sample(q, request, answer) : failure(q, request, failure);
+          shared.inFlight().release();
           shared.recordOutcome(answer, failure);
-          finished.add(answer != null ? sample(q, request, answer) : failure(q, request, failure));
+          finished.add(row);
           synchronized (this) {
             pending--;
             notifyAll();

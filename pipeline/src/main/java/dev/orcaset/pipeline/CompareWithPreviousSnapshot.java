@@ -2,6 +2,9 @@ package dev.orcaset.pipeline;
 
 import dev.orcaset.io.ReadableFileInput;
 import java.io.IOException;
+import java.util.List;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
@@ -45,6 +48,10 @@ public final class CompareWithPreviousSnapshot extends PTransform<PCollection<Sa
 
   @Override
   public PCollection<KV<String, Long>> expand(PCollection<Sample> samples) {
+    if (noPreviousSnapshot()) {
+      // The first snapshot: every row is new, and there is nothing to shuffle against.
+      return CountOutcomes.tally(samples, "AllNew", s -> List.of(KV.of("snapshot.new_rows", 1L)));
+    }
     var coder = KvCoder.of(StringUtf8Coder.of(), VarIntCoder.of());
     PCollection<KV<String, Integer>> previous = samples.getPipeline()
         .apply("MatchPrevious", FileIO.match().filepattern(previousDataDir + "/**/*.parquet")
@@ -69,6 +76,15 @@ public final class CompareWithPreviousSnapshot extends PTransform<PCollection<Sa
               return KV.of("snapshot." + what, 1L);
             }))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), org.apache.beam.sdk.coders.VarLongCoder.of()));
+  }
+
+  private boolean noPreviousSnapshot() {
+    try {
+      MatchResult r = FileSystems.match(previousDataDir + "/**/*.parquet", EmptyMatchTreatment.ALLOW);
+      return r.status() != MatchResult.Status.OK || r.metadata().isEmpty();
+    } catch (IOException e) {
+      return false; // let the pipeline read it and report what is wrong
+    }
   }
 
   /** Reads only the `request_hash` column of a previous snapshot's file. */

@@ -19,11 +19,13 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.PDone;
 
 /**
- * Counts and sizes the questions a run would send, without sending them: questions per submix,
+ * Counts and sizes the questions a run would send, without sending them (those the journal
+ * already answers are counted apart, as they cost nothing): questions per submix,
  * prompt tokens estimated as providers count them (about four characters a token), the answer
  * tokens `max_tokens` reserves, and the inputs left out on the way. Writes `OUTPUT/estimate.json`.
  */
@@ -34,9 +36,12 @@ public final class EstimateQuestions extends PTransform<PBegin, PDone> {
   private final PCollection<DroppedRecord> dropped;
   private final RunInfo info;
   private final int maxTokens;
+  private final PCollectionTuple reused;
 
-  public EstimateQuestions(PCollection<Query> queries, PCollection<Long> inputLines, PCollection<Rejection> rejected,
-      PCollection<DroppedRecord> dropped, RunInfo info, int maxTokens) {
+  /** {@code queries} are those still to send; {@code reused} what the journal answers instead. */
+  public EstimateQuestions(PCollection<Query> queries, PCollectionTuple reused, PCollection<Long> inputLines,
+      PCollection<Rejection> rejected, PCollection<DroppedRecord> dropped, RunInfo info, int maxTokens) {
+    this.reused = reused;
     this.queries = queries;
     this.inputLines = inputLines;
     this.rejected = rejected;
@@ -58,6 +63,8 @@ public final class EstimateQuestions extends PTransform<PBegin, PDone> {
         .and(CountOutcomes.tally(inputLines, "Lines", n -> List.of(KV.of("input_records", n))))
         .and(CountOutcomes.tally(rejected, "Rejected", r -> List.of(KV.of("rejected", 1L))))
         .and(CountOutcomes.tally(dropped, "Dropped", d -> List.of(KV.of(d.outcome(), 1L))))
+        .and(CountOutcomes.tally(reused.get(Outcomes.SAMPLES), "Reused", x -> List.of(KV.of("reused_from_journal", 1L))))
+        .and(CountOutcomes.tally(reused.get(Outcomes.FAILED), "ReusedFailures", x -> List.of(KV.of("reused_from_journal", 1L))))
         .apply("All", Flatten.pCollections())
         .apply("Sum", Sum.longsPerKey())
         .apply("AsMap", View.asMap());
@@ -72,6 +79,7 @@ public final class EstimateQuestions extends PTransform<PBegin, PDone> {
     long prompt = t.getOrDefault("prompt_tokens", 0L);
     root.put("input_records", t.getOrDefault("input_records", 0L));
     root.put("questions", questions);
+    root.put("reused_from_journal", t.getOrDefault("reused_from_journal", 0L));
     root.set("questions_by_source", CountOutcomes.group(t, "questions_by_source"));
     root.put("rejected", t.getOrDefault("rejected", 0L));
     root.put("duplicates", t.getOrDefault("duplicates", 0L));

@@ -2,6 +2,11 @@ package dev.orcaset.pipeline;
 
 import dev.orcaset.config.TeacherConfig;
 import dev.orcaset.journal.JournalEntry;
+import dev.orcaset.journal.JournalFiles;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.transforms.Create;
 import dev.orcaset.teacher.ChatRequest;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -33,15 +38,27 @@ public final class LookUpJournal extends PTransform<PCollection<Query>, PCollect
   private static final TupleTag<JournalEntry> SAVED = new TupleTag<>("saved") {};
 
   private final TeacherConfig teacher;
-  private final PCollection<KV<String, JournalEntry>> journal;
+  private final String journalDir;
+  private final boolean reuse;
 
-  public LookUpJournal(TeacherConfig teacher, PCollection<KV<String, JournalEntry>> journal) {
+  /** {@code reuse} false (`--fresh`): every question goes on to the teacher. */
+  public LookUpJournal(TeacherConfig teacher, String journalDir, boolean reuse) {
     this.teacher = teacher;
-    this.journal = journal;
+    this.journalDir = journalDir;
+    this.reuse = reuse;
   }
 
   @Override
   public PCollectionTuple expand(PCollection<Query> queries) {
+    if (!reuse || nothingSaved()) {
+      // A first run (or --fresh) has nothing to look up: skip the shuffle a join costs.
+      Pipeline p = queries.getPipeline();
+      return PCollectionTuple.of(Outcomes.QUERIES, queries)
+          .and(Outcomes.SAMPLES, p.apply("NoSavedAnswers", Create.empty(Outcomes.SAMPLE_CODER)))
+          .and(Outcomes.FAILED, p.apply("NoSavedFailures", Create.empty(Outcomes.FAILED_CODER)));
+    }
+    PCollection<KV<String, JournalEntry>> journal =
+        queries.getPipeline().apply("ReadJournal", new ReadJournal(journalDir));
     TeacherConfig t = teacher;
     PCollection<KV<String, Query>> byHash = queries
         .apply("ByRequestHash", WithKeys.of((Query q) -> Answers.request(t, q).requestHash())
@@ -52,6 +69,14 @@ public final class LookUpJournal extends PTransform<PCollection<Query>, PCollect
         .apply("Reuse", ParDo.of(new ReuseFn(teacher))
             .withOutputTags(Outcomes.QUERIES, TupleTagList.of(Outcomes.SAMPLES).and(Outcomes.FAILED)));
     return Outcomes.withCoders(out);
+  }
+
+  private boolean nothingSaved() {
+    try {
+      return JournalFiles.list(journalDir).isEmpty();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list the journal in " + journalDir + ": " + e.getMessage(), e);
+    }
   }
 
   static final class ReuseFn extends DoFn<KV<String, CoGbkResult>, Query> {

@@ -1,7 +1,6 @@
 package dev.orcaset.pipeline;
 
 import dev.orcaset.config.OrcasetConfig;
-import dev.orcaset.journal.JournalEntry;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.coders.Coder;
@@ -50,9 +49,8 @@ public final class OrcasetPipeline {
 
     Questions questions = questions(p, cfg, plan);
     PCollectionTuple read = questions.read();
-    PCollection<KV<String, JournalEntry>> journal =
-        p.apply("ReadJournal", new ReadJournal(cfg.journalDir(), cfg.journal().reuse()));
-    PCollectionTuple known = questions.queries().apply("LookUpJournal", new LookUpJournal(cfg.teacher(), journal));
+    PCollectionTuple known = questions.queries()
+        .apply("LookUpJournal", new LookUpJournal(cfg.teacher(), cfg.journalDir(), cfg.journal().reuse()));
     PCollectionTuple asked = known.get(Outcomes.QUERIES).apply("CallTeacher", new CallTeacher(cfg.teacher(),
         plan.info().runId(), plan.info().price(), cfg.journal().withDir(cfg.journalDir())));
     PCollection<Sample> answers = both("Answers", known, asked, Outcomes.SAMPLES, Outcomes.SAMPLE_CODER);
@@ -96,9 +94,12 @@ public final class OrcasetPipeline {
   public static void estimate(Pipeline p, RunPlan plan) {
     OrcasetConfig cfg = plan.config();
     Questions questions = questions(p, cfg, plan);
+    PCollectionTuple known = questions.queries()
+        .apply("LookUpJournal", new LookUpJournal(cfg.teacher(), cfg.journalDir(), cfg.journal().reuse()));
     PCollection<DroppedRecord> dropped = PCollectionList.of(questions.dropped())
         .apply("AllDropped", Flatten.pCollections()).setCoder(Outcomes.DROPPED_CODER);
-    p.apply("EstimateQuestions", new EstimateQuestions(questions.queries(), questions.read().get(Outcomes.LINES),
-        questions.read().get(Outcomes.REJECTED), dropped, plan.info(), cfg.teacher().maxTokens()));
+    p.apply("EstimateQuestions", new EstimateQuestions(known.get(Outcomes.QUERIES), known,
+        questions.read().get(Outcomes.LINES), questions.read().get(Outcomes.REJECTED), dropped, plan.info(),
+        cfg.teacher().maxTokens()));
   }
 }

@@ -10,7 +10,6 @@ import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
-import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -22,27 +21,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the answers earlier runs paid for, keyed by request hash. With `--fresh`
- * ({@code reuse} false) it reads nothing and every question is asked again. A line that does not
- * parse is logged with its file and line and counted, then skipped: that answer is asked again.
+ * Reads the answers earlier runs paid for, keyed by request hash. A line that does not parse is
+ * logged with its file and line and counted, then skipped: that question is asked again.
  */
 public final class ReadJournal extends PTransform<PBegin, PCollection<KV<String, JournalEntry>>> {
   static final Coder<KV<String, JournalEntry>> CODER =
       KvCoder.of(StringUtf8Coder.of(), SerializableCoder.of(JournalEntry.class));
 
   private final String dir;
-  private final boolean reuse;
 
-  public ReadJournal(String dir, boolean reuse) {
+  public ReadJournal(String dir) {
     this.dir = dir;
-    this.reuse = reuse;
   }
 
   @Override
   public PCollection<KV<String, JournalEntry>> expand(PBegin begin) {
-    if (!reuse) {
-      return begin.apply("Nothing", Create.empty(CODER));
-    }
     return begin
         .apply("MatchSlices", FileIO.match().filepattern(JournalFiles.slicePattern(dir))
             .withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW))

@@ -46,6 +46,7 @@ public final class TeacherPool {
     private final CircuitBreaker breaker;
     private final JournalWriter journal;
     private final AtomicInteger users = new AtomicInteger();
+    private volatile boolean draining;
 
     private Shared(Key key) {
       this.key = key;
@@ -95,6 +96,40 @@ public final class TeacherPool {
       }
       synchronized (TeacherPool.class) {
         STOPPED.putIfAbsent(key.runId(), e);
+      }
+    }
+
+    public boolean isStopped() {
+      return fatal.get() != null;
+    }
+
+    /**
+     * Stops sending and waits up to {@code graceMillis} for the answers in flight (they are paid
+     * for), then commits the journal. The senders are held, not failed: failing the job would
+     * tear down the HTTP client and cancel those very requests. The process is exiting anyway.
+     */
+    void drain(long graceMillis) {
+      draining = true;
+      long deadline = System.nanoTime() + graceMillis * 1_000_000;
+      int all = key.config().concurrency();
+      while (inFlight.availablePermits() < all && System.nanoTime() < deadline) {
+        pause();
+      }
+      journal.flush();
+    }
+
+    /** Blocks a sender for good once the process is draining (see {@link #drain}). */
+    public void holdIfDraining() {
+      while (draining) {
+        pause();
+      }
+    }
+
+    private static void pause() {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     }
 
@@ -152,12 +187,20 @@ public final class TeacherPool {
     }
   }
 
-  /** Commits every journal of this JVM now: on SIGTERM, before the process exits. */
+  /** Commits every journal of this JVM now. */
   public static void flushJournals() {
-    java.util.List<Shared> open;
-    synchronized (TeacherPool.class) {
-      open = java.util.List.copyOf(POOL.values());
-    }
-    open.forEach(s -> s.journal.flush());
+    open().forEach(s -> s.journal.flush());
+  }
+
+  /**
+   * On SIGTERM or Ctrl-C: stop sending, give the requests in flight up to {@code graceMillis} to
+   * be answered and journaled, and commit every journal, before the process exits.
+   */
+  public static void drainAll(long graceMillis) {
+    open().parallelStream().forEach(s -> s.drain(graceMillis));
+  }
+
+  private static synchronized java.util.List<Shared> open() {
+    return java.util.List.copyOf(POOL.values());
   }
 }

@@ -134,6 +134,24 @@ class MainTest {
   }
 
   @Test
+  void journalStatsAndCompact_describeAndShrinkARunsJournal() throws Exception {
+    Path cfg = config("{\"inputs\": \"a\"}\n{\"inputs\": \"b\"}\n{\"inputs\": \"c [[sim:status=400:too_long]]\"}", "");
+    try (SimulatedTeacher sim = SimulatedTeacher.start(0, 0, 0)) {
+      for (String fresh : new String[] {"--fresh", "--fresh"}) { // twice: every request journaled twice
+        assertEquals(0, run("run", "--config", cfg.toString(), "--teacher-url", sim.baseUrl(), fresh,
+            "--runner=DirectRunner"), err.toString());
+      }
+    }
+    String output = dir.resolve("out").toString();
+    assertEquals(0, run("journal", "stats", output));
+    assertTrue(out.toString().contains("entries           6: 4 answers, 2 permanent failures"), out.toString());
+    assertTrue(out.toString().contains("distinct requests 3 (3 duplicates"), out.toString());
+    assertEquals(0, run("journal", "compact", output));
+    assertTrue(out.toString().contains("6 entries -> 3"), out.toString());
+    assertEquals(2, run("journal", "shrink", output));
+  }
+
+  @Test
   void helpAndVersionExit0() {
     assertEquals(0, run("help"));
     assertTrue(out.toString().contains("teacher-sim"));

@@ -74,7 +74,7 @@ class EndToEndTest {
 
   @Test
   void directRunner_writesACompleteCorrectDatasetAndAccountsForEveryInput() throws Exception {
-    Run r = run("direct", "--runner=DirectRunner");
+    Run r = run("direct", "--runner=DirectRunner", "--enforceImmutability=true"); // Beam's check that no stage mutates its input
     assertEquals(0, r.exit(), r.out() + r.err());
 
     List<GenericRecord> rows = DatasetReader.rows(r.output().resolve("data"));

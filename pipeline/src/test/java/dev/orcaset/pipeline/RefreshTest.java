@@ -90,6 +90,16 @@ class RefreshTest {
       Files.write(dir.resolve("in.jsonl"), refreshed);
       long requestsBefore = sim.requestCount();
 
+      // The estimate knows what the journal holds: it prices only what will be sent.
+      StringWriter said = new StringWriter();
+      assertEquals(0, new Main(new PrintWriter(said, true), new PrintWriter(new StringWriter(), true))
+          .run("estimate", "--config", cfg.toString(), "--teacher-url", sim.baseUrl()));
+      JsonNode estimate = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.resolve("estimate.json").toFile());
+      assertEquals(INPUTS / 10 + affected, estimate.get("questions").asLong(), estimate.toString());
+      assertEquals(INPUTS - 10 - affected, estimate.get("reused_from_journal").asLong());
+      assertTrue(said.toString().contains((INPUTS - 10 - affected) + " already answered"), said.toString());
+      assertEquals(requestsBefore, sim.requestCount(), "an estimate sends nothing");
+
       run(cfg, sim);
       long sent = sim.requestCount() - requestsBefore;
       assertEquals(INPUTS / 10 + affected, sent, "only new inputs and questions with the changed prompt");
