@@ -103,6 +103,33 @@ class MainTest {
   }
 
   @Test
+  void anExhaustedQuotaMidRun_keepsWhatWasPaidFor_andTheSameCommandResumes() throws Exception {
+    StringBuilder lines = new StringBuilder();
+    for (int i = 0; i < 60; i++) {
+      lines.append("{\"inputs\": \"question ").append(i).append("\"}\n");
+    }
+    Path cfg = config(lines + "{\"inputs\": \"the last straw [[sim:status=429:insufficient_quota]]\"}", "concurrency: 2");
+    try (SimulatedTeacher sim = SimulatedTeacher.start(0, 5, 0)) {
+      assertEquals(1, run("run", "--config", cfg.toString(), "--teacher-url", sim.baseUrl(), "--runner=DirectRunner"));
+      String said = err.toString();
+      assertTrue(said.contains("stopped: HTTP 429 (insufficient_quota)"), said);
+      long saved = dev.orcaset.journal.JournalStats.of(dir.resolve("out/.journal").toString()).entries();
+      assertTrue(said.contains(saved + " answers this run paid for are saved in the journal"), said);
+      assertTrue(said.contains("./orcaset run --config " + cfg + " --teacher-url " + sim.baseUrl() + " --runner=DirectRunner"), said);
+      assertFalse(Files.exists(dir.resolve("out/data")), "no snapshot from a stopped run");
+
+      // The quota is topped up (the offending marker removed): the same command finishes the job.
+      Files.writeString(dir.resolve("in.jsonl"), lines.toString());
+      long before = sim.requestCount();
+      assertEquals(0, run("run", "--config", cfg.toString(), "--teacher-url", sim.baseUrl(), "--runner=DirectRunner"), err.toString());
+      assertEquals(60 - saved, sim.requestCount() - before, "only what the stopped run had not saved is sent");
+      JsonNode m = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("out/manifest.json").toFile());
+      assertEquals(60, m.at("/counts/samples").asInt());
+      assertEquals(saved, m.at("/journal/reused_answers").asLong());
+    }
+  }
+
+  @Test
   void whenMostQuestionsAreRejected_theCircuitBreakerStopsTheRun() throws Exception {
     StringBuilder lines = new StringBuilder();
     for (int i = 0; i < 300; i++) {
