@@ -4,7 +4,7 @@ import dev.orcaset.flan.FlanRecord;
 import dev.orcaset.flan.Rejection;
 import org.apache.beam.sdk.coders.Coder;
 import java.util.Map;
-import org.apache.beam.sdk.coders.SerializableCoder;
+import dev.orcaset.io.RecordCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
@@ -22,12 +22,12 @@ final class Outcomes {
   static final TupleTag<Sample> SAMPLES = new TupleTag<>("samples") {};
   static final TupleTag<FailedRequest> FAILED = new TupleTag<>("failed") {};
 
-  static final Coder<FlanRecord> RECORD_CODER = SerializableCoder.of(FlanRecord.class);
-  static final Coder<Rejection> REJECTION_CODER = SerializableCoder.of(Rejection.class);
-  static final Coder<DroppedRecord> DROPPED_CODER = SerializableCoder.of(DroppedRecord.class);
-  static final Coder<Query> QUERY_CODER = SerializableCoder.of(Query.class);
-  static final Coder<Sample> SAMPLE_CODER = SerializableCoder.of(Sample.class);
-  static final Coder<FailedRequest> FAILED_CODER = SerializableCoder.of(FailedRequest.class);
+  static final Coder<FlanRecord> RECORD_CODER = RecordCoder.of(FlanRecord.class);
+  static final Coder<Rejection> REJECTION_CODER = RecordCoder.of(Rejection.class);
+  static final Coder<DroppedRecord> DROPPED_CODER = RecordCoder.of(DroppedRecord.class);
+  static final Coder<Query> QUERY_CODER = RecordCoder.of(Query.class);
+  static final Coder<Sample> SAMPLE_CODER = RecordCoder.of(Sample.class);
+  static final Coder<FailedRequest> FAILED_CODER = RecordCoder.of(FailedRequest.class);
 
   private static final Map<TupleTag<?>, Coder<?>> CODERS = Map.of(
       RECORDS, RECORD_CODER, REJECTED, REJECTION_CODER, LINES, VarLongCoder.of(), DROPPED, DROPPED_CODER,

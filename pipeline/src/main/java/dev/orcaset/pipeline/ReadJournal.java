@@ -4,7 +4,7 @@ import dev.orcaset.journal.JournalEntry;
 import dev.orcaset.journal.JournalFiles;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.SerializableCoder;
+import dev.orcaset.io.RecordCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ReadJournal extends PTransform<PBegin, PCollection<KV<String, JournalEntry>>> {
   static final Coder<KV<String, JournalEntry>> CODER =
-      KvCoder.of(StringUtf8Coder.of(), SerializableCoder.of(JournalEntry.class));
+      KvCoder.of(StringUtf8Coder.of(), RecordCoder.of(JournalEntry.class));
 
   private final String dir;
 
