@@ -43,6 +43,8 @@ final class BenchCommand {
     int maxTokens = 64;
     double errorRate = 0;
     double resetRate = 0;
+    int capacity = 0;
+    boolean adaptive = true;
     String output = null;
     List<String> beam = new ArrayList<>();
     for (int i = 0; i < args.size(); i++) {
@@ -57,6 +59,8 @@ final class BenchCommand {
         case "--max-tokens" -> maxTokens = (int) CliArgs.whole(CliArgs.value(args, ++i, a), a, 1, Integer.MAX_VALUE);
         case "--error-rate" -> errorRate = CliArgs.fraction(CliArgs.value(args, ++i, a), a);
         case "--reset-rate" -> resetRate = CliArgs.fraction(CliArgs.value(args, ++i, a), a);
+        case "--capacity" -> capacity = (int) CliArgs.whole(CliArgs.value(args, ++i, a), a, 0, Integer.MAX_VALUE);
+        case "--fixed-concurrency" -> adaptive = false;
         case "--output" -> output = CliArgs.value(args, ++i, a);
         default -> {
           if (a.startsWith("--") && a.contains("=")) {
@@ -76,11 +80,12 @@ final class BenchCommand {
         output: {dir: out}
         sampling: {enabled: false}
         prompts: {dir: %s}
-        teacher: {provider: simulated, model: orcaset-sim-1, max_tokens: %d, max_attempts: 10, auth_header: none}
+        teacher: {provider: simulated, model: orcaset-sim-1, max_tokens: %d, max_attempts: 10, auth_header: none,
+                  adaptive_concurrency: %s}
         license: {policy: %s}
-        """.formatted(home.resolve("system-prompts"), maxTokens, home.resolve("config/licenses.yaml")));
+        """.formatted(home.resolve("system-prompts"), maxTokens, adaptive, home.resolve("config/licenses.yaml")));
 
-    var options = new SimulatedTeacher.Options(0, latency, jitter, rpm, tpm, errorRate, resetRate, 1);
+    var options = new SimulatedTeacher.Options(0, latency, jitter, rpm, tpm, errorRate, resetRate, 1, capacity);
     long cpuBefore = cpuNanos();
     try (SimulatedTeacher sim = SimulatedTeacher.start(options)) {
       List<String> runArgs = new ArrayList<>(List.of("--config", cfg.toString(), "--teacher-url", sim.baseUrl(),
@@ -95,7 +100,7 @@ final class BenchCommand {
       }
       double cpuSeconds = (cpuNanos() - cpuBefore) / 1e9;
       JsonNode manifest = JsonFiles.read(dir.resolve("out").toString(), "manifest.json");
-      ObjectNode report = report(manifest, sim, requests, latency, rpm, tpm, concurrency, maxTokens, cpuSeconds);
+      ObjectNode report = report(manifest, sim, requests, latency, rpm, tpm, concurrency, capacity, maxTokens, cpuSeconds);
       JsonFiles.write(dir.toString(), "bench.json", report);
       print(report, dir);
       return report.path("accounting").path("lost_rows").asLong() == 0 ? 0 : 1;
@@ -103,7 +108,7 @@ final class BenchCommand {
   }
 
   private static ObjectNode report(JsonNode m, SimulatedTeacher sim, int requests, int latency, long rpm, long tpm,
-      int concurrency, int maxTokens, double cpuSeconds) {
+      int concurrency, int capacity, int maxTokens, double cpuSeconds) {
     long samples = m.at("/counts/samples").asLong();
     long failed = m.at("/counts/failed").asLong();
     long asked = m.at("/teacher_usage/requests").asLong();
@@ -118,13 +123,17 @@ final class BenchCommand {
       double byTokens = tpm > 0 ? tpm / tokensPerRequest : Double.MAX_VALUE;
       ceiling = Math.min(byRequests, byTokens);
       bound = byRequests <= byTokens ? "rpm" : "tpm / tokens per request";
+    } else if (capacity > 0 && capacity < concurrency) {
+      // A server that slows down past its capacity serves at most capacity / latency.
+      ceiling = capacity / (latency / 1000.0) * 60;
+      bound = "server capacity / latency";
     } else {
       ceiling = concurrency / (latency / 1000.0) * 60;
       bound = "concurrency / latency";
     }
     ObjectNode r = Json.mapper().createObjectNode();
     r.put("requests", requests).put("latency_ms", latency).put("rpm", rpm).put("tpm", tpm)
-        .put("concurrency", concurrency);
+        .put("concurrency", concurrency).put("server_capacity", capacity);
     r.put("teacher_stage_seconds", round(seconds));
     r.put("achieved_rpm", round(achievedRpm));
     r.put("ceiling_rpm", round(ceiling)).put("ceiling_bound", bound);
@@ -133,6 +142,7 @@ final class BenchCommand {
     r.put("share_429", round(sim.rateLimitedCount() / (double) Math.max(1, sim.requestCount())));
     r.put("retries", m.at("/teacher_usage/http_attempts").asLong() - asked);
     r.put("peak_in_flight", sim.peakInFlight());
+    r.put("mean_in_flight", round(sim.meanInFlight()));
     r.put("injected_500s", sim.injectedErrorCount()).put("dropped_connections", sim.droppedConnectionCount());
     r.putObject("accounting").put("samples", samples).put("failed", failed)
         .put("lost_rows", requests - samples - failed - m.at("/counts/rejected").asLong()
@@ -145,15 +155,16 @@ final class BenchCommand {
   }
 
   private void print(ObjectNode r, Path dir) {
-    out.printf("orcaset bench: %d requests, latency %d ms, rpm %d, tpm %d, concurrency %d%n", r.get("requests").asInt(),
-        r.get("latency_ms").asInt(), r.get("rpm").asLong(), r.get("tpm").asLong(), r.get("concurrency").asInt());
+    out.printf("orcaset bench: %d requests, latency %d ms, rpm %d, tpm %d, concurrency %d, server capacity %s%n",
+        r.get("requests").asInt(), r.get("latency_ms").asInt(), r.get("rpm").asLong(), r.get("tpm").asLong(),
+        r.get("concurrency").asInt(), r.get("server_capacity").asInt() == 0 ? "unlimited" : r.get("server_capacity").asText());
     out.printf("  achieved       %.0f requests/min over %.1f s of teacher stage%n", r.get("achieved_rpm").asDouble(),
         r.get("teacher_stage_seconds").asDouble());
     out.printf("  ceiling        %.0f requests/min (%s): ratio %.3f%n", r.get("ceiling_rpm").asDouble(),
         r.get("ceiling_bound").asText(), r.get("ratio_of_ceiling").asDouble());
-    out.printf("  429 share      %.2f%% of %d HTTP requests; %d retries; peak in flight %d%n",
+    out.printf("  429 share      %.2f%% of %d HTTP requests; %d retries; in flight: mean %.1f, peak %d%n",
         100 * r.get("share_429").asDouble(), r.get("http_requests").asLong(), r.get("retries").asLong(),
-        r.get("peak_in_flight").asInt());
+        r.get("mean_in_flight").asDouble(), r.get("peak_in_flight").asInt());
     out.printf("  rows           %s%n", r.get("accounting"));
     out.printf("  memory, CPU    peak heap %.0f MiB, peak RSS %.0f MiB, %.2f CPU s per 1k samples%n",
         r.get("peak_heap_mib").asDouble(), r.get("peak_rss_mib").asDouble(),

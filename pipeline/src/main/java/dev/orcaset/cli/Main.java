@@ -33,11 +33,13 @@ public final class Main {
             Count the questions a run would send and estimate tokens and cost, without calling
             the teacher (config/pricing.yaml); writes OUTPUT/estimate.json.
         teacher-sim [--port N] [--latency-ms N] [--jitter-ms N] [--rpm N] [--tpm N]
-                    [--error-rate F] [--reset-rate F]
+                    [--error-rate F] [--reset-rate F] [--capacity N]
             Serve the simulated teacher at http://127.0.0.1:N/v1 until stopped; the options
-            make it behave like a loaded provider (429s with rate-limit headers, 500s, resets).
+            make it behave like a loaded provider (429s with rate-limit headers, 500s, resets)
+            or a self-hosted server that slows down past N requests at once.
         bench [--requests N] [--latency-ms N] [--jitter-ms N] [--rpm N] [--tpm N] [--concurrency N]
-              [--max-tokens N] [--error-rate F] [--reset-rate F] [--output DIR] [BEAM OPTIONS]
+              [--max-tokens N] [--error-rate F] [--reset-rate F] [--capacity N] [--fixed-concurrency]
+              [--output DIR] [BEAM OPTIONS]
             Run the pipeline against the simulated teacher and report throughput against the
             ceiling, 429 share, retries, peak in-flight, memory and CPU (see README, Benchmark).
         journal stats|compact [OUTPUT] [--journal DIR]
@@ -144,6 +146,7 @@ public final class Main {
     long tpm = 0;
     double errorRate = 0;
     double resetRate = 0;
+    int capacity = 0;
     for (int i = 0; i < rest.size(); i++) {
       switch (rest.get(i)) {
         case "--port" -> port = (int) CliArgs.whole(CliArgs.value(rest, ++i, "--port"), "--port", 0, 65_535);
@@ -153,11 +156,12 @@ public final class Main {
         case "--tpm" -> tpm = CliArgs.whole(CliArgs.value(rest, ++i, "--tpm"), "--tpm", 0, Long.MAX_VALUE);
         case "--error-rate" -> errorRate = CliArgs.fraction(CliArgs.value(rest, ++i, "--error-rate"), "--error-rate");
         case "--reset-rate" -> resetRate = CliArgs.fraction(CliArgs.value(rest, ++i, "--reset-rate"), "--reset-rate");
+        case "--capacity" -> capacity = (int) CliArgs.whole(CliArgs.value(rest, ++i, "--capacity"), "--capacity", 0, Integer.MAX_VALUE);
         default -> throw new UsageException("unknown argument '" + rest.get(i) + "' for teacher-sim");
       }
     }
     var options = new SimulatedTeacher.Options(port, latency, jitter < 0 ? latency / 4 : jitter, rpm, tpm,
-        errorRate, resetRate, 1);
+        errorRate, resetRate, 1, capacity);
     try (SimulatedTeacher sim = SimulatedTeacher.start(options)) {
       out.println("orcaset: simulated teacher at " + sim.baseUrl() + " (Ctrl-C to stop)");
       out.println("try: ./orcaset run --config config/local.yaml --teacher-url " + sim.baseUrl());

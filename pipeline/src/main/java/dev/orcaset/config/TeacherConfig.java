@@ -9,7 +9,9 @@ import java.io.Serializable;
  * provider is reached over the OpenAI-compatible Chat Completions API at {@code baseUrl}. The
  * API key is never in the file: {@code apiKeyEnv} names the environment variable holding it.
  * {@code rpm} and {@code tpm} are the account's limits (0: none); {@code workers} is how many
- * worker JVMs share them, each taking an equal share.
+ * worker JVMs share them, each taking an equal share. {@code concurrency} is the most requests in
+ * flight per worker; with {@code adaptiveConcurrency} fewer are sent while the server's latency
+ * shows it is queueing them (see {@code ConcurrencyLimit}).
  */
 public record TeacherConfig(
     String provider,
@@ -32,7 +34,8 @@ public record TeacherConfig(
     Integer workers,
     Integer breakerWindow,
     Integer maxStallMinutes,
-    Boolean stream)
+    Boolean stream,
+    Boolean adaptiveConcurrency)
     implements Serializable {
 
   public static final String SIMULATED = "simulated";
@@ -56,6 +59,7 @@ public record TeacherConfig(
     breakerWindow = breakerWindow == null ? 50 : breakerWindow;
     maxStallMinutes = maxStallMinutes == null ? 15 : maxStallMinutes;
     stream = stream != null && stream;
+    adaptiveConcurrency = adaptiveConcurrency == null || adaptiveConcurrency;
   }
 
   /** This worker's share of the requests-per-minute budget (0: no limit). */
@@ -75,25 +79,25 @@ public record TeacherConfig(
   public TeacherConfig withEndpoint(String newProvider, String newBaseUrl) {
     return new TeacherConfig(newProvider, newBaseUrl, model, apiKeyEnv, authHeader, temperature,
         topP, maxTokens, seed, concurrency, maxAttempts, connectTimeoutSeconds,
-        readTimeoutSeconds, callTimeoutSeconds, simulatedLatencyMs, rpm, tpm, workers, breakerWindow, maxStallMinutes, stream);
+        readTimeoutSeconds, callTimeoutSeconds, simulatedLatencyMs, rpm, tpm, workers, breakerWindow, maxStallMinutes, stream, adaptiveConcurrency);
   }
 
   public TeacherConfig withModel(String newModel) {
     return new TeacherConfig(provider, baseUrl, newModel, apiKeyEnv, authHeader, temperature,
         topP, maxTokens, seed, concurrency, maxAttempts, connectTimeoutSeconds,
-        readTimeoutSeconds, callTimeoutSeconds, simulatedLatencyMs, rpm, tpm, workers, breakerWindow, maxStallMinutes, stream);
+        readTimeoutSeconds, callTimeoutSeconds, simulatedLatencyMs, rpm, tpm, workers, breakerWindow, maxStallMinutes, stream, adaptiveConcurrency);
   }
 
   public TeacherConfig withLimits(Long newRpm, Long newTpm) {
     return new TeacherConfig(provider, baseUrl, model, apiKeyEnv, authHeader, temperature,
         topP, maxTokens, seed, concurrency, maxAttempts, connectTimeoutSeconds,
         readTimeoutSeconds, callTimeoutSeconds, simulatedLatencyMs,
-        newRpm == null ? rpm : newRpm, newTpm == null ? tpm : newTpm, workers, breakerWindow, maxStallMinutes, stream);
+        newRpm == null ? rpm : newRpm, newTpm == null ? tpm : newTpm, workers, breakerWindow, maxStallMinutes, stream, adaptiveConcurrency);
   }
 
   public TeacherConfig withConcurrency(int n) {
     return new TeacherConfig(provider, baseUrl, model, apiKeyEnv, authHeader, temperature,
         topP, maxTokens, seed, n, maxAttempts, connectTimeoutSeconds,
-        readTimeoutSeconds, callTimeoutSeconds, simulatedLatencyMs, rpm, tpm, workers, breakerWindow, maxStallMinutes, stream);
+        readTimeoutSeconds, callTimeoutSeconds, simulatedLatencyMs, rpm, tpm, workers, breakerWindow, maxStallMinutes, stream, adaptiveConcurrency);
   }
 }

@@ -26,6 +26,7 @@ final class Progress implements AutoCloseable {
   private final AtomicLong completionTokens = new AtomicLong();
   private final AtomicLong total = new AtomicLong(-1);
   private final IntSupplier inFlight;
+  private final IntSupplier limit;
   private final LongSupplier rateLimited;
   private final Price price;
   private final PrintStream terminal;
@@ -34,8 +35,10 @@ final class Progress implements AutoCloseable {
   private long lastReported = -1;
 
   /** {@code terminal} null: report as log lines; {@code price} null: cost unknown. */
-  Progress(IntSupplier inFlight, LongSupplier rateLimited, Price price, PrintStream terminal, long everySeconds) {
+  Progress(IntSupplier inFlight, IntSupplier limit, LongSupplier rateLimited, Price price, PrintStream terminal,
+      long everySeconds) {
     this.inFlight = inFlight;
+    this.limit = limit;
     this.rateLimited = rateLimited;
     this.price = price;
     this.terminal = terminal;
@@ -81,8 +84,8 @@ final class Progress implements AutoCloseable {
     if (all > 0 && rate > 0 && done < all) {
       sb.append(", ETA ").append(duration((long) ((all - done) / rate)));
     }
-    sb.append(String.format(", %d in flight, %d retries, %d 429s, %d failed, tokens %d in / %d out",
-        inFlight.getAsInt(), retries.get(), rateLimited.getAsLong(), failed.get(), promptTokens.get(),
+    sb.append(String.format(", %d in flight (limit %d), %d retries, %d 429s, %d failed, tokens %d in / %d out",
+        inFlight.getAsInt(), limit.getAsInt(), retries.get(), rateLimited.getAsLong(), failed.get(), promptTokens.get(),
         completionTokens.get()));
     if (price != null) {
       sb.append(String.format(", ~$%.4f", price.usd(promptTokens.get(), completionTokens.get())));

@@ -10,13 +10,20 @@ import okhttp3.OkHttpClient;
 /**
  * Builds the HTTP stack for a teacher, in the order requests pass through it: auth, then
  * retry/backoff (so every retry carries the key), then rate limiting (so every attempt pays its
- * budget). Later layers (metrics) slot in here and nowhere else.
+ * budget), the check that a 200 carries a readable body, and latency measurement. Later layers
+ * (metrics) slot in here and nowhere else.
  */
 public final class TeacherHttp {
   private TeacherHttp() {}
 
   public static OkHttpClient client(TeacherConfig cfg, String apiKey, RateLimiter limiter,
       RetryInterceptor.RetryListener retries) {
+    return client(cfg, apiKey, limiter, retries, nanos -> {});
+  }
+
+  /** {@code latency} hears the server time of every successful attempt (see {@link ConcurrencyLimit}). */
+  public static OkHttpClient client(TeacherConfig cfg, String apiKey, RateLimiter limiter,
+      RetryInterceptor.RetryListener retries, java.util.function.LongConsumer latency) {
     // OkHttp's defaults (64 requests, 5 per host) would silently cap concurrency at 5.
     Dispatcher dispatcher = new Dispatcher();
     dispatcher.setMaxRequests(cfg.concurrency());
@@ -34,6 +41,7 @@ public final class TeacherHttp {
         // Inside the retry loop: every attempt waits for budget and reports 429s to the limiter.
         .addInterceptor(new RateLimitInterceptor(limiter, cfg.maxTokens(), Sleeper.SYSTEM))
         .addInterceptor(new UnreadableBodyInterceptor()) // a garbled 200 becomes a retryable 502
+        .addInterceptor(new LatencyInterceptor(latency)) // innermost: the server's time only
         .build();
   }
 

@@ -6,7 +6,6 @@ import dev.orcaset.cost.Price;
 import dev.orcaset.journal.JournalWriter;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import okhttp3.OkHttpClient;
@@ -39,7 +38,7 @@ public final class TeacherPool {
     private final Key key;
     private final OkHttpClient http;
     private final TeacherClient client;
-    private final Semaphore inFlight;
+    private final ConcurrencyLimit inFlight;
     private final AtomicReference<TeacherException> fatal = new AtomicReference<>();
     private final Progress progress;
     private final RateLimiter limiter;
@@ -52,10 +51,10 @@ public final class TeacherPool {
       this.key = key;
       TeacherConfig config = key.config();
       String apiKey = System.getenv(config.apiKeyEnv());
-      this.inFlight = new Semaphore(config.concurrency());
+      this.inFlight = new ConcurrencyLimit(config.concurrency(), config.adaptiveConcurrency());
       this.limiter = new RateLimiter(config.rpmPerWorker(), config.tpmPerWorker(), Ticker.SYSTEM);
       // A live line on a terminal, log lines elsewhere (CI, Dataflow workers).
-      this.progress = new Progress(() -> config.concurrency() - inFlight.availablePermits(),
+      this.progress = new Progress(inFlight::inFlight, inFlight::limit,
           limiter::rateLimitedCount, key.price(), System.console() != null ? System.err : null,
           System.console() != null ? 2 : 10);
       this.breaker = new CircuitBreaker(config.breakerWindow(),
@@ -63,7 +62,7 @@ public final class TeacherPool {
       this.http = TeacherHttp.client(config, apiKey, limiter, (status, attempt, delay) -> {
         progress.retried();
         breaker.onRetry(status).ifPresent(this::stop);
-      });
+      }, inFlight::onLatency);
       this.client = new OpenAiChatClient(http, config.baseUrl(), config.apiKeyEnv(), apiKey);
       JournalConfig j = key.journal();
       this.journal = new JournalWriter(j.dir(), key.runId(), j.commitEvery(), j.commitSeconds(),
@@ -81,8 +80,8 @@ public final class TeacherPool {
       return client;
     }
 
-    /** Permits for requests in flight; acquiring blocks, which is the pipeline's back-pressure. */
-    public Semaphore inFlight() {
+    /** Room for requests in flight; acquiring blocks, which is the pipeline's back-pressure. */
+    public ConcurrencyLimit inFlight() {
       return inFlight;
     }
 
@@ -111,8 +110,7 @@ public final class TeacherPool {
     void drain(long graceMillis) {
       draining = true;
       long deadline = System.nanoTime() + graceMillis * 1_000_000;
-      int all = key.config().concurrency();
-      while (inFlight.availablePermits() < all && System.nanoTime() < deadline) {
+      while (inFlight.inFlight() > 0 && System.nanoTime() < deadline) {
         pause();
       }
       journal.flush();

@@ -52,9 +52,17 @@ public final class SimulatedTeacher implements AutoCloseable {
    * @param tpm tokens per minute, counted as prompt estimate plus max_tokens (0: no limit)
    * @param errorRate share of requests answered with a 500
    * @param resetRate share of requests whose connection is dropped without an answer
+   * @param capacity requests the server works on at full speed (0: no limit); beyond that it
+   *     slows down instead of refusing, as vLLM and other self-hosted servers do: each answer
+   *     takes {@code latency × in flight / capacity}, so throughput stays at capacity / latency
    */
   public record Options(int port, int latencyMs, int jitterMs, long rpm, long tpm, double errorRate,
-      double resetRate, long seed) {
+      double resetRate, long seed, int capacity) {
+    public Options(int port, int latencyMs, int jitterMs, long rpm, long tpm, double errorRate, double resetRate,
+        long seed) {
+      this(port, latencyMs, jitterMs, rpm, tpm, errorRate, resetRate, seed, 0);
+    }
+
     public static Options latency(int latencyMs, int jitterMs) {
       return new Options(0, latencyMs, jitterMs, 0, 0, 0, 0, 1);
     }
@@ -76,6 +84,7 @@ public final class SimulatedTeacher implements AutoCloseable {
   private final java.util.concurrent.atomic.AtomicInteger peakInFlight = new java.util.concurrent.atomic.AtomicInteger();
   private final AtomicLong firstRequestNanos = new AtomicLong();
   private final AtomicLong lastAnswerNanos = new AtomicLong();
+  private final AtomicLong heldNanos = new AtomicLong();
   private final Map<String, AtomicInteger> answeredByHash = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> seenByHash = new ConcurrentHashMap<>();
 
@@ -146,9 +155,10 @@ public final class SimulatedTeacher implements AutoCloseable {
   }
 
   private void handleChat(HttpExchange ex) throws IOException {
-    firstRequestNanos.compareAndSet(0, System.nanoTime());
+    long arrived = System.nanoTime();
+    firstRequestNanos.compareAndSet(0, arrived);
     peakInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-    java.util.concurrent.atomic.AtomicBoolean left = new java.util.concurrent.atomic.AtomicBoolean();
+    HeldSince left = new HeldSince(arrived);
     try (ex) {
       requests.incrementAndGet();
       if (!"POST".equals(ex.getRequestMethod())) {
@@ -243,16 +253,32 @@ public final class SimulatedTeacher implements AutoCloseable {
    * Answers and stops counting the request as in flight first: the client may send its next
    * request as soon as it has this answer, which must not look like one more in flight.
    */
-  private void respond(HttpExchange ex, java.util.concurrent.atomic.AtomicBoolean left, int status, String json)
+  /** When a request arrived, and whether it has stopped counting as in flight. */
+  private static final class HeldSince extends java.util.concurrent.atomic.AtomicBoolean {
+    final long arrived;
+
+    HeldSince(long arrived) {
+      this.arrived = arrived;
+    }
+  }
+
+  private void respond(HttpExchange ex, HeldSince left, int status, String json)
       throws IOException {
     leave(left);
     send(ex, status, json);
   }
 
-  private void leave(java.util.concurrent.atomic.AtomicBoolean left) {
+  private void leave(HeldSince left) {
     if (left.compareAndSet(false, true)) {
       inFlight.decrementAndGet();
+      heldNanos.addAndGet(System.nanoTime() - left.arrived);
     }
+  }
+
+  /** Requests held on average while active (Little's law: time held / time active). */
+  public double meanInFlight() {
+    double active = activeSeconds();
+    return active > 0 ? heldNanos.get() / 1e9 / active : 0;
   }
 
   /** The most requests this server held at once: what the client really had in flight. */
@@ -326,6 +352,9 @@ public final class SimulatedTeacher implements AutoCloseable {
 
   private void pause() {
     int ms = latencyMs + (jitterMs > 0 ? ThreadLocalRandom.current().nextInt(-jitterMs, jitterMs + 1) : 0);
+    if (options.capacity() > 0) {
+      ms = (int) (ms * Math.max(1.0, inFlight.get() / (double) options.capacity()));
+    }
     if (ms > 0) {
       try {
         Thread.sleep(ms);
