@@ -36,9 +36,14 @@ public final class JournalFiles {
     return stripSlash(dir) + "/*.jsonl";
   }
 
-  /** Committed slices, oldest name first; none if the folder does not exist yet. */
+  /** Committed slices, by name; none if the folder does not exist yet. */
   public static List<MatchResult.Metadata> list(String dir) throws IOException {
-    MatchResult r = FileSystems.match(slicePattern(dir), EmptyMatchTreatment.ALLOW);
+    return list(dir, "*.jsonl");
+  }
+
+  /** Committed slices whose names match {@code glob} (e.g. one run's: `RUN-*.jsonl`). */
+  public static List<MatchResult.Metadata> list(String dir, String glob) throws IOException {
+    MatchResult r = FileSystems.match(stripSlash(dir) + "/" + glob, EmptyMatchTreatment.ALLOW);
     if (r.status() == MatchResult.Status.NOT_FOUND) {
       return List.of();
     }

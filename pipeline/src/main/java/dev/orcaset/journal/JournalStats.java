@@ -46,13 +46,10 @@ public record JournalStats(int slices, long bytes, long entries, long answers, l
    * stays quick on a large journal: it is called while a stopped run tells the user what is safe.
    */
   public static long entriesOfRun(String dir, String runId) throws IOException {
-    String tag = "-" + JournalWriter.shortId(runId) + "-";
     long n = 0;
-    for (MatchResult.Metadata m : JournalFiles.list(dir)) {
-      if (m.resourceId().getFilename().contains(tag)) {
-        for (JournalEntry e : JournalFiles.read(m.resourceId()).entries()) {
-          n += runId.equals(e.runId()) ? 1 : 0;
-        }
+    for (MatchResult.Metadata m : JournalFiles.list(dir, JournalWriter.shortId(runId) + "-*.jsonl")) {
+      for (JournalEntry e : JournalFiles.read(m.resourceId()).entries()) {
+        n += runId.equals(e.runId()) ? 1 : 0;
       }
     }
     return n;

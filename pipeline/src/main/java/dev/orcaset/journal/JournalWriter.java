@@ -17,15 +17,19 @@ import java.util.function.Consumer;
  * Appends a worker's answers to the journal. Entries wait in memory and are committed as one
  * slice every {@code commitEvery} entries or {@code commitSeconds}, whichever comes first, so a
  * process killed without warning loses at most one slice; {@link #flush()} commits now (fatal
- * errors, SIGTERM, end of the work). Commits run on one background thread, in order, so the
- * callers (HTTP threads) never wait for storage.
+ * errors, SIGTERM, end of the work). Appends wait while a slice is written: on a local disk that
+ * is a millisecond or two per slice; on an object store, raise `journal.commit_every` if it shows.
  *
  * <p>It also remembers which requests it saved in this process, so a bundle the runner retries
- * on this worker takes its answers from here instead of paying for them again.
+ * on this worker takes its answers from here instead of paying for them again. Slices are named
+ * after the batch their answers belong to, so a worker that gets a batch another worker started
+ * (a runner retrying a failed bundle elsewhere) finds that worker's answers with one listing
+ * ({@link #adoptBatch}).
  */
 public final class JournalWriter implements AutoCloseable {
   private final String dir;
   private final String namePrefix;
+  private final String runTag;
   private final int commitEvery;
   private final Consumer<IOException> onCommitFailure;
   private final ScheduledExecutorService committer;
@@ -33,7 +37,9 @@ public final class JournalWriter implements AutoCloseable {
   private final AtomicLong committed = new AtomicLong();
   private final AtomicLong commitNanos = new AtomicLong();
   private final Object pendingLock = new Object();
-  private List<JournalEntry> pending = new ArrayList<>();
+  private record Pending(String batch, JournalEntry entry) {}
+
+  private List<Pending> pending = new ArrayList<>();
   /** First 64 bits of the request hash → the pending entry, or the name of the slice holding it. */
   private final Map<Long, Object> saved = new ConcurrentHashMap<>();
 
@@ -44,8 +50,10 @@ public final class JournalWriter implements AutoCloseable {
   public JournalWriter(String dir, String runId, int commitEvery, int commitSeconds,
       Consumer<IOException> onCommitFailure) {
     this.dir = dir;
-    // Sortable by time, unique per writer: several workers and runs share one folder.
-    this.namePrefix = String.format("%d-%s-%s", System.currentTimeMillis(), shortId(runId),
+    // Run first, so one run's slices share a prefix (object stores list by prefix); then time,
+    // and a writer id: several workers and runs share one folder.
+    this.runTag = shortId(runId);
+    this.namePrefix = String.format("%s-%d-%s", runTag, System.currentTimeMillis(),
         UUID.randomUUID().toString().substring(0, 8));
     this.commitEvery = commitEvery;
     this.onCommitFailure = onCommitFailure;
@@ -57,20 +65,42 @@ public final class JournalWriter implements AutoCloseable {
     committer.scheduleWithFixedDelay(this::commit, commitSeconds, commitSeconds, TimeUnit.SECONDS);
   }
 
-  public void append(JournalEntry entry) {
-    boolean full;
+  /**
+   * Saves an entry; {@code batch} names the unit of work it belongs to (a batch key), or null.
+   * The entry that fills a slice commits it before returning, and entries arriving meanwhile
+   * wait: so no more than one slice is ever uncommitted, the most a `kill -9` can lose.
+   */
+  public void append(JournalEntry entry, String batch) {
     saved.put(key(entry.requestHash()), entry);
     synchronized (pendingLock) {
-      pending.add(entry);
-      full = pending.size() >= commitEvery;
-    }
-    if (full) {
-      try {
-        committer.execute(this::commit);
-      } catch (java.util.concurrent.RejectedExecutionException closed) {
-        commit(); // an answer that arrived after close: save it right away
+      pending.add(new Pending(batch == null ? "x" : batch, entry));
+      if (pending.size() >= commitEvery) {
+        commitLocked();
       }
     }
+  }
+
+  /**
+   * Makes the answers other workers of this run committed for {@code batch} available to
+   * {@link #lookup}: called when a batch starts, so a retried batch is not paid for twice. Costs
+   * one listing; slices are read only when some exist. Returns how many entries it found.
+   */
+  public int adoptBatch(String batch) {
+    int found = 0;
+    try {
+      for (var m : JournalFiles.list(dir, runTag + "-*-b" + batch + "-*.jsonl")) {
+        String name = m.resourceId().getFilename();
+        if (!name.startsWith(namePrefix)) {
+          for (JournalEntry e : JournalFiles.read(m.resourceId()).entries()) {
+            saved.putIfAbsent(key(e.requestHash()), name);
+            found++;
+          }
+        }
+      }
+    } catch (IOException e) {
+      return found; // asking again costs money but loses nothing
+    }
+    return found;
   }
 
   /** The entry this process saved for a request, committed or not. */
@@ -115,33 +145,47 @@ public final class JournalWriter implements AutoCloseable {
     committer.shutdown();
   }
 
-  /** One commit at a time (background thread or a flushing caller), so slices go out in order. */
-  private synchronized void commit() {
-    List<JournalEntry> batch;
+  /** Commits what is pending (timer, flush, close). */
+  private void commit() {
     synchronized (pendingLock) {
-      if (pending.isEmpty()) {
-        return;
-      }
-      batch = pending;
-      pending = new ArrayList<>();
+      commitLocked();
     }
-    String name = String.format("%s-%06d.jsonl", namePrefix, sequence.incrementAndGet());
-    long start = System.nanoTime();
-    try {
-      JournalFiles.write(dir, name, batch);
-    } catch (IOException | RuntimeException e) {
-      synchronized (pendingLock) {
-        batch.addAll(pending);
-        pending = batch;
-      }
-      onCommitFailure.accept(e instanceof IOException io ? io
-          : new IOException("cannot write the journal slice " + name + " in " + dir + ": " + e, e));
+  }
+
+  /** Writes the pending entries as slices, one per batch; the caller holds {@code pendingLock}. */
+  private void commitLocked() {
+    if (pending.isEmpty()) {
       return;
     }
-    commitNanos.addAndGet(System.nanoTime() - start);
-    committed.addAndGet(batch.size());
-    for (JournalEntry e : batch) {
-      saved.replace(key(e.requestHash()), e, name);
+    List<Pending> taken = pending;
+    pending = new ArrayList<>();
+    Map<String, List<JournalEntry>> byBatch = new java.util.TreeMap<>();
+    for (Pending p : taken) {
+      byBatch.computeIfAbsent(p.batch(), b -> new ArrayList<>()).add(p.entry());
+    }
+    List<Pending> unwritten = new ArrayList<>();
+    IOException failure = null;
+    for (Map.Entry<String, List<JournalEntry>> group : byBatch.entrySet()) {
+      String name = String.format("%s-b%s-%06d.jsonl", namePrefix, group.getKey(), sequence.incrementAndGet());
+      long start = System.nanoTime();
+      try {
+        JournalFiles.write(dir, name, group.getValue());
+      } catch (IOException | RuntimeException e) {
+        group.getValue().forEach(entry -> unwritten.add(new Pending(group.getKey(), entry)));
+        failure = e instanceof IOException io ? io
+            : new IOException("cannot write the journal slice " + name + " in " + dir + ": " + e, e);
+        continue;
+      }
+      commitNanos.addAndGet(System.nanoTime() - start);
+      committed.addAndGet(group.getValue().size());
+      for (JournalEntry e : group.getValue()) {
+        saved.replace(key(e.requestHash()), e, name);
+      }
+    }
+    if (failure != null) {
+      unwritten.addAll(pending);
+      pending = unwritten;
+      onCommitFailure.accept(failure);
     }
   }
 

@@ -121,6 +121,8 @@ public final class CallTeacher extends PTransform<PCollection<Query>, PCollectio
     public void process(@Element KV<Integer, Iterable<Query>> batch, MultiOutputReceiver out, ProcessContext c)
         throws Exception {
       shared.expectTotal(c.sideInput(total));
+      String batchKey = String.valueOf(batch.getKey());
+      shared.journal().adoptBatch(batchKey); // a retried batch may have been answered elsewhere
       for (Query q : batch.getValue()) {
         shared.throwIfFatal();
         ChatRequest request = Answers.request(teacher, q);
@@ -143,7 +145,7 @@ public final class CallTeacher extends PTransform<PCollection<Query>, PCollectio
           TeacherException failure = answer == null ? teacherError(error) : null;
           // Journaled before the permit is returned: a stop that waits for the permits to come
           // back knows every answer that arrived is in the journal.
-          Object row = answer != null ? sample(q, request, answer) : failure(q, request, failure);
+          Object row = answer != null ? sample(q, request, answer, batchKey) : failure(q, request, failure, batchKey);
           shared.inFlight().release();
           shared.recordOutcome(answer, failure);
           finished.add(row);
@@ -227,9 +229,9 @@ public final class CallTeacher extends PTransform<PCollection<Query>, PCollectio
     }
 
     /** Saves the answer to the journal first: from here on it is paid for and must not be lost. */
-    private Sample sample(Query q, ChatRequest request, ChatCompletion a) {
+    private Sample sample(Query q, ChatRequest request, ChatCompletion a, String batchKey) {
       JournalEntry e = JournalEntry.answer(request.requestHash(), runId, System.currentTimeMillis(), a);
-      shared.journal().append(e);
+      shared.journal().append(e, batchKey);
       return Answers.sample(teacher, q, request, e);
     }
 
@@ -242,14 +244,14 @@ public final class CallTeacher extends PTransform<PCollection<Query>, PCollectio
      * A failed answer becomes a row in failed/, unless it means no answer can succeed. Permanent
      * failures are journaled (asking again would fail again); running out of retries is not.
      */
-    private Object failure(Query q, ChatRequest request, TeacherException te) {
+    private Object failure(Query q, ChatRequest request, TeacherException te, String batchKey) {
       if (te.kind() == Kind.FATAL) {
         shared.markFatal(te);
         return te; // not a row: the job stops, see drain()
       }
       var f = new JournalEntry.Failure(te.httpStatus(), te.providerCode(), te.getMessage(), te.attempts());
       if (te.kind() == Kind.PERMANENT) {
-        shared.journal().append(JournalEntry.failure(request.requestHash(), runId, System.currentTimeMillis(), f));
+        shared.journal().append(JournalEntry.failure(request.requestHash(), runId, System.currentTimeMillis(), f), batchKey);
         return Answers.failure(q, request, f, "permanent_error");
       }
       return Answers.failure(q, request, f, "retries_exhausted");

@@ -80,7 +80,7 @@ final class Progress implements AutoCloseable {
     } else {
       sb.append(done);
     }
-    sb.append(String.format(", %.1f/s", rate));
+    sb.append(String.format(", %.1f/s, %.0f tok/s", rate, (promptTokens.get() + completionTokens.get()) / seconds));
     if (all > 0 && rate > 0 && done < all) {
       sb.append(", ETA ").append(duration((long) ((all - done) / rate)));
     }

@@ -36,7 +36,7 @@ class JournalWriterTest {
   void commitsASliceEveryNAnswers_andTheRestOnFlush() throws Exception {
     try (JournalWriter w = new JournalWriter(dir.toString(), "run-1", 10, 3600, failures::add)) {
       for (int i = 0; i < 25; i++) {
-        w.append(answer(i));
+        w.append(answer(i), "b" + (i % 3));
       }
       // Two full slices are committed without any flush; give the background thread a moment.
       for (int tries = 0; tries < 100 && w.committed() < 20; tries++) {
@@ -52,14 +52,14 @@ class JournalWriterTest {
       all.addAll(JournalFiles.read(JournalFiles.resource(dir.toString(), p.getFileName().toString())).entries());
     }
     assertEquals(25, all.size());
-    assertEquals(answer(7), all.get(7), "an entry reads back exactly as written, text and numbers");
+    assertTrue(all.contains(answer(7)), "an entry reads back exactly as written, text and numbers");
     assertTrue(failures.isEmpty());
   }
 
   @Test
   void commitsOnATimerWhenAnswersTrickleIn() throws Exception {
     try (JournalWriter w = new JournalWriter(dir.toString(), "run-1", 1000, 1, failures::add)) {
-      w.append(answer(1));
+      w.append(answer(1), "7");
       for (int tries = 0; tries < 150 && w.committed() == 0; tries++) {
         Thread.sleep(20);
       }
@@ -70,12 +70,31 @@ class JournalWriterTest {
   @Test
   void remembersWhatItSaved_beforeAndAfterCommit_forRetriedBundles() throws Exception {
     try (JournalWriter w = new JournalWriter(dir.toString(), "run-1", 2, 3600, failures::add)) {
-      w.append(answer(1));
+      w.append(answer(1), "7");
       assertEquals(answer(1), w.lookup(answer(1).requestHash()).orElseThrow(), "pending");
-      w.append(answer(2));
+      w.append(answer(2), "7");
       w.flush();
       assertEquals(answer(2), w.lookup(answer(2).requestHash()).orElseThrow(), "read back from its slice");
       assertFalse(w.lookup(answer(3).requestHash()).isPresent());
+    }
+  }
+
+  @Test
+  void aBatchRetriedOnAnotherWorker_findsTheAnswersTheFirstWorkerCommitted() throws Exception {
+    try (JournalWriter first = new JournalWriter(dir.toString(), "run-1", 100, 3600, failures::add);
+         JournalWriter second = new JournalWriter(dir.toString(), "run-1", 100, 3600, failures::add);
+         JournalWriter otherRun = new JournalWriter(dir.toString(), "run-2", 100, 3600, failures::add)) {
+      first.append(answer(1), "3");
+      first.append(answer(2), "4");
+      otherRun.append(answer(5), "3");
+      first.flush();
+      otherRun.flush();
+      assertFalse(second.lookup(answer(1).requestHash()).isPresent());
+      assertEquals(1, second.adoptBatch("3"), "only batch 3 of this run");
+      assertEquals(answer(1), second.lookup(answer(1).requestHash()).orElseThrow());
+      assertFalse(second.lookup(answer(2).requestHash()).isPresent(), "batch 4 is not adopted");
+      assertFalse(second.lookup(answer(5).requestHash()).isPresent(), "another run's batch 3 is not this one");
+      assertEquals(0, second.adoptBatch("9"));
     }
   }
 
@@ -96,7 +115,7 @@ class JournalWriterTest {
     Path file = dir.resolve("not-a-dir");
     Files.writeString(file, "x");
     try (JournalWriter w = new JournalWriter(file.toString(), "run-1", 1, 3600, failures::add)) {
-      w.append(answer(1));
+      w.append(answer(1), "7");
       w.flush();
       assertEquals(0, w.committed());
       assertFalse(failures.isEmpty(), "the failure reaches the caller, which stops the run");
