@@ -35,7 +35,6 @@ public final class JournalWriter implements AutoCloseable {
   private final ScheduledExecutorService committer;
   private final AtomicLong sequence = new AtomicLong();
   private final AtomicLong committed = new AtomicLong();
-  private final AtomicLong commitNanos = new AtomicLong();
   private final Object pendingLock = new Object();
   private record Pending(String batch, JournalEntry entry) {}
 
@@ -130,11 +129,6 @@ public final class JournalWriter implements AutoCloseable {
     return committed.get();
   }
 
-  /** Time spent writing slices, for the overhead report. */
-  public long commitNanos() {
-    return commitNanos.get();
-  }
-
   public String dir() {
     return dir;
   }
@@ -167,7 +161,6 @@ public final class JournalWriter implements AutoCloseable {
     IOException failure = null;
     for (Map.Entry<String, List<JournalEntry>> group : byBatch.entrySet()) {
       String name = String.format("%s-b%s-%06d.jsonl", namePrefix, group.getKey(), sequence.incrementAndGet());
-      long start = System.nanoTime();
       try {
         JournalFiles.write(dir, name, group.getValue());
       } catch (IOException | RuntimeException e) {
@@ -176,7 +169,6 @@ public final class JournalWriter implements AutoCloseable {
             : new IOException("cannot write the journal slice " + name + " in " + dir + ": " + e, e);
         continue;
       }
-      commitNanos.addAndGet(System.nanoTime() - start);
       committed.addAndGet(group.getValue().size());
       for (JournalEntry e : group.getValue()) {
         saved.replace(key(e.requestHash()), e, name);
