@@ -12,6 +12,7 @@ import dev.orcaset.cost.Price;
 import dev.orcaset.cost.PriceList;
 import dev.orcaset.io.Json;
 import dev.orcaset.io.JsonFiles;
+import dev.orcaset.io.Locations;
 import dev.orcaset.io.OutputFolder;
 import dev.orcaset.journal.JournalStats;
 import dev.orcaset.teacher.TeacherPool;
@@ -179,7 +180,7 @@ final class RunCommand {
 
   /** A journal that cannot be written would lose paid answers: better to know before the first one. */
   private static void checkJournalWritable(String dir) {
-    if (new OutputFolder(dir).isLocal()) {
+    if (Locations.isLocal(dir)) {
       try {
         Files.createDirectories(Path.of(dir));
       } catch (IOException e) {

@@ -1,6 +1,7 @@
 package dev.orcaset.config;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import dev.orcaset.io.Locations;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -121,7 +122,7 @@ public final class ConfigLoader {
 
   /** Resolves a local relative path against {@code base}; URLs such as `gs://b/x` stay as they are. */
   public static String resolve(Path base, String path) {
-    if (path == null || path.isBlank() || path.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
+    if (path == null || path.isBlank() || !Locations.isLocal(path)) {
       return path;
     }
     return base.resolve(path).normalize().toString();

@@ -46,8 +46,8 @@ public final class OutputFolder {
     return dir;
   }
 
-  public boolean isLocal() {
-    return !dir.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*");
+  private boolean isLocal() {
+    return Locations.isLocal(dir);
   }
 
   public String staging(String runId) {

@@ -1,5 +1,6 @@
 package dev.orcaset.journal;
 
+import dev.orcaset.io.Locations;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -96,7 +97,7 @@ public final class JournalFiles {
       text.append(e.toLine()).append('\n');
     }
     byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
-    if (isLocal(dir)) {
+    if (Locations.isLocal(dir)) {
       Path folder = Path.of(dir);
       Files.createDirectories(folder);
       Path tmp = folder.resolve("_tmp-" + name + ".partial");
@@ -124,10 +125,6 @@ public final class JournalFiles {
 
   public static ResourceId resource(String dir, String name) {
     return FileSystems.matchNewResource(stripSlash(dir), true).resolve(name, StandardResolveOptions.RESOLVE_FILE);
-  }
-
-  static boolean isLocal(String path) {
-    return !path.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*");
   }
 
   private static String stripSlash(String dir) {

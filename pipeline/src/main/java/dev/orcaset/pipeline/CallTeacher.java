@@ -39,8 +39,8 @@ import org.apache.beam.sdk.values.TupleTagList;
  * <p>Output: {@link Outcomes#SAMPLES} answered queries (license fields still empty);
  * {@link Outcomes#FAILED} queries the server rejected for good, or that ran out of retries. Every
  * answer and permanent failure is appended to the journal as it arrives (see {@link
- * dev.orcaset.journal.JournalWriter}); a batch the runner retries on this worker takes the answers
- * saved there instead of asking again. A job-level error (bad key, exhausted quota, unknown model) fails the pipeline with a
+ * dev.orcaset.journal.JournalWriter}); a batch the runner retries, on this worker or another, takes
+ * the answers the first attempt saved instead of asking again. A job-level error (bad key, exhausted quota, unknown model) fails the pipeline with a
  * {@link TeacherException} of kind FATAL whose message says what to fix.
  */
 public final class CallTeacher extends PTransform<PCollection<Query>, PCollectionTuple> {
