@@ -117,7 +117,8 @@ public final class ConfigLoader {
         new LicenseConfig(resolve(base, c.license().policy())),
         resolve(base, c.pricing()),
         c.limit(),
-        c.journal().withDir(resolve(base, c.journal().dir())));
+        c.journal().withDir(resolve(base, c.journal().dir())),
+        c.quality());
   }
 
   /** Resolves a local relative path against {@code base}; URLs such as `gs://b/x` stay as they are. */

@@ -35,6 +35,7 @@ public final class ConfigValidator {
     check(problems, c.limit() == null || c.limit() >= 1, "limit", "must be at least 1");
     check(problems, c.journal().commitEvery() >= 1, "journal.commit_every", "must be at least 1 answer");
     check(problems, c.journal().commitSeconds() >= 1, "journal.commit_seconds", "must be at least 1 second");
+    validateQuality(c.quality(), problems);
     validateSampling(c.sampling(), problems);
     validateTeacher(c.teacher(), problems);
     if (!problems.isEmpty()) {
@@ -46,6 +47,20 @@ public final class ConfigValidator {
       throw new ConfigException(null, sb.toString());
     }
     return c;
+  }
+
+  private static void validateQuality(QualityConfig q, List<ConfigException> problems) {
+    check(problems, q.emptyResponse().enabled(), "quality.empty_response.enabled",
+        "cannot be turned off: an empty answer is never a sample");
+    check(problems, !q.finishReason().allowed().isEmpty(), "quality.finish_reason.allowed",
+        "list at least one finish reason (e.g. [stop]), or set quality.finish_reason.enabled: false");
+    check(problems, q.refusal().phrases().stream().noneMatch(ph -> ph == null || ph.isBlank()),
+        "quality.refusal.phrases", "has an empty phrase, which would match every answer");
+    check(problems, q.noExplanation().maxWords() >= 1, "quality.no_explanation.max_words", "must be at least 1");
+    check(problems, q.tooShort().minTokens() >= 1, "quality.too_short.min_tokens", "must be at least 1");
+    double t = q.nearDuplicateInput().threshold();
+    check(problems, t > 0 && t <= 1, "quality.near_duplicate_input.threshold",
+        "must be a similarity above 0 and at most 1, got " + t);
   }
 
   private static void validateSampling(SamplingConfig s, List<ConfigException> problems) {

@@ -15,7 +15,8 @@ public record OrcasetConfig(
     LicenseConfig license,
     String pricing,
     Long limit,
-    JournalConfig journal)
+    JournalConfig journal,
+    QualityConfig quality)
     implements Serializable {
 
   public OrcasetConfig {
@@ -27,6 +28,7 @@ public record OrcasetConfig(
         null, null, null, null, null, null, null, null, null, null, null, null, null, null) : teacher;
     license = license == null ? new LicenseConfig(null) : license;
     journal = journal == null ? new JournalConfig(null, null, null, null) : journal;
+    quality = quality == null ? QualityConfig.defaults() : quality;
   }
 
   /** The journal's folder: `journal.dir`, or `.journal` inside the output folder. */
@@ -34,27 +36,31 @@ public record OrcasetConfig(
     return journal.dir() != null ? journal.dir() : output.dir() + "/.journal";
   }
 
+  public OrcasetConfig withQuality(QualityConfig v) {
+    return new OrcasetConfig(input, output, sampling, prompts, teacher, license, pricing, limit, journal, v);
+  }
+
   public OrcasetConfig withJournal(JournalConfig v) {
-    return new OrcasetConfig(input, output, sampling, prompts, teacher, license, pricing, limit, v);
+    return new OrcasetConfig(input, output, sampling, prompts, teacher, license, pricing, limit, v, quality);
   }
 
   public OrcasetConfig withInput(InputConfig v) {
-    return new OrcasetConfig(v, output, sampling, prompts, teacher, license, pricing, limit, journal);
+    return new OrcasetConfig(v, output, sampling, prompts, teacher, license, pricing, limit, journal, quality);
   }
 
   public OrcasetConfig withOutput(OutputConfig v) {
-    return new OrcasetConfig(input, v, sampling, prompts, teacher, license, pricing, limit, journal);
+    return new OrcasetConfig(input, v, sampling, prompts, teacher, license, pricing, limit, journal, quality);
   }
 
   public OrcasetConfig withSampling(SamplingConfig v) {
-    return new OrcasetConfig(input, output, v, prompts, teacher, license, pricing, limit, journal);
+    return new OrcasetConfig(input, output, v, prompts, teacher, license, pricing, limit, journal, quality);
   }
 
   public OrcasetConfig withTeacher(TeacherConfig v) {
-    return new OrcasetConfig(input, output, sampling, prompts, v, license, pricing, limit, journal);
+    return new OrcasetConfig(input, output, sampling, prompts, v, license, pricing, limit, journal, quality);
   }
 
   public OrcasetConfig withLimit(Long v) {
-    return new OrcasetConfig(input, output, sampling, prompts, teacher, license, pricing, v, journal);
+    return new OrcasetConfig(input, output, sampling, prompts, teacher, license, pricing, v, journal, quality);
   }
 }

@@ -6,7 +6,11 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** SHA-256 helpers: every id, hash and seeded choice in orcaset derives from these. */
+/**
+ * SHA-256 helpers: every id, hash and seeded choice in orcaset derives from these. ({@link
+ * #key64} is a fast non-cryptographic hash for similarity sketches, where SHA-256 per word
+ * 3-gram would dominate the cost.)
+ */
 public final class Hashes {
   private Hashes() {}
 
@@ -29,5 +33,15 @@ public final class Hashes {
   public static double unitInterval(long seed, String purpose, String key) {
     long bits = ByteBuffer.wrap(sha256(seed + "\u0000" + purpose + "\u0000" + key)).getLong();
     return (bits >>> 11) * 0x1.0p-53;
+  }
+
+  /** FNV-1a over the string's UTF-16 units, 64 bits: fast, stable across JVMs and runs. */
+  public static long key64(String text) {
+    long h = 0xcbf29ce484222325L;
+    for (int i = 0; i < text.length(); i++) {
+      h ^= text.charAt(i);
+      h *= 0x100000001b3L;
+    }
+    return h;
   }
 }

@@ -5,7 +5,9 @@ import java.io.Serializable;
 
 /**
  * A valid input deliberately left out of the dataset (duplicate, not sampled, filtered by a
- * quality rule), with the reason, so the accounting of every input record adds up.
+ * quality rule), with the reason, so the accounting of every input record adds up. An answer a
+ * quality rule dropped keeps its whole {@code sample} (it was paid for, and a reviewer may
+ * disagree with the rule); inputs dropped before the teacher have none.
  */
 public record DroppedRecord(
     String id,
@@ -15,7 +17,8 @@ public record DroppedRecord(
     String reason,
     String detail,
     String inputFile,
-    long inputLine)
+    long inputLine,
+    Sample sample)
     implements Serializable {
 
   /** The manifest count this record falls under: `duplicates` or `filtered`. */
@@ -25,6 +28,11 @@ public record DroppedRecord(
 
   public static DroppedRecord of(FlanRecord r, String reason, String detail) {
     return new DroppedRecord(r.id(), r.submix().configName(), r.taskName(), r.templateType(),
-        reason, detail, r.origin().file(), r.origin().line());
+        reason, detail, r.origin().file(), r.origin().line(), null);
+  }
+
+  public static DroppedRecord of(Sample s, String rule, String detail) {
+    return new DroppedRecord(s.id(), s.source(), s.taskName(), s.templateType(), rule, detail,
+        s.inputFile(), s.inputLine(), s);
   }
 }

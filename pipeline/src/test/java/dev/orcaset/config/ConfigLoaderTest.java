@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -77,6 +78,29 @@ class ConfigLoaderTest {
     assertTrue(e.getMessage().contains("teacher.concurrency"), e.getMessage());
     assertTrue(e.getMessage().contains("teacher.base_url"), e.getMessage());
     assertTrue(e.getMessage().contains("sampling.submixes.NIV3"), e.getMessage());
+  }
+
+  @Test
+  void qualityRulesAreNamedConfigKeys_andTheirMistakesNameTheKey() throws IOException {
+    OrcasetConfig c = ConfigValidator.validate(ConfigLoader.load(write(VALID
+        + "quality: {too_short: {min_tokens: 12}, refusal: {phrases: [nope]}, near_duplicate_input: {enabled: true}}\n")));
+    assertEquals(12, c.quality().tooShort().minTokens());
+    assertEquals(List.of("nope"), c.quality().refusal().phrases());
+    assertTrue(c.quality().nearDuplicateInput().enabled());
+    assertTrue(c.quality().finishReason().enabled(), "rules not mentioned keep their defaults");
+
+    ConfigException unknownRule = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(write(VALID + "quality: {refusals: {enabled: false}}\n")));
+    assertEquals("quality.refusals", unknownRule.key());
+    ConfigException wrongParam = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(write(VALID + "quality: {too_short: {max_words: 3}}\n")));
+    assertEquals("quality.too_short.max_words", wrongParam.key());
+    ConfigException bad = assertThrows(ConfigException.class, () -> ConfigValidator.validate(ConfigLoader.load(write(VALID
+        + "quality: {empty_response: {enabled: false}, near_duplicate_input: {threshold: 1.5}, finish_reason: {allowed: []}}\n"))));
+    for (String key : List.of("quality.empty_response.enabled", "quality.near_duplicate_input.threshold",
+        "quality.finish_reason.allowed")) {
+      assertTrue(bad.getMessage().contains(key), bad.getMessage());
+    }
   }
 
   @Test

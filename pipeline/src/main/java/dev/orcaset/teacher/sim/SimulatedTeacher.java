@@ -29,6 +29,8 @@ import java.util.regex.Pattern;
  * <p>Markers in the user message make it misbehave on purpose, for tests and demos of the
  * failure paths: {@code [[sim:status=400:context_length_exceeded]]} always answers that status
  * and error code; {@code [[sim:fail-once=503]]} fails the first attempt of that request only.
+ * Markers for the quality gates: {@code [[sim:reply=TEXT]]} answers exactly TEXT (a refusal, a
+ * bare "Yes", a copy of another answer), {@code [[sim:finish=length]]} reports that finish reason.
  *
  * <p>{@link Options} make it behave like a loaded provider: RPM/TPM limits enforced per second
  * (429 with `retry-after-ms` and `x-ratelimit-*` headers, as OpenAI sends them), a share of
@@ -46,6 +48,8 @@ public final class SimulatedTeacher implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern STATUS = Pattern.compile("\\[\\[sim:status=(\\d{3})(?::([a-z_]+))?]]");
   private static final Pattern FAIL_ONCE = Pattern.compile("\\[\\[sim:fail-once=(\\d{3})]]");
+  private static final Pattern REPLY = Pattern.compile("\\[\\[sim:reply=(.*?)]]", Pattern.DOTALL);
+  private static final Pattern FINISH = Pattern.compile("\\[\\[sim:finish=([a-z_]+)]]");
 
   /**
    * @param rpm requests per minute the simulated account allows (0: no limit)
@@ -226,7 +230,9 @@ public final class SimulatedTeacher implements AutoCloseable {
         respond(ex, left, Integer.parseInt(failOnce.group(1)), error("simulated transient error", "server_error", null));
         return;
       }
-      String answer = SimulatedAnswers.answer(system, user);
+      Matcher reply = REPLY.matcher(user);
+      Matcher finish = FINISH.matcher(user);
+      String answer = reply.find() ? reply.group(1) : SimulatedAnswers.answer(system, user);
       ObjectNode out = JSON.createObjectNode();
       out.put("id", "chatcmpl-sim-" + hash.substring(0, 12));
       out.put("object", "chat.completion");
@@ -235,7 +241,7 @@ public final class SimulatedTeacher implements AutoCloseable {
       ObjectNode choice = out.putArray("choices").addObject();
       choice.put("index", 0);
       choice.putObject("message").put("role", "assistant").put("content", answer);
-      choice.put("finish_reason", "stop");
+      choice.put("finish_reason", finish.find() ? finish.group(1) : "stop");
       ObjectNode usage = out.putObject("usage");
       long prompt = SimulatedAnswers.tokens(system) + SimulatedAnswers.tokens(user);
       long completion = SimulatedAnswers.tokens(answer);
