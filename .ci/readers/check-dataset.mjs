@@ -22,6 +22,25 @@ for (const r of bySource) {
   if (Number(r.n) !== manifest.samples_by_source[r.source]) problems.push(`source ${r.source}: ${r.n} vs manifest`);
 }
 if (!manifest.accounting.balanced) problems.push('manifest accounting is not balanced');
+
+// The dataset card's DuckDB snippet, run as written from the dataset's folder: rows per license
+// tag and verdict must match the manifest's license table.
+const card = readFileSync(`${out}/README.md`, 'utf8');
+const sql = card.match(/```sql\n([\s\S]*?)```/)[1];
+process.chdir(out);
+const byLicense = await rows(sql);
+console.log('card query:', JSON.stringify(byLicense));
+const expected = {};
+for (const l of manifest.licenses) {
+  const k = `${l.tag}/${l.commercial_use}`;
+  expected[k] = (expected[k] || 0) + l.rows;
+}
+for (const r of byLicense) {
+  const k = `${r.license_tag}/${r.commercial_use}`;
+  if (Number(r.rows) !== expected[k]) problems.push(`card query: ${k} has ${r.rows} rows, manifest says ${expected[k]}`);
+  delete expected[k];
+}
+if (Object.keys(expected).length) problems.push(`card query misses ${Object.keys(expected)}`);
 if (problems.length) {
   console.error('dataset check failed:\n  ' + problems.join('\n  '));
   process.exit(1);

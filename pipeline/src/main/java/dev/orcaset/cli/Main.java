@@ -42,6 +42,11 @@ public final class Main {
               [--output DIR] [BEAM OPTIONS]
             Run the pipeline against the simulated teacher and report throughput against the
             ceiling, 429 share, retries, peak in-flight, memory and CPU (see README, Benchmark).
+        inspect OUTPUT [--html FILE]
+            Summarize a finished dataset (counts, licenses, tokens, quality gates) from its
+            manifest; --html also writes a self-contained report with plots.
+        export --commercial-only OUTPUT DEST
+            Copy the rows cleared for training commercial models to DEST.
         journal stats|compact [OUTPUT] [--journal DIR]
             Show what the response journal holds (OUTPUT/.journal by default), or rewrite it as
             few files with one entry per request.
@@ -79,6 +84,8 @@ public final class Main {
         case "demo" -> new RunCommand(out, err, resumeCommand(args)).run(RunArgs.parse(demoArgs(rest)));
         case "estimate" -> new RunCommand(out, err, null).estimate(RunArgs.parse(rest));
         case "journal" -> new JournalCommand(out, err).run(rest);
+        case "inspect" -> new InspectCommand(out).run(rest);
+        case "export" -> new ExportCommand(out).run(rest);
         case "teacher-sim" -> teacherSim(rest);
         case "bench" -> new BenchCommand(out, err).run(rest);
         case "help", "--help", "-h" -> {

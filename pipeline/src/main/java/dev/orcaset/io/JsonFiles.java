@@ -21,6 +21,13 @@ public final class JsonFiles {
     }
   }
 
+  /** Writes UTF-8 text, e.g. the dataset card, beside the manifest (any Beam file system). */
+  public static void writeText(String dir, String name, String text, String mimeType) throws IOException {
+    try (OutputStream out = Channels.newOutputStream(FileSystems.create(resource(dir, name), mimeType))) {
+      out.write(text.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
   public static JsonNode read(String dir, String name) throws IOException {
     try (Reader r = Channels.newReader(FileSystems.open(resource(dir, name)), StandardCharsets.UTF_8)) {
       return Json.mapper().readTree(r);

@@ -32,7 +32,7 @@ import org.apache.beam.sdk.io.fs.ResourceId;
  */
 public final class OutputFolder {
   /** What a snapshot consists of; `manifest.json` goes last, so it never describes files not yet there. */
-  public static final List<String> PARTS = List.of("data", "rejected", "failed", "filtered", "manifest.json");
+  public static final List<String> PARTS = List.of("data", "rejected", "failed", "filtered", "README.md", "manifest.json");
   static final String STAGING = ".staging-";
   static final String PREVIOUS = ".previous-";
 

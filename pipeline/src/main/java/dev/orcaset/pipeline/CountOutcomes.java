@@ -13,6 +13,7 @@ import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.FlatMapElements;
 import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.Max;
 import org.apache.beam.sdk.transforms.ProcessFunction;
 import org.apache.beam.sdk.transforms.Sum;
 import org.apache.beam.sdk.transforms.View;
@@ -54,7 +55,7 @@ public final class CountOutcomes extends PTransform<PBegin, PCollectionView<Map<
 
   @Override
   public PCollectionView<Map<String, Long>> expand(PBegin begin) {
-    return PCollectionList.of(tally(inputLines, "InputLines", n -> List.of(KV.of("counts.input_records", n))))
+    PCollection<KV<String, Long>> sums = PCollectionList.of(tally(inputLines, "InputLines", n -> List.of(KV.of("counts.input_records", n))))
         .and(tally(rejected, "Rejected", r -> List.of(
             one("counts.rejected"), one("rejected_by_reason." + r.reason()))))
         .and(tally(dropped, "Dropped", d -> List.of(
@@ -66,8 +67,37 @@ public final class CountOutcomes extends PTransform<PBegin, PCollectionView<Map<
         .and(tally(samples, "Samples", CountOutcomes::sampleKeys))
         .and(more)
         .apply("AllTallies", Flatten.pCollections())
-        .apply("Sum", Sum.longsPerKey())
+        .apply("Sum", Sum.longsPerKey());
+    PCollection<KV<String, Long>> longest = tally(samples, "LongestAnswers",
+        s -> List.of(KV.of("tokens_max." + s.source(), s.completionTokens())))
+        .apply("Max", Max.longsPerKey());
+    return PCollectionList.of(sums).and(longest)
+        .apply("SumsAndMaxima", Flatten.pCollections())
         .apply("AsMap", View.asMap());
+  }
+
+  /**
+   * Lower edges of the completion-token histogram bins: roughly half-octaves, so one chart shows
+   * bare answers and 4k-token essays alike.
+   */
+  public static final long[] TOKEN_BINS = {0, 8, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768,
+      1024, 1536, 2048, 3072, 4096, 6144, 8192, 16384};
+
+  static long tokenBin(long tokens) {
+    long bin = 0;
+    for (long edge : TOKEN_BINS) {
+      if (tokens >= edge) {
+        bin = edge;
+      }
+    }
+    return bin;
+  }
+
+  /** A key for one license verdict: its tag, whether it is cleared and its reasons, as a JSON array. */
+  static String verdictKey(Sample s) {
+    var array = Json.mapper().createArrayNode().add(s.licenseTag()).add(Boolean.TRUE.equals(s.commercialUse()));
+    s.licenseReasons().forEach(array::add);
+    return "license_verdicts." + array;
   }
 
   private static List<KV<String, Long>> sampleKeys(Sample s) {
@@ -77,6 +107,11 @@ public final class CountOutcomes extends PTransform<PBegin, PCollectionView<Map<
     keys.add(one("samples_by_license." + s.licenseTag()));
     keys.add(one("samples_by_commercial_use." + s.commercialUse()));
     keys.add(one("samples_by_system_prompt." + s.systemPromptId()));
+    keys.add(one("samples_by_source_and_prompt." + s.source() + "." + s.systemPromptId()));
+    keys.add(one(verdictKey(s)));
+    keys.add(KV.of("tokens_prompt." + s.source(), s.promptTokens()));
+    keys.add(KV.of("tokens_completion." + s.source(), s.completionTokens()));
+    keys.add(one("tokens_histogram." + s.source() + "." + tokenBin(s.completionTokens())));
     return keys;
   }
 

@@ -1,6 +1,7 @@
 package dev.orcaset.pipeline;
 
 import dev.orcaset.config.OrcasetConfig;
+import dev.orcaset.quality.QualityGates;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.coders.Coder;
@@ -31,12 +32,19 @@ public final class OrcasetPipeline {
   static Questions questions(Pipeline p, OrcasetConfig cfg, RunPlan plan) {
     PCollectionTuple read = p.apply("ReadFlanRecords", new ReadFlanRecords(cfg.input().paths()));
     PCollectionTuple unique = read.get(Outcomes.RECORDS).apply("DropDuplicateInputs", new DropDuplicateInputs());
+    List<PCollection<DroppedRecord>> dropped = new ArrayList<>(List.of(unique.get(Outcomes.DROPPED)));
+    if (cfg.quality().nearDuplicateInput().enabled()) {
+      unique = unique.get(Outcomes.RECORDS).apply("DropNearDuplicateInputs",
+          new DropNearDuplicateInputs(cfg.quality().nearDuplicateInput().threshold()));
+      dropped.add(unique.get(Outcomes.DROPPED));
+    }
     PCollectionTuple sampled = unique.get(Outcomes.RECORDS)
         .apply("SampleSubmixes", new SampleSubmixes(cfg.sampling(), cfg.limit()));
     PCollectionTuple paired = sampled.get(Outcomes.RECORDS)
         .apply("PairSystemPrompt", new PairSystemPrompt(plan.prompts(), cfg.sampling().seed()));
-    return new Questions(read, paired.get(Outcomes.QUERIES), List.of(unique.get(Outcomes.DROPPED),
-        sampled.get(Outcomes.DROPPED), paired.get(Outcomes.DROPPED)));
+    dropped.add(sampled.get(Outcomes.DROPPED));
+    dropped.add(paired.get(Outcomes.DROPPED));
+    return new Questions(read, paired.get(Outcomes.QUERIES), dropped);
   }
 
   /**
@@ -55,10 +63,10 @@ public final class OrcasetPipeline {
         plan.info().runId(), plan.info().price(), cfg.journal().withDir(cfg.journalDir())));
     PCollection<Sample> answers = both("Answers", known, asked, Outcomes.SAMPLES, Outcomes.SAMPLE_CODER);
     PCollection<FailedRequest> failed = both("Failures", known, asked, Outcomes.FAILED, Outcomes.FAILED_CODER);
-    PCollectionTuple kept = answers.apply("FilterResponses", new FilterResponses());
+    PCollectionTuple kept = answers.apply("FilterResponses", new FilterResponses(cfg.quality()));
     PCollection<Sample> samples = kept.get(Outcomes.SAMPLES).apply("TagLicense", new TagLicense(plan.policy()));
 
-    WriteFilesResult<Boolean> data = samples.apply("WriteSamples",
+    WriteFilesResult<String> data = samples.apply("WriteSamples",
         new WriteSamples(out + "/data", cfg.output().compression(), plan.info().snapshotId()));
     PCollection<DroppedRecord> dropped = PCollectionList.of(questions.dropped()).and(kept.get(Outcomes.DROPPED))
         .apply("AllDropped", Flatten.pCollections()).setCoder(Outcomes.DROPPED_CODER);
@@ -75,7 +83,8 @@ public final class OrcasetPipeline {
     var dataFiles = data.getPerDestinationOutputFilenames()
         .apply("DataFileNames", Values.create())
         .apply("AsList", View.asList());
-    p.apply("WriteManifest", new WriteManifest(plan.info(), tallies, dataFiles, List.of(
+    var described = new WriteManifest.Described(QualityGates.describe(cfg.quality()), plan.prompts().files());
+    p.apply("WriteManifest", new WriteManifest(plan.info(), described, tallies, dataFiles, List.of(
         data.getPerDestinationOutputFilenames(), rejectedFiles.getPerDestinationOutputFilenames(),
         failedFiles.getPerDestinationOutputFilenames(), filteredFiles.getPerDestinationOutputFilenames())));
   }

@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orcaset.io.Json;
+import dev.orcaset.quality.QualityGates;
+import dev.orcaset.report.DatasetCard;
+import java.io.Serializable;
+import java.util.TreeMap;
 import dev.orcaset.io.JsonFiles;
 import java.io.IOException;
 import java.time.Instant;
@@ -28,13 +32,23 @@ public final class WriteManifest extends PTransform<PBegin, PDone> {
   static final List<String> OUTCOMES = List.of("samples", "rejected", "failed", "duplicates", "filtered");
 
   private final RunInfo info;
+  private final Described described;
   private final PCollectionView<Map<String, Long>> tallies;
   private final PCollectionView<List<String>> dataFiles;
   private final List<PCollection<?>> writesToWaitFor;
 
-  public WriteManifest(RunInfo info, PCollectionView<Map<String, Long>> tallies,
+  /** What the manifest describes besides counts: the quality gates and the system prompts' files. */
+  public record Described(List<QualityGates.Gate> gates, Map<Integer, String> promptFiles) implements Serializable {
+    public Described {
+      gates = List.copyOf(gates);
+      promptFiles = new TreeMap<>(promptFiles);
+    }
+  }
+
+  public WriteManifest(RunInfo info, Described described, PCollectionView<Map<String, Long>> tallies,
       PCollectionView<List<String>> dataFiles, List<PCollection<?>> writesToWaitFor) {
     this.info = info;
+    this.described = described;
     this.tallies = tallies;
     this.dataFiles = dataFiles;
     this.writesToWaitFor = writesToWaitFor;
@@ -44,13 +58,13 @@ public final class WriteManifest extends PTransform<PBegin, PDone> {
   public PDone expand(PBegin begin) {
     begin.apply("Once", Create.of("manifest.json"))
         .apply("AfterAllWrites", Wait.on(writesToWaitFor))
-        .apply("Write", ParDo.of(new WriteFn(info, tallies, dataFiles)).withSideInputs(tallies, dataFiles));
+        .apply("Write", ParDo.of(new WriteFn(info, described, tallies, dataFiles)).withSideInputs(tallies, dataFiles));
     return PDone.in(begin.getPipeline());
   }
 
-  /** Builds the manifest document from the tallies; public so `inspect`-style tools can reuse it. */
-  public static ObjectNode document(RunInfo info, Map<String, Long> tallies, List<String> dataFiles,
-      Instant finishedAt) {
+  /** Builds the manifest document from the tallies; the dataset card and `inspect` read it back. */
+  public static ObjectNode document(RunInfo info, Described described, Map<String, Long> tallies,
+      List<String> dataFiles, Instant finishedAt) {
     ObjectNode root = Json.mapper().createObjectNode();
     root.putObject("tool").put("name", "orcaset").put("version", info.toolVersion());
     ObjectNode counts = root.putObject("counts");
@@ -69,6 +83,11 @@ public final class WriteManifest extends PTransform<PBegin, PDone> {
         "failed_by_status", "teacher_usage")) {
       root.set(g, CountOutcomes.group(tallies, g));
     }
+    root.set("samples_by_source_and_prompt", nested(tallies, "samples_by_source_and_prompt"));
+    root.set("licenses", ManifestSections.licenses(tallies));
+    root.set("quality_gates", ManifestSections.qualityGates(described.gates(), tallies));
+    root.set("tokens", ManifestSections.tokens(tallies));
+    root.set("system_prompts", ManifestSections.systemPrompts(described.promptFiles(), tallies));
     root.putObject("run")
         .put("id", info.runId())
         .put("started_at", Instant.ofEpochMilli(info.startedAtMillis()).toString())
@@ -82,6 +101,7 @@ public final class WriteManifest extends PTransform<PBegin, PDone> {
         .put("reused_failures", tallies.getOrDefault("journal.reused_failures", 0L))
         .put("questions_sent", sent);
     ObjectNode snapshot = root.putObject("snapshot");
+    snapshot.put("id", info.snapshotId()).put("data", "data/snapshot=" + info.snapshotId() + "/");
     for (String k : List.of("new_rows", "kept_rows", "dropped_rows")) {
       snapshot.put(k, tallies.getOrDefault("snapshot." + k, 0L));
     }
@@ -132,13 +152,27 @@ public final class WriteManifest extends PTransform<PBegin, PDone> {
         .put("finished_at", finishedAt.toString())
         .put("questions_sent", sent)
         .put("reused_from_journal", reused);
-    run.setAll(snapshot);
+    for (String k : List.of("new_rows", "kept_rows", "dropped_rows")) {
+      run.set(k, snapshot.get(k));
+    }
     if (usd == null) {
       run.putNull("cost_usd");
     } else {
       run.put("cost_usd", usd);
     }
     return runs;
+  }
+
+  /** `a.b.c` tallies under a prefix as `{a: {b: c}}`. */
+  private static ObjectNode nested(Map<String, Long> tallies, String prefix) {
+    ObjectNode out = Json.mapper().createObjectNode();
+    CountOutcomes.group(tallies, prefix).fields().forEachRemaining(e -> {
+      int dot = e.getKey().lastIndexOf('.');
+      ObjectNode inner = out.has(e.getKey().substring(0, dot)) ? (ObjectNode) out.get(e.getKey().substring(0, dot))
+          : out.putObject(e.getKey().substring(0, dot));
+      inner.set(e.getKey().substring(dot + 1), e.getValue());
+    });
+    return out;
   }
 
   static String relativize(String outputDir, String file) {
@@ -148,18 +182,24 @@ public final class WriteManifest extends PTransform<PBegin, PDone> {
 
   static final class WriteFn extends DoFn<String, Void> {
     private final RunInfo info;
+    private final Described described;
     private final PCollectionView<Map<String, Long>> tallies;
     private final PCollectionView<List<String>> dataFiles;
 
-    WriteFn(RunInfo info, PCollectionView<Map<String, Long>> tallies, PCollectionView<List<String>> dataFiles) {
+    WriteFn(RunInfo info, Described described, PCollectionView<Map<String, Long>> tallies,
+        PCollectionView<List<String>> dataFiles) {
       this.info = info;
+      this.described = described;
       this.tallies = tallies;
       this.dataFiles = dataFiles;
     }
 
+    /** The card is written first: a folder with a manifest always has its card. */
     @ProcessElement
     public void process(@Element String name, ProcessContext c) throws IOException {
-      JsonFiles.write(info.outputDir(), name, document(info, c.sideInput(tallies), c.sideInput(dataFiles), Instant.now()));
+      ObjectNode manifest = document(info, described, c.sideInput(tallies), c.sideInput(dataFiles), Instant.now());
+      JsonFiles.writeText(info.outputDir(), DatasetCard.FILE, DatasetCard.render(manifest), "text/markdown");
+      JsonFiles.write(info.outputDir(), name, manifest);
     }
   }
 }

@@ -1,7 +1,7 @@
 package dev.orcaset.pipeline;
 
 import dev.orcaset.io.SampleSchema;
-import org.apache.beam.sdk.coders.BooleanCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.WriteFilesResult;
 import org.apache.beam.sdk.io.parquet.ParquetIO;
@@ -11,13 +11,13 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
 /**
- * Writes samples as Parquet under `OUTPUT/data/snapshot=ID/commercial_use=true|false/`, Hive-style
- * partitions that DuckDB, Spark, pandas and `datasets` read as a column, so a training team can
- * take the cleared rows with one filter.
+ * Writes samples as Parquet under `OUTPUT/data/snapshot=ID/commercial_use=true|false/license_tag=TAG/`,
+ * Hive-style partitions that DuckDB and Spark read as columns, so a training team can take the
+ * cleared rows, or one license's rows, by folder as well as by column.
  *
  * <p>Output: the files written, per partition, for the manifest.
  */
-public final class WriteSamples extends PTransform<PCollection<Sample>, WriteFilesResult<Boolean>> {
+public final class WriteSamples extends PTransform<PCollection<Sample>, WriteFilesResult<String>> {
   private final String dataDir;
   private final CompressionCodecName codec;
   private final String snapshotId;
@@ -39,14 +39,18 @@ public final class WriteSamples extends PTransform<PCollection<Sample>, WriteFil
   }
 
   @Override
-  public WriteFilesResult<Boolean> expand(PCollection<Sample> samples) {
+  public WriteFilesResult<String> expand(PCollection<Sample> samples) {
     String snapshot = "snapshot=" + snapshotId;
-    return samples.apply("WriteParquet", FileIO.<Boolean, Sample>writeDynamic()
-        .by(Sample::commercialUse)
-        .withDestinationCoder(BooleanCoder.of())
+    return samples.apply("WriteParquet", FileIO.<String, Sample>writeDynamic()
+        .by(WriteSamples::partition)
+        .withDestinationCoder(StringUtf8Coder.of())
         .via(Contextful.fn(SampleSchema::toRecord),
             ParquetIO.sink(SampleSchema.SCHEMA).withCompressionCodec(codec))
         .to(dataDir)
-        .withNaming(cleared -> FileIO.Write.defaultNaming(snapshot + "/commercial_use=" + cleared + "/part", ".parquet")));
+        .withNaming(partition -> FileIO.Write.defaultNaming(snapshot + "/" + partition + "/part", ".parquet")));
+  }
+
+  static String partition(Sample s) {
+    return "commercial_use=" + s.commercialUse() + "/license_tag=" + s.licenseTag();
   }
 }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The system prompts of a run, read from a folder's `index.yaml` on the launching machine and
@@ -36,6 +37,13 @@ public final class SystemPromptSet implements Serializable {
 
   public String version() {
     return version;
+  }
+
+  /** Each prompt's file name by id, for the manifest and card. */
+  public Map<Integer, String> files() {
+    Map<Integer, String> files = new TreeMap<>();
+    prompts().forEach(p -> files.put(p.id(), p.file()));
+    return files;
   }
 
   public List<SystemPrompt> prompts() {

@@ -23,11 +23,17 @@ final class DatasetReader {
   static List<GenericRecord> rows(Path dataDir) throws IOException {
     List<GenericRecord> rows = new ArrayList<>();
     for (Path f : files(dataDir, ".parquet")) {
-      try (ParquetReader<GenericRecord> r = AvroParquetReader.<GenericRecord>builder(HadoopInputFile.fromPath(
-          new org.apache.hadoop.fs.Path(f.toString()), new Configuration())).build()) {
-        for (GenericRecord g = r.read(); g != null; g = r.read()) {
-          rows.add(g);
-        }
+      rows.addAll(rowsOf(f));
+    }
+    return rows;
+  }
+
+  static List<GenericRecord> rowsOf(Path f) throws IOException {
+    List<GenericRecord> rows = new ArrayList<>();
+    try (ParquetReader<GenericRecord> r = AvroParquetReader.<GenericRecord>builder(HadoopInputFile.fromPath(
+        new org.apache.hadoop.fs.Path(f.toString()), new Configuration())).build()) {
+      for (GenericRecord g = r.read(); g != null; g = r.read()) {
+        rows.add(g);
       }
     }
     return rows;

@@ -105,8 +105,9 @@ class EndToEndTest {
     assertEquals(Map.of("CoT", 11L, "Flan2021", 4L, "NIv2", 20L, "T0", 5L), bySource);
     assertTrue(rows.stream().anyMatch(g -> g.get("question").toString().contains("[[sim:fail-once=503]]")
         && (Integer) g.get("attempts") == 2), "the 503 was retried once and then answered");
-    assertTrue(DatasetReader.files(r.output().resolve("data"), ".parquet").stream()
-        .allMatch(p -> p.getParent().getFileName().toString().equals("commercial_use=false")));
+    List<Path> parquet = DatasetReader.files(r.output().resolve("data"), ".parquet");
+    assertTrue(parquet.stream().allMatch(p -> p.getParent().toString().endsWith("/commercial_use=false/license_tag="
+        + rows.get(0).get("license_tag"))), "partitioned by verdict and tag: " + parquet);
 
     JsonNode m = DatasetReader.manifest(r.output());
     JsonNode c = m.get("counts");

@@ -1,0 +1,84 @@
+package dev.orcaset.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.orcaset.io.Json;
+import dev.orcaset.io.JsonFiles;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Read access to a dataset's `manifest.json`, with the few derived figures every view shows. */
+public record Manifest(JsonNode json) {
+  public static Manifest read(String outputDir) throws IOException {
+    return new Manifest(JsonFiles.read(outputDir, "manifest.json"));
+  }
+
+  public static Manifest parse(String text) throws IOException {
+    return new Manifest(Json.mapper().readTree(text));
+  }
+
+  public long count(String outcome) {
+    return json.path("counts").path(outcome).asLong();
+  }
+
+  public String snapshotData() {
+    return json.path("snapshot").path("data").asText("data/");
+  }
+
+  public JsonNode config(String section) {
+    return json.path("config").path(section);
+  }
+
+  /** Rows per key of one `samples_by_*` group, in the manifest's (sorted) order. */
+  public List<Map.Entry<String, Long>> group(String name) {
+    List<Map.Entry<String, Long>> out = new ArrayList<>();
+    json.path(name).fields().forEachRemaining(e -> out.add(Map.entry(e.getKey(), e.getValue().asLong())));
+    return out;
+  }
+
+  public long commercialRows() {
+    return json.path("samples_by_commercial_use").path("true").asLong();
+  }
+
+  /** Hugging Face's size categories. */
+  public String sizeCategory() {
+    long n = count("samples");
+    long[] edges = {1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000};
+    String[] names = {"n<1K", "1K<n<10K", "10K<n<100K", "100K<n<1M", "1M<n<10M", "10M<n<100M", "100M<n<1B"};
+    for (int i = 0; i < edges.length; i++) {
+      if (n < edges[i]) {
+        return names[i];
+      }
+    }
+    return "n>1B";
+  }
+
+  /**
+   * The completion-token count below which a share {@code q} of rows fall, read off the
+   * histogram: the bin's upper edge, so an upper bound ("at most").
+   */
+  public static long quantileUpperBound(JsonNode histogram, double q) {
+    long total = 0;
+    for (JsonNode bin : histogram) {
+      total += bin.path("rows").asLong();
+    }
+    long seen = 0;
+    for (JsonNode bin : histogram) {
+      seen += bin.path("rows").asLong();
+      if (seen >= Math.ceil(q * total)) {
+        return bin.has("below") ? bin.get("below").asLong() : bin.path("from").asLong();
+      }
+    }
+    return 0;
+  }
+
+  static String number(long n) {
+    return String.format(Locale.ROOT, "%,d", n);
+  }
+
+  static String percent(long part, long whole) {
+    return whole == 0 ? "0%" : String.format(Locale.ROOT, "%.1f%%", 100.0 * part / whole);
+  }
+}
