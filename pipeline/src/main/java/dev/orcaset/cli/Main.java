@@ -24,11 +24,13 @@ public final class Main {
             teacher (config/local.yaml); writes out/demo/.
         run --config FILE [--input GLOB]... [--output DIR] [--teacher-url URL]
             [--teacher-model NAME] [--concurrency N] [--rpm N] [--tpm N] [--limit N]
-            [--no-sampling] [--fresh] [BEAM OPTIONS]
+            [--no-sampling] [--fresh] [--teacher-mode online|batch] [--no-wait] [BEAM OPTIONS]
             Run the pipeline; flags override the config file. --teacher-url points at any
             OpenAI-compatible server (OpenAI, Azure OpenAI, vLLM, Ollama, llama.cpp, TGI).
             Answers already in the journal are reused, so re-running a stopped or changed run
-            pays only for what is new; --fresh asks every question again.
+            pays only for what is new; --fresh asks every question again. --teacher-mode batch
+            goes through the provider's Batch API (half price); --no-wait returns once the
+            batches are submitted, and the same command without it collects them.
         estimate --config FILE [the same options as run]
             Count the questions a run would send and estimate tokens and cost, without calling
             the teacher (config/pricing.yaml); writes OUTPUT/estimate.json.
@@ -45,6 +47,8 @@ public final class Main {
         inspect OUTPUT [--html FILE]
             Summarize a finished dataset (counts, licenses, tokens, quality gates) from its
             manifest; --html also writes a self-contained report with plots.
+        batches status|cancel --config FILE [--output DIR] [--run ID]
+            The batches a dataset's runs submitted, with the provider's status; or cancel them.
         export --commercial-only OUTPUT DEST
             Copy the rows cleared for training commercial models to DEST.
         journal stats|compact [OUTPUT] [--journal DIR]
@@ -86,6 +90,7 @@ public final class Main {
         case "journal" -> new JournalCommand(out, err).run(rest);
         case "inspect" -> new InspectCommand(out).run(rest);
         case "export" -> new ExportCommand(out).run(rest);
+        case "batches" -> new BatchesCommand(out, err).run(rest);
         case "teacher-sim" -> teacherSim(rest);
         case "bench" -> new BenchCommand(out, err).run(rest);
         case "help", "--help", "-h" -> {
@@ -123,7 +128,7 @@ public final class Main {
   static String resumeCommand(String... args) {
     List<String> words = new ArrayList<>(List.of("./orcaset"));
     for (String a : args) {
-      if (!a.equals("--fresh")) {
+      if (!a.equals("--fresh") && !a.equals("--no-wait")) {
         words.add(a.matches("[A-Za-z0-9_./:=@%+,-]+") ? a : "'" + a.replace("'", "'\\''") + "'");
       }
     }

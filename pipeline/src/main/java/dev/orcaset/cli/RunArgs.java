@@ -19,6 +19,8 @@ record RunArgs(
     Long limit,
     boolean noSampling,
     boolean fresh,
+    String teacherMode,
+    boolean noWait,
     List<String> beamArgs) {
 
   static RunArgs parse(List<String> args) {
@@ -33,6 +35,8 @@ record RunArgs(
     Long limit = null;
     boolean noSampling = false;
     boolean fresh = false;
+    String mode = null;
+    boolean noWait = false;
     List<String> beam = new ArrayList<>();
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
@@ -50,6 +54,13 @@ record RunArgs(
         case "--limit" -> limit = number(value(args, i++, inline, name), name, 1, Long.MAX_VALUE);
         case "--no-sampling" -> noSampling = true;
         case "--fresh" -> fresh = true;
+        case "--teacher-mode" -> {
+          mode = value(args, i++, inline, name);
+          if (!mode.equals("online") && !mode.equals("batch")) {
+            throw new UsageException("--teacher-mode must be online or batch, got '" + mode + "'");
+          }
+        }
+        case "--no-wait" -> noWait = true;
         default -> {
           if (a.startsWith("--") && inline != null) {
             beam.add(a);
@@ -60,11 +71,11 @@ record RunArgs(
         }
       }
       if (inline != null && List.of("--config", "--input", "--output", "--teacher-url", "--teacher-model",
-          "--concurrency", "--rpm", "--tpm", "--limit").contains(name)) {
+          "--concurrency", "--rpm", "--tpm", "--limit", "--teacher-mode").contains(name)) {
         i--; // the value was inline, nothing extra consumed
       }
     }
-    return new RunArgs(config, inputs, output, url, model, concurrency, rpm, tpm, limit, noSampling, fresh, beam);
+    return new RunArgs(config, inputs, output, url, model, concurrency, rpm, tpm, limit, noSampling, fresh, mode, noWait, beam);
   }
 
   private static String value(List<String> args, int i, String inline, String name) {

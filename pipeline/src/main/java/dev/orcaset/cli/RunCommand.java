@@ -109,6 +109,10 @@ final class RunCommand {
         if (code != 0) {
           return code;
         }
+        if (cfg.teacher().isBatch() && !cfg.teacher().batch().collect()) {
+          output.cleanLeftovers(); // nothing was written: the dataset stays as it was
+          return new BatchesCommand(out, err).submitted(cfg, runId, resumeCommand);
+        }
         output.publish(runId);
       }
       return new Summary(out).print(cfg, JsonFiles.read(cfg.output().dir(), "manifest.json"));
@@ -208,9 +212,15 @@ final class RunCommand {
     return new Summary(out).printEstimate(cfg, JsonFiles.read(cfg.output().dir(), "estimate.json"));
   }
 
+  /** The model's price, at the batch share in `teacher.mode: batch`. */
   static java.util.Optional<Price> price(OrcasetConfig cfg) {
-    return cfg.pricing() == null ? java.util.Optional.empty()
-        : PriceList.load(Path.of(cfg.pricing())).forModel(cfg.teacher().model());
+    if (cfg.pricing() == null) {
+      return java.util.Optional.empty();
+    }
+    PriceList list = PriceList.load(Path.of(cfg.pricing()));
+    return list.forModel(cfg.teacher().model()).map(p -> cfg.teacher().isBatch()
+        ? p.times(list.batchFactor(), "batch API at " + Math.round(list.batchFactor() * 100) + "% of the online price")
+        : p);
   }
 
   /** {@code runId} null: nothing was sent (an estimate), so there is nothing to resume. */
@@ -285,6 +295,15 @@ final class RunCommand {
     }
     if (args.noSampling()) {
       cfg = cfg.withSampling(cfg.sampling().withEnabled(false));
+    }
+    if (args.teacherMode() != null) {
+      cfg = cfg.withTeacher(cfg.teacher().withMode(args.teacherMode()));
+    }
+    if (args.noWait()) {
+      if (!cfg.teacher().isBatch()) {
+        throw new UsageException("--no-wait only applies to batch mode (teacher.mode: batch or --teacher-mode batch)");
+      }
+      cfg = cfg.withTeacher(cfg.teacher().withBatch(cfg.teacher().batch().withCollect(false)));
     }
     if (args.fresh()) {
       cfg = cfg.withJournal(cfg.journal().withReuse(false));

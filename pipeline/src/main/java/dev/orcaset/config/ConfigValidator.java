@@ -14,7 +14,7 @@ import java.util.Set;
 public final class ConfigValidator {
   private static final Set<String> COMPRESSIONS = Set.of("zstd", "snappy", "gzip", "none");
   private static final Set<String> TEMPLATE_TYPES = Set.of("zs_opt", "zs_noopt", "fs_opt", "fs_noopt");
-  private static final Set<String> AUTH_HEADERS = Set.of("bearer", "api-key", "none");
+  private static final Set<String> AUTH_HEADERS = Set.of("bearer", "api-key", "x-api-key", "none");
 
   private ConfigValidator() {}
 
@@ -93,10 +93,20 @@ public final class ConfigValidator {
     check(problems, t.apiKeyEnv().matches("[A-Za-z_][A-Za-z0-9_]*"), "teacher.api_key_env",
         "must be the NAME of an environment variable (the key itself never goes in a config file)");
     check(problems, AUTH_HEADERS.contains(t.authHeader()), "teacher.auth_header",
-        "must be one of " + AUTH_HEADERS + " (api-key is Azure OpenAI's header)");
+        "must be one of " + AUTH_HEADERS + " (api-key is Azure OpenAI's header, x-api-key Anthropic's)");
     check(problems, t.temperature() >= 0 && t.temperature() <= 2, "teacher.temperature", "must be between 0 and 2");
     check(problems, t.topP() == null || (t.topP() > 0 && t.topP() <= 1), "teacher.top_p", "must be in (0, 1]");
     check(problems, t.maxTokens() >= 1, "teacher.max_tokens", "must be at least 1");
+    check(problems, TeacherConfig.ONLINE.equals(t.mode()) || TeacherConfig.BATCH.equals(t.mode()), "teacher.mode",
+        "must be online or batch, got '" + t.mode() + "'");
+    check(problems, !t.isBatch() || !t.stream(), "teacher.stream", "cannot be used with teacher.mode: batch");
+    check(problems, t.batch().maxRequests() >= 1, "teacher.batch.max_requests", "must be at least 1");
+    check(problems, t.batch().maxBytes() >= 1024, "teacher.batch.max_bytes", "must be at least 1024");
+    check(problems, t.batch().pollSeconds() >= 1 && t.batch().maxPollSeconds() >= t.batch().pollSeconds(),
+        "teacher.batch.poll_seconds", "must be at least 1 and at most teacher.batch.max_poll_seconds");
+    check(problems, t.batch().maxResubmits() >= 0, "teacher.batch.max_resubmits", "must be 0 or more");
+    check(problems, t.batch().completionWindow().matches("\\d+h"), "teacher.batch.completion_window",
+        "must be hours such as 24h, got '" + t.batch().completionWindow() + "'");
     check(problems, t.concurrency() >= 1 && t.concurrency() <= 4096, "teacher.concurrency", "must be between 1 and 4096");
     check(problems, t.maxAttempts() >= 1 && t.maxAttempts() <= 50, "teacher.max_attempts", "must be between 1 and 50");
     check(problems, t.connectTimeoutSeconds() >= 1, "teacher.connect_timeout_seconds", "must be at least 1");

@@ -25,7 +25,7 @@ public record OrcasetConfig(
     sampling = sampling == null ? new SamplingConfig(null, null, null) : sampling;
     prompts = prompts == null ? new PromptsConfig(null) : prompts;
     teacher = teacher == null ? new TeacherConfig(null, null, null, null, null, null, null, null,
-        null, null, null, null, null, null, null, null, null, null, null, null, null, null) : teacher;
+        null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null) : teacher;
     license = license == null ? new LicenseConfig(null) : license;
     journal = journal == null ? new JournalConfig(null, null, null, null) : journal;
     quality = quality == null ? QualityConfig.defaults() : quality;

@@ -35,15 +35,19 @@ public record TeacherConfig(
     Integer breakerWindow,
     Integer maxStallMinutes,
     Boolean stream,
-    Boolean adaptiveConcurrency)
+    Boolean adaptiveConcurrency,
+    String mode,
+    BatchConfig batch)
     implements Serializable {
 
   public static final String SIMULATED = "simulated";
+  public static final String ONLINE = "online";
+  public static final String BATCH = "batch";
 
   public TeacherConfig {
     provider = provider == null ? "openai-compatible" : provider;
     apiKeyEnv = apiKeyEnv == null ? "OPENAI_API_KEY" : apiKeyEnv;
-    authHeader = authHeader == null ? "bearer" : authHeader;
+    authHeader = authHeader == null ? ("anthropic".equals(provider) ? "x-api-key" : "bearer") : authHeader;
     temperature = temperature == null ? 0.7 : temperature;
     maxTokens = maxTokens == null ? 1024 : maxTokens;
     concurrency = concurrency == null ? 16 : concurrency;
@@ -60,6 +64,32 @@ public record TeacherConfig(
     maxStallMinutes = maxStallMinutes == null ? 15 : maxStallMinutes;
     stream = stream != null && stream;
     adaptiveConcurrency = adaptiveConcurrency == null || adaptiveConcurrency;
+    mode = mode == null ? ONLINE : mode;
+    batch = batch == null ? BatchConfig.defaults() : batch;
+  }
+
+  /** Whether requests go through the provider's asynchronous Batch API (`teacher.mode: batch`). */
+  public boolean isBatch() {
+    return BATCH.equals(mode);
+  }
+
+  /** The wire format: Anthropic's Messages API for `provider: anthropic`, else OpenAI's. */
+  public boolean isAnthropic() {
+    return "anthropic".equals(provider);
+  }
+
+  public TeacherConfig withBatch(BatchConfig newBatch) {
+    return new TeacherConfig(provider, baseUrl, model, apiKeyEnv, authHeader, temperature,
+        topP, maxTokens, seed, concurrency, maxAttempts, connectTimeoutSeconds,
+        readTimeoutSeconds, callTimeoutSeconds, simulatedLatencyMs, rpm, tpm, workers, breakerWindow, maxStallMinutes,
+        stream, adaptiveConcurrency, mode, newBatch);
+  }
+
+  public TeacherConfig withMode(String newMode) {
+    return new TeacherConfig(provider, baseUrl, model, apiKeyEnv, authHeader, temperature,
+        topP, maxTokens, seed, concurrency, maxAttempts, connectTimeoutSeconds,
+        readTimeoutSeconds, callTimeoutSeconds, simulatedLatencyMs, rpm, tpm, workers, breakerWindow, maxStallMinutes,
+        stream, adaptiveConcurrency, newMode, batch);
   }
 
   /** This worker's share of the requests-per-minute budget (0: no limit). */
@@ -79,25 +109,25 @@ public record TeacherConfig(
   public TeacherConfig withEndpoint(String newProvider, String newBaseUrl) {
     return new TeacherConfig(newProvider, newBaseUrl, model, apiKeyEnv, authHeader, temperature,
         topP, maxTokens, seed, concurrency, maxAttempts, connectTimeoutSeconds,
-        readTimeoutSeconds, callTimeoutSeconds, simulatedLatencyMs, rpm, tpm, workers, breakerWindow, maxStallMinutes, stream, adaptiveConcurrency);
+        readTimeoutSeconds, callTimeoutSeconds, simulatedLatencyMs, rpm, tpm, workers, breakerWindow, maxStallMinutes, stream, adaptiveConcurrency, mode, batch);
   }
 
   public TeacherConfig withModel(String newModel) {
     return new TeacherConfig(provider, baseUrl, newModel, apiKeyEnv, authHeader, temperature,
         topP, maxTokens, seed, concurrency, maxAttempts, connectTimeoutSeconds,
-        readTimeoutSeconds, callTimeoutSeconds, simulatedLatencyMs, rpm, tpm, workers, breakerWindow, maxStallMinutes, stream, adaptiveConcurrency);
+        readTimeoutSeconds, callTimeoutSeconds, simulatedLatencyMs, rpm, tpm, workers, breakerWindow, maxStallMinutes, stream, adaptiveConcurrency, mode, batch);
   }
 
   public TeacherConfig withLimits(Long newRpm, Long newTpm) {
     return new TeacherConfig(provider, baseUrl, model, apiKeyEnv, authHeader, temperature,
         topP, maxTokens, seed, concurrency, maxAttempts, connectTimeoutSeconds,
         readTimeoutSeconds, callTimeoutSeconds, simulatedLatencyMs,
-        newRpm == null ? rpm : newRpm, newTpm == null ? tpm : newTpm, workers, breakerWindow, maxStallMinutes, stream, adaptiveConcurrency);
+        newRpm == null ? rpm : newRpm, newTpm == null ? tpm : newTpm, workers, breakerWindow, maxStallMinutes, stream, adaptiveConcurrency, mode, batch);
   }
 
   public TeacherConfig withConcurrency(int n) {
     return new TeacherConfig(provider, baseUrl, model, apiKeyEnv, authHeader, temperature,
         topP, maxTokens, seed, n, maxAttempts, connectTimeoutSeconds,
-        readTimeoutSeconds, callTimeoutSeconds, simulatedLatencyMs, rpm, tpm, workers, breakerWindow, maxStallMinutes, stream, adaptiveConcurrency);
+        readTimeoutSeconds, callTimeoutSeconds, simulatedLatencyMs, rpm, tpm, workers, breakerWindow, maxStallMinutes, stream, adaptiveConcurrency, mode, batch);
   }
 }

@@ -6,6 +6,11 @@ import java.io.Serializable;
 public record Price(String model, double inputPerMillion, double outputPerMillion, String source, String asOf)
     implements Serializable {
 
+  /** The same model at a share of the price: provider batch APIs bill half. */
+  public Price times(double factor, String why) {
+    return new Price(model, inputPerMillion * factor, outputPerMillion * factor, source + "; " + why, asOf);
+  }
+
   public double usd(long promptTokens, long completionTokens) {
     return promptTokens / 1e6 * inputPerMillion + completionTokens / 1e6 * outputPerMillion;
   }

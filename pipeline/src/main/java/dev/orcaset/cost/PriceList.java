@@ -11,12 +11,19 @@ import java.util.Optional;
 public final class PriceList {
   record Rule(String match, Double inputPerMillion, Double outputPerMillion, String source, String asOf) {}
 
-  record PriceFile(String version, List<Rule> models) {}
+  record PriceFile(String version, Double batchFactor, List<Rule> models) {}
 
   private final List<Rule> rules;
+  private final double batchFactor;
 
-  private PriceList(List<Rule> rules) {
+  private PriceList(List<Rule> rules, double batchFactor) {
     this.rules = rules;
+    this.batchFactor = batchFactor;
+  }
+
+  /** What batch APIs charge as a share of the online price (`batch_factor`, 0.5 unless set). */
+  public double batchFactor() {
+    return batchFactor;
   }
 
   public static PriceList load(Path file) {
@@ -35,7 +42,11 @@ public final class PriceList {
         throw new ConfigException(key + ".output_per_million", file + ": needs a price of 0 or more");
       }
     }
-    return new PriceList(rules);
+    double batchFactor = f.batchFactor() == null ? 0.5 : f.batchFactor();
+    if (batchFactor <= 0 || batchFactor > 1) {
+      throw new ConfigException("batch_factor", file + ": must be above 0 and at most 1, got " + batchFactor);
+    }
+    return new PriceList(rules, batchFactor);
   }
 
   public Optional<Price> forModel(String model) {

@@ -1,5 +1,6 @@
 package dev.orcaset.pipeline;
 
+import dev.orcaset.config.JournalConfig;
 import dev.orcaset.config.OrcasetConfig;
 import dev.orcaset.quality.QualityGates;
 import java.util.ArrayList;
@@ -8,6 +9,7 @@ import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.io.WriteFilesResult;
 import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.Values;
 import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.values.PCollection;
@@ -59,8 +61,13 @@ public final class OrcasetPipeline {
     PCollectionTuple read = questions.read();
     PCollectionTuple known = questions.queries()
         .apply("LookUpJournal", new LookUpJournal(cfg.teacher(), cfg.journalDir(), cfg.journal().reuse()));
-    PCollectionTuple asked = known.get(Outcomes.QUERIES).apply("CallTeacher", new CallTeacher(cfg.teacher(),
-        plan.info().runId(), plan.info().price(), cfg.journal().withDir(cfg.journalDir())));
+    if (cfg.teacher().isBatch() && !cfg.teacher().batch().collect()) {
+      // --no-wait: submit and record the batches, write nothing; the same command collects them.
+      known.get(Outcomes.QUERIES).apply("CallTeacherInBatches", callTeacher(cfg, plan));
+      return;
+    }
+    PCollectionTuple asked = known.get(Outcomes.QUERIES).apply(
+        cfg.teacher().isBatch() ? "CallTeacherInBatches" : "CallTeacher", callTeacher(cfg, plan));
     PCollection<Sample> answers = both("Answers", known, asked, Outcomes.SAMPLES, Outcomes.SAMPLE_CODER);
     PCollection<FailedRequest> failed = both("Failures", known, asked, Outcomes.FAILED, Outcomes.FAILED_CODER);
     PCollectionTuple kept = answers.apply("FilterResponses", new FilterResponses(cfg.quality()));
@@ -87,6 +94,14 @@ public final class OrcasetPipeline {
     p.apply("WriteManifest", new WriteManifest(plan.info(), described, tallies, dataFiles, List.of(
         data.getPerDestinationOutputFilenames(), rejectedFiles.getPerDestinationOutputFilenames(),
         failedFiles.getPerDestinationOutputFilenames(), filteredFiles.getPerDestinationOutputFilenames())));
+  }
+
+  /** The teacher stage: one request at a time, or through the provider's Batch API. */
+  private static PTransform<PCollection<Query>, PCollectionTuple> callTeacher(OrcasetConfig cfg, RunPlan plan) {
+    JournalConfig journal = cfg.journal().withDir(cfg.journalDir());
+    return cfg.teacher().isBatch()
+        ? new CallTeacherInBatches(cfg.teacher(), plan.info().runId(), journal, cfg.output().dir())
+        : new CallTeacher(cfg.teacher(), plan.info().runId(), plan.info().price(), journal);
   }
 
   /** One stream of rows from the journal's answers and the teacher's. */

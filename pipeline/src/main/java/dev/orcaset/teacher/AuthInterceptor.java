@@ -5,8 +5,8 @@ import okhttp3.Interceptor;
 import okhttp3.Response;
 
 /**
- * Adds the API key: `Authorization: Bearer KEY` (OpenAI and most compatible servers) or
- * `api-key: KEY` (Azure OpenAI). With no key (local vLLM, Ollama, llama.cpp) it adds nothing.
+ * Adds the API key: `Authorization: Bearer KEY` (OpenAI and most compatible servers),
+ * `api-key: KEY` (Azure OpenAI) or `x-api-key: KEY` (Anthropic). With no key (local vLLM, Ollama, llama.cpp) it adds nothing.
  */
 public final class AuthInterceptor implements Interceptor {
   private final String header;
@@ -17,14 +17,15 @@ public final class AuthInterceptor implements Interceptor {
     this.value = value;
   }
 
-  /** {@code style} is `bearer`, `api-key` or `none`; {@code key} may be null. */
+  /** {@code style} is `bearer`, `api-key`, `x-api-key` or `none`; {@code key} may be null. */
   public static AuthInterceptor of(String style, String key) {
     if (key == null || key.isBlank() || "none".equals(style)) {
       return new AuthInterceptor(null, null);
     }
-    return "api-key".equals(style)
-        ? new AuthInterceptor("api-key", key)
-        : new AuthInterceptor("Authorization", "Bearer " + key);
+    return switch (style) {
+      case "api-key", "x-api-key" -> new AuthInterceptor(style, key);
+      default -> new AuthInterceptor("Authorization", "Bearer " + key);
+    };
   }
 
   /** The header this interceptor sets, for logging interceptors that must redact it. */

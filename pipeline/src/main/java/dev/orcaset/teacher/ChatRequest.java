@@ -40,6 +40,25 @@ public record ChatRequest(
   }
 
   /**
+   * The request as Anthropic's Messages API takes it: the system prompt as a top-level field
+   * (omitted when empty), `max_tokens` required; `seed` has no counterpart and is not sent.
+   */
+  public ObjectNode toAnthropicJson() {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("model", model);
+    body.put("max_tokens", maxTokens);
+    if (!systemPrompt.isEmpty()) {
+      body.put("system", systemPrompt);
+    }
+    body.putArray("messages").addObject().put("role", "user").put("content", userMessage);
+    body.put("temperature", temperature);
+    if (topP != null) {
+      body.put("top_p", topP);
+    }
+    return body;
+  }
+
+  /**
    * What decides the answer, in a fixed field order so the same request always hashes the same.
    * Streaming is left out: it changes how the answer travels, not what it is.
    */

@@ -87,10 +87,19 @@ public final class OpenAiChatClient implements TeacherClient {
     }
     String type = response.header("Content-Type", "");
     JsonNode root = type.contains("event-stream") ? StreamedAnswer.assemble(text, attempts) : JSON.readTree(text);
+    return completion(root, attempts);
+  }
+
+  /**
+   * A Chat Completions response body as an answer, or the reason it is none (a content filter, a
+   * refusal, a body without choices). Shared with the Batch API, whose output lines carry the
+   * same bodies.
+   */
+  public static ChatCompletion completion(JsonNode root, int attempts) throws TeacherException {
     JsonNode choice = root.path("choices").path(0);
     if (choice.isMissingNode()) {
       throw new TeacherException(Kind.RETRYABLE, 200, null,
-          "the answer has no choices[0]: " + abbreviate(text), attempts);
+          "the answer has no choices[0]: " + abbreviate(root.toString()), attempts);
     }
     JsonNode message = choice.path("message");
     String finishReason = choice.path("finish_reason").asText(null);

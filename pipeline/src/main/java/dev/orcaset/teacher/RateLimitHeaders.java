@@ -5,8 +5,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Parses OpenAI-style `x-ratelimit-*` headers. Reset values are durations such as `1s`, `6m0s`,
- * `120ms` or `1m30.5s`: the time until the limit is fully restored.
+ * Parses rate-limit headers: OpenAI-style `x-ratelimit-*` resets are durations such as `1s`,
+ * `6m0s`, `120ms` or `1m30.5s`, the time until the limit is fully restored; Anthropic's
+ * `anthropic-ratelimit-*-reset` are the times it is restored.
  */
 final class RateLimitHeaders {
   private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|h|m|s)");
@@ -43,6 +44,18 @@ final class RateLimitHeaders {
       }
     }
     return OptionalLong.of((long) nanos);
+  }
+
+  /** Nanoseconds from {@code now} until an RFC 3339 time (Anthropic's resets); 0 if it has passed. */
+  static OptionalLong untilNanos(String time, java.time.Instant now) {
+    if (time == null || time.isBlank()) {
+      return OptionalLong.empty();
+    }
+    try {
+      return OptionalLong.of(Math.max(0, java.time.Duration.between(now, java.time.OffsetDateTime.parse(time.trim()).toInstant()).toNanos()));
+    } catch (java.time.format.DateTimeParseException e) {
+      return OptionalLong.empty();
+    }
   }
 
   /** A non-negative integer header, or empty (absent, garbage, or Azure's -1 for "unknown"). */

@@ -3,6 +3,7 @@ package dev.orcaset.teacher;
 import dev.orcaset.cost.TokenEstimate;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.time.Instant;
 import java.util.OptionalLong;
 import okhttp3.Interceptor;
 import okhttp3.Request;
@@ -48,9 +49,17 @@ public final class RateLimitInterceptor implements Interceptor {
     return response;
   }
 
+  /**
+   * OpenAI's `x-ratelimit-remaining-requests` / `x-ratelimit-reset-requests` (a duration), or
+   * Anthropic's `anthropic-ratelimit-requests-remaining` / `-reset` (a time, RFC 3339).
+   */
   private void observe(Response response, String kind, long atLeast) {
     OptionalLong remaining = RateLimitHeaders.count(response.header("x-ratelimit-remaining-" + kind));
     OptionalLong reset = RateLimitHeaders.durationNanos(response.header("x-ratelimit-reset-" + kind));
+    if (remaining.isEmpty()) {
+      remaining = RateLimitHeaders.count(response.header("anthropic-ratelimit-" + kind + "-remaining"));
+      reset = RateLimitHeaders.untilNanos(response.header("anthropic-ratelimit-" + kind + "-reset"), Instant.now());
+    }
     if (remaining.isPresent() && reset.isPresent()) {
       limiter.onServerBudget(remaining.getAsLong(), atLeast, reset.getAsLong());
     }

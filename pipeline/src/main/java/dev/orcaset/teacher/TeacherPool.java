@@ -63,7 +63,9 @@ public final class TeacherPool {
         progress.retried();
         breaker.onRetry(status).ifPresent(this::stop);
       }, inFlight::onLatency);
-      this.client = new OpenAiChatClient(http, config.baseUrl(), config.apiKeyEnv(), apiKey);
+      this.client = config.isAnthropic()
+          ? new AnthropicMessagesClient(http, config.baseUrl(), config.apiKeyEnv(), apiKey)
+          : new OpenAiChatClient(http, config.baseUrl(), config.apiKeyEnv(), apiKey);
       JournalConfig j = key.journal();
       this.journal = new JournalWriter(j.dir(), key.runId(), j.commitEvery(), j.commitSeconds(),
           e -> markFatal(new TeacherException(TeacherException.Kind.FATAL, 0, "journal_unwritable",

@@ -139,7 +139,8 @@ class MainTest {
     try (SimulatedTeacher sim = SimulatedTeacher.start(0, 0, 0)) {
       int code = run("run", "--config", cfg.toString(), "--teacher-url", sim.baseUrl(), "--runner=DirectRunner");
       assertEquals(1, code, out + "\n" + err);
-      assertTrue(err.toString().contains("of the first 50 questions were rejected"), err.toString());
+      // Which window trips first depends on how the runner interleaves answers: either is right.
+      assertTrue(err.toString().matches("(?s).*\\b\\d+ of the (first|last) 50 questions were rejected.*"), err.toString());
       assertTrue(err.toString().contains("model_not_available"), err.toString());
       assertTrue(sim.requestCount() < 100, "stopped early: " + sim.requestCount() + " of 300 sent");
     }

@@ -272,7 +272,7 @@ class OpenAiChatClientTest {
   @Test
   void dispatcherLimitsFollowTheConfiguredConcurrency() {
     TeacherConfig cfg = new TeacherConfig("openai-compatible", server.url("/v1").toString(), "m", null, null,
-        null, null, null, null, 48, null, null, null, null, null, null, null, null, null, null, null, null);
+        null, null, null, null, 48, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     http = TeacherHttp.client(cfg, null, RateLimiter.unlimited(), RetryInterceptor.RetryListener.NONE);
     assertEquals(48, http.dispatcher().getMaxRequests());
     assertEquals(48, http.dispatcher().getMaxRequestsPerHost(), "OkHttp's default of 5 per host would cap us");

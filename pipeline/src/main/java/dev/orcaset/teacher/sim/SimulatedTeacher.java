@@ -118,9 +118,18 @@ public final class SimulatedTeacher implements AutoCloseable {
     SimulatedTeacher sim = new SimulatedTeacher(server, executor, options);
     server.createContext("/v1/chat/completions", sim::handleChat);
     server.createContext("/v1/models", sim::handleModels);
+    server.createContext("/v1/files", sim.batches::handleFiles);
+    server.createContext("/v1/batches", sim.batches::handleBatches);
     server.setExecutor(executor);
     server.start();
     return sim;
+  }
+
+  private final SimulatedBatches batches = new SimulatedBatches();
+
+  /** The Batch API side of the simulated teacher, for tests to steer and count. */
+  public SimulatedBatches batches() {
+    return batches;
   }
 
   /** The base URL to put in `teacher.base_url`, e.g. `http://127.0.0.1:40123/v1`. */
@@ -219,36 +228,18 @@ public final class SimulatedTeacher implements AutoCloseable {
         respond(ex, left, 500, error("The server had an error while processing your request.", "server_error", null));
         return;
       }
-      Matcher status = STATUS.matcher(user);
-      if (status.find()) {
-        respond(ex, left, Integer.parseInt(status.group(1)),
-            error("simulated error", "invalid_request_error", status.group(2)));
-        return;
-      }
       Matcher failOnce = FAIL_ONCE.matcher(user);
-      if (failOnce.find() && seen == 1) {
+      if (failOnce.find() && seen == 1 && !STATUS.matcher(user).find()) {
         respond(ex, left, Integer.parseInt(failOnce.group(1)), error("simulated transient error", "server_error", null));
         return;
       }
-      Matcher reply = REPLY.matcher(user);
-      Matcher finish = FINISH.matcher(user);
-      String answer = reply.find() ? reply.group(1) : SimulatedAnswers.answer(system, user);
-      ObjectNode out = JSON.createObjectNode();
-      out.put("id", "chatcmpl-sim-" + hash.substring(0, 12));
-      out.put("object", "chat.completion");
-      out.put("created", System.currentTimeMillis() / 1000);
-      out.put("model", body.get("model").asText());
-      ObjectNode choice = out.putArray("choices").addObject();
-      choice.put("index", 0);
-      choice.putObject("message").put("role", "assistant").put("content", answer);
-      choice.put("finish_reason", finish.find() ? finish.group(1) : "stop");
-      ObjectNode usage = out.putObject("usage");
-      long prompt = SimulatedAnswers.tokens(system) + SimulatedAnswers.tokens(user);
-      long completion = SimulatedAnswers.tokens(answer);
-      usage.put("prompt_tokens", prompt).put("completion_tokens", completion)
-          .put("total_tokens", prompt + completion);
+      Reply reply = reply(system, user, body.get("model").asText(), hash);
+      if (reply.status() != 200) {
+        respond(ex, left, reply.status(), reply.json());
+        return;
+      }
       answeredByHash.computeIfAbsent(hash, h -> new AtomicInteger()).incrementAndGet();
-      respond(ex, left, 200, out.toString());
+      respond(ex, left, 200, reply.json());
       lastAnswerNanos.set(System.nanoTime());
     } finally {
       leave(left); // also for dropped connections, which get no response
@@ -370,7 +361,39 @@ public final class SimulatedTeacher implements AutoCloseable {
     }
   }
 
-  private static String error(String message, String type, String code) {
+  /** An HTTP status and JSON body: what the simulated teacher says to one chat request. */
+  record Reply(int status, String json) {}
+
+  /**
+   * The answer to one chat request, markers honoured: `[[sim:status=N:code]]` an error,
+   * `[[sim:reply=TEXT]]` that text, `[[sim:finish=R]]` that finish reason; otherwise the
+   * deterministic simulated explanation. Shared by the online endpoint and the batch files.
+   */
+  static Reply reply(String system, String user, String model, String hash) {
+    Matcher status = STATUS.matcher(user);
+    if (status.find()) {
+      return new Reply(Integer.parseInt(status.group(1)), error("simulated error", "invalid_request_error", status.group(2)));
+    }
+    Matcher replyMarker = REPLY.matcher(user);
+    Matcher finish = FINISH.matcher(user);
+    String answer = replyMarker.find() ? replyMarker.group(1) : SimulatedAnswers.answer(system, user);
+    ObjectNode out = JSON.createObjectNode();
+    out.put("id", "chatcmpl-sim-" + hash.substring(0, 12));
+    out.put("object", "chat.completion");
+    out.put("created", System.currentTimeMillis() / 1000);
+    out.put("model", model);
+    ObjectNode choice = out.putArray("choices").addObject();
+    choice.put("index", 0);
+    choice.putObject("message").put("role", "assistant").put("content", answer);
+    choice.put("finish_reason", finish.find() ? finish.group(1) : "stop");
+    ObjectNode usage = out.putObject("usage");
+    long prompt = SimulatedAnswers.tokens(system) + SimulatedAnswers.tokens(user);
+    long completion = SimulatedAnswers.tokens(answer);
+    usage.put("prompt_tokens", prompt).put("completion_tokens", completion).put("total_tokens", prompt + completion);
+    return new Reply(200, out.toString());
+  }
+
+  static String error(String message, String type, String code) {
     ObjectNode root = JSON.createObjectNode();
     ObjectNode err = root.putObject("error");
     err.put("message", message).put("type", type);
@@ -382,7 +405,7 @@ public final class SimulatedTeacher implements AutoCloseable {
     return root.toString();
   }
 
-  private static void send(HttpExchange ex, int status, String json) throws IOException {
+  static void send(HttpExchange ex, int status, String json) throws IOException {
     byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
     ex.getResponseHeaders().set("Content-Type", "application/json");
     ex.sendResponseHeaders(status, bytes.length);

@@ -1,0 +1,60 @@
+package dev.orcaset.teacher.batch;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.orcaset.io.Json;
+import dev.orcaset.io.JsonFiles;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.io.fs.MatchResult;
+
+/**
+ * The submitted batches, one JSON file each under the journal's `batches/` folder (any Beam file
+ * system). A batch is recorded the moment the provider accepts it, so a crash or `--no-wait`
+ * never loses a batch that is being paid for.
+ */
+public final class BatchLedger {
+  private static final ObjectMapper JSON = Json.mapper();
+
+  private final String dir;
+
+  public BatchLedger(String journalDir) {
+    this.dir = (journalDir.endsWith("/") ? journalDir : journalDir + "/") + "batches";
+  }
+
+  public String dir() {
+    return dir;
+  }
+
+  public void save(BatchRecord record) throws IOException {
+    // Written whole: a reader sees the old record or the new one (FileSystems.create replaces).
+    JsonFiles.writeText(dir, safe(record.batchId()) + ".json", JSON.writeValueAsString(record), "application/json");
+  }
+
+  /** Every recorded batch, oldest first. */
+  public List<BatchRecord> all() throws IOException {
+    List<BatchRecord> out = new ArrayList<>();
+    for (MatchResult.Metadata m : FileSystems.match(dir + "/*.json", EmptyMatchTreatment.ALLOW).metadata()) {
+      try (Reader r = Channels.newReader(FileSystems.open(m.resourceId()), StandardCharsets.UTF_8)) {
+        out.add(JSON.readValue(r, BatchRecord.class));
+      }
+    }
+    out.sort(Comparator.comparingLong(BatchRecord::submittedAtMillis).thenComparing(BatchRecord::batchId));
+    return out;
+  }
+
+  /** Batches whose results are not in the journal yet. */
+  public List<BatchRecord> open() throws IOException {
+    return all().stream().filter(r -> !r.collected()).toList();
+  }
+
+  private static String safe(String id) {
+    return id.replaceAll("[^A-Za-z0-9_.-]", "_");
+  }
+}

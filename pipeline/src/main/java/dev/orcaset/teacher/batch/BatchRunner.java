@@ -1,0 +1,204 @@
+package dev.orcaset.teacher.batch;
+
+import dev.orcaset.config.BatchConfig;
+import dev.orcaset.teacher.Sleeper;
+import dev.orcaset.teacher.TeacherException;
+import dev.orcaset.teacher.TeacherException.Kind;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Gets answers for many requests through a provider's batch API, paying for each at most once:
+ *
+ * <ol>
+ *   <li>requests an open batch in the ledger already covers (a run that crashed or returned with
+ *       `--no-wait`) are not submitted again: that batch is polled instead;
+ *   <li>the rest are split within the provider's limits and submitted; each batch is recorded in
+ *       the ledger as soon as the provider accepts it, before anything waits on it;
+ *   <li>batches are polled with backoff until final; a batch's results go to {@code sink} (the
+ *       caller journals them) and only then is the batch marked collected;
+ *   <li>requests an expired or cancelled batch left unanswered are resubmitted, at most
+ *       `max_resubmits` times; a failed batch's requests fail with the provider's errors.
+ * </ol>
+ */
+public final class BatchRunner {
+  private final BatchApi api;
+  private final BatchLedger ledger;
+  private final BatchConfig cfg;
+  private final String runId;
+  private final Map<String, String> metadata;
+  private final Sleeper sleeper;
+  private final Consumer<String> log;
+
+  public BatchRunner(BatchApi api, BatchLedger ledger, BatchConfig cfg, String runId, Map<String, String> metadata,
+      Sleeper sleeper, Consumer<String> log) {
+    this.api = api;
+    this.ledger = ledger;
+    this.cfg = cfg;
+    this.runId = runId;
+    this.metadata = Map.copyOf(metadata);
+    this.sleeper = sleeper;
+    this.log = log;
+  }
+
+  /** A batch being waited on, and the requests of it that this run wants. */
+  private record Active(BatchRecord record, Set<String> wanted) {}
+
+  /**
+   * Submits what no open batch covers; with {@code wait}, polls until every request has a result
+   * and hands each batch's results to {@code sink} (called once per batch, from this thread).
+   *
+   * @return the batches this call submitted or adopted
+   */
+  public List<BatchRecord> run(Map<String, BatchItem> items, boolean wait, Consumer<List<BatchResult>> sink)
+      throws IOException, InterruptedException {
+    List<Active> active = new ArrayList<>();
+    Set<String> covered = new HashSet<>();
+    for (BatchRecord open : ledger.open()) {
+      Set<String> wanted = new HashSet<>(open.requestHashes());
+      wanted.retainAll(items.keySet());
+      if (!wanted.isEmpty()) {
+        active.add(new Active(open, wanted));
+        covered.addAll(wanted);
+        log.accept("batch " + open.batchId() + ": submitted earlier (run " + open.runId() + "), "
+            + wanted.size() + " of its requests still wanted; polling it instead of submitting again");
+      }
+    }
+    Map<String, BatchItem> rest = new LinkedHashMap<>(items);
+    rest.keySet().removeAll(covered);
+    active.addAll(submit(rest, 1));
+    List<BatchRecord> touched = active.stream().map(Active::record).toList();
+    if (!wait) {
+      return touched;
+    }
+    poll(active, items, sink);
+    return touched;
+  }
+
+  private List<Active> submit(Map<String, BatchItem> items, int attempt) throws IOException {
+    List<Active> out = new ArrayList<>();
+    for (List<BatchItem> chunk : split(new ArrayList<>(items.values()))) {
+      BatchStatus s = api.submit(chunk, metadata);
+      List<String> hashes = chunk.stream().map(BatchItem::customId).toList();
+      BatchRecord record = new BatchRecord(s.id(), api.provider(), runId, System.currentTimeMillis(), attempt, false, null, hashes);
+      ledger.save(record);
+      log.accept("batch " + s.id() + ": submitted " + chunk.size() + " requests" + (attempt > 1 ? " (resubmission " + (attempt - 1) + ")" : ""));
+      out.add(new Active(record, new HashSet<>(hashes)));
+    }
+    return out;
+  }
+
+  /** Consecutive runs of items within the request and byte limits. */
+  List<List<BatchItem>> split(List<BatchItem> items) {
+    List<List<BatchItem>> chunks = new ArrayList<>();
+    List<BatchItem> current = new ArrayList<>();
+    long bytes = 0;
+    for (BatchItem item : items) {
+      long size = api.sizeOf(item);
+      if (!current.isEmpty() && (current.size() >= cfg.maxRequests() || bytes + size > cfg.maxBytes())) {
+        chunks.add(current);
+        current = new ArrayList<>();
+        bytes = 0;
+      }
+      current.add(item);
+      bytes += size;
+    }
+    if (!current.isEmpty()) {
+      chunks.add(current);
+    }
+    return chunks;
+  }
+
+  private void poll(List<Active> active, Map<String, BatchItem> items, Consumer<List<BatchResult>> sink)
+      throws IOException, InterruptedException {
+    long delay = cfg.pollSeconds() * 1000L;
+    while (!active.isEmpty()) {
+      List<Active> next = new ArrayList<>();
+      for (Active a : active) {
+        BatchStatus s;
+        try {
+          s = api.get(a.record().batchId());
+        } catch (TeacherException e) {
+          if (e.httpStatus() != 404) {
+            throw e;
+          }
+          // The provider does not know the batch (an in-process simulated teacher that was
+          // restarted, a batch deleted by hand): nothing of it can be collected, so its
+          // requests are submitted again.
+          log.accept("batch " + a.record().batchId() + ": unknown to the provider (HTTP 404); submitting its "
+              + a.wanted().size() + " requests again");
+          ledger.save(a.record().collected("not_found"));
+          Map<String, BatchItem> again = new LinkedHashMap<>();
+          a.wanted().forEach(h -> again.put(h, items.get(h)));
+          next.addAll(submit(again, a.record().attempt()));
+          continue;
+        }
+        if (!s.state().isFinal()) {
+          log.accept("batch " + s.id() + ": " + s.providerStatus() + ", " + s.completed() + "/" + s.total() + " done"
+              + (s.failed() > 0 ? ", " + s.failed() + " failed" : ""));
+          next.add(a);
+          continue;
+        }
+        next.addAll(finish(a, s, items, sink));
+      }
+      active = next;
+      if (!active.isEmpty()) {
+        sleeper.sleep(delay);
+        delay = Math.min(cfg.maxPollSeconds() * 1000L, delay * 3 / 2);
+      }
+    }
+  }
+
+  /** Collects a final batch; returns the resubmission of what it left unanswered, if any. */
+  private List<Active> finish(Active a, BatchStatus s, Map<String, BatchItem> items, Consumer<List<BatchResult>> sink)
+      throws IOException {
+    Map<String, BatchResult> results = new HashMap<>();
+    if (s.state() == BatchStatus.State.FAILED) {
+      log.accept("batch " + s.id() + ": failed: " + s.errors());
+      for (String hash : a.wanted()) {
+        results.put(hash, BatchResult.failed(hash, new TeacherException(Kind.RETRYABLE, 0, "batch_failed",
+            "the batch " + s.id() + " failed: " + s.errors(), 1)));
+      }
+    } else {
+      api.results(s, r -> {
+        if (a.wanted().contains(r.customId())) {
+          results.put(r.customId(), r);
+        }
+      });
+    }
+    Map<String, BatchItem> missing = new LinkedHashMap<>();
+    for (String hash : a.wanted()) {
+      if (!results.containsKey(hash)) {
+        missing.put(hash, items.get(hash));
+      }
+    }
+    boolean resubmit = !missing.isEmpty() && a.record().attempt() <= cfg.maxResubmits();
+    if (!missing.isEmpty() && !resubmit) {
+      for (String hash : missing.keySet()) {
+        results.put(hash, BatchResult.failed(hash, new TeacherException(Kind.RETRYABLE, 0, "batch_" + s.providerStatus(),
+            "no answer after " + a.record().attempt() + " batch submissions (last batch " + s.id() + " "
+                + s.providerStatus() + ")", a.record().attempt())));
+      }
+    }
+    log.accept("batch " + s.id() + ": " + s.providerStatus() + ", collected " + results.size() + " results");
+    // Journal first, then mark collected, then resubmit: a crash between any two steps leaves
+    // each request either answered in the journal or in exactly one open batch, or in neither
+    // (and then the next run submits it once).
+    sink.accept(new ArrayList<>(results.values()));
+    ledger.save(a.record().collected(s.providerStatus()));
+    if (!resubmit) {
+      return List.of();
+    }
+    log.accept("batch " + s.id() + ": " + s.providerStatus() + " with " + missing.size()
+        + " requests unanswered; resubmitting only those");
+    List<Active> resubmitted = submit(missing, a.record().attempt() + 1);
+    return resubmitted;
+  }
+}

@@ -1,0 +1,120 @@
+package dev.orcaset.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.orcaset.TestRuns;
+import dev.orcaset.cli.Main;
+import dev.orcaset.teacher.sim.SimulatedTeacher;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.avro.generic.GenericRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * `teacher.mode: batch` end to end against the simulated teacher's Batch API: the same dataset as
+ * an online run, and `--no-wait` followed by a second run that collects without submitting again.
+ */
+class BatchModeTest {
+  private record Run(int exit, String out, String err) {}
+
+  private static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit = new Main(new PrintWriter(out, true), new PrintWriter(err, true)).run(args);
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  private static Path inputs(Path dir, int n) throws Exception {
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      lines.add("{\"inputs\": \"Batch question " + i + ": name " + i + " prime numbers.\", \"targets\": \"x\","
+          + " \"task_source\": \"CoT\", \"task_name\": \"cot_gsm8k\", \"template_type\": \"zs_opt\"}");
+    }
+    lines.add("{\"inputs\": \"A line the batch rejects [[sim:batch-line-error]]\", \"task_source\": \"CoT\"}");
+    Files.write(dir.resolve("in.jsonl"), lines);
+    Path cfg = TestRuns.config(dir, "batch: {max_requests: 10, poll_seconds: 1, max_poll_seconds: 1}");
+    Files.writeString(cfg, Files.readString(cfg).replace("model: m,", "model: test-batch,")
+        + "pricing: " + TestRuns.HOME.resolve("config/pricing.yaml") + "\n");
+    return cfg;
+  }
+
+  private static Map<String, String> responses(Path out) throws Exception {
+    Map<String, String> byId = new TreeMap<>();
+    for (GenericRecord r : DatasetReader.rows(out.resolve("data"))) {
+      byId.put(r.get("id").toString(), r.get("response").toString());
+    }
+    return byId;
+  }
+
+  @Test
+  void batchModeMakesTheSameDatasetAsOnline_atBatchPrices() throws Exception {
+    Path dir = Files.createTempDirectory("batch-same");
+    Path cfg = inputs(dir, 24);
+    try (SimulatedTeacher sim = SimulatedTeacher.start(0, 0, 0)) {
+      Run online = run("run", "--config", cfg.toString(), "--teacher-url", sim.baseUrl(), "--output", dir.resolve("online").toString());
+      assertEquals(0, online.exit(), online.err());
+      Run batch = run("run", "--config", cfg.toString(), "--teacher-url", sim.baseUrl(), "--output", dir.resolve("batch").toString(),
+          "--teacher-mode", "batch");
+      assertEquals(0, batch.exit(), batch.err());
+      assertEquals(3, sim.batches().batchesCreated(), "25 requests at 10 per file: " + batch.err());
+      Map<String, String> onlineRows = responses(dir.resolve("online"));
+      assertEquals(25, onlineRows.size(), "online, the marker line is just a question");
+      Map<String, String> batched = responses(dir.resolve("batch"));
+      onlineRows.keySet().retainAll(batched.keySet());
+      assertEquals(24, onlineRows.size());
+      assertEquals(onlineRows, batched, "the same rows, the same answers");
+      assertEquals(24, responses(dir.resolve("batch")).size());
+
+      JsonNode m = DatasetReader.manifest(dir.resolve("batch"));
+      assertEquals(1, m.get("counts").get("failed").asLong(), "the per-line error");
+      assertTrue(m.get("accounting").get("balanced").asBoolean());
+      JsonNode failed = DatasetReader.jsonLines(dir.resolve("batch/failed")).get(0);
+      assertTrue(failed.toString().contains("simulated per-line error"), failed.toString());
+      assertTrue(m.get("cost").get("price_source").asText().contains("batch API at 50% of the online price"), m.get("cost").toString());
+    }
+  }
+
+  @Test
+  void noWaitSubmitsAndReturns_theNextRunCollectsWithoutSubmittingAgain() throws Exception {
+    Path dir = Files.createTempDirectory("batch-nowait");
+    Path cfg = inputs(dir, 20);
+    try (SimulatedTeacher sim = SimulatedTeacher.start(0, 0, 0)) {
+      sim.batches().pollsToComplete(3);
+      String[] args = {"run", "--config", cfg.toString(), "--teacher-url", sim.baseUrl(), "--teacher-mode", "batch"};
+      List<String> first = new ArrayList<>(List.of(args));
+      first.add("--no-wait");
+      Run submitted = run(first.toArray(String[]::new));
+      assertEquals(0, submitted.exit(), submitted.err());
+      assertTrue(submitted.out().contains("21 requests are in 3 open batches"), submitted.out());
+      assertTrue(submitted.out().contains("--teacher-mode batch") && !submitted.out().contains("--no-wait"),
+          "prints the command that collects: " + submitted.out());
+      assertFalse(Files.exists(dir.resolve("out/manifest.json")), "nothing is written before the answers are in");
+      assertEquals(3, sim.batches().batchesCreated());
+
+      Run status = run("batches", "status", "--config", cfg.toString());
+      assertEquals(0, status.exit(), status.err());
+      assertEquals(3, status.out().lines().filter(l -> l.startsWith("batch_sim_") && l.contains("open")).count(), status.out());
+
+      Run collected = run(args);
+      assertEquals(0, collected.exit(), collected.err());
+      assertEquals(3, sim.batches().batchesCreated(), "the second run polled the same batches: " + collected.err());
+      assertEquals(Set.of(1), Set.copyOf(sim.batches().submissionsByCustomId().values()), "no request was paid twice");
+      assertEquals(20, responses(dir.resolve("out")).size());
+      assertEquals(0, sim.requestCount(), "no online request was sent");
+
+      Run after = run("batches", "status", "--config", cfg.toString());
+      assertEquals(3, after.out().lines().filter(l -> l.contains("collected (completed)")).count(), after.out());
+    }
+  }
+}
