@@ -10,6 +10,7 @@ import dev.orcaset.teacher.RetryInterceptor;
 import dev.orcaset.teacher.Sleeper;
 import dev.orcaset.teacher.TeacherException;
 import dev.orcaset.teacher.TeacherHttp;
+import dev.orcaset.teacher.batch.BatchApi;
 import dev.orcaset.teacher.batch.BatchApis;
 import dev.orcaset.teacher.batch.BatchItem;
 import dev.orcaset.teacher.batch.BatchLedger;
@@ -103,7 +104,8 @@ public final class CallTeacherInBatches extends PTransform<PCollection<Query>, P
       AtomicReference<IOException> unsaved = new AtomicReference<>();
       try (JournalWriter writer = new JournalWriter(journal.dir(), runId, journal.commitEvery(), journal.commitSeconds(),
           unsaved::set)) {
-        BatchRunner runner = new BatchRunner(BatchApis.of(teacher, http, apiKey), new BatchLedger(journal.dir()),
+        BatchApi api = BatchApis.of(teacher, http, apiKey);
+        BatchRunner runner = new BatchRunner(api, new BatchLedger(journal.dir()),
             teacher.batch(), runId, Map.of("orcaset_run", runId, "orcaset_dataset", dataset), Sleeper.SYSTEM, LOG::info);
         var batches = runner.run(items, teacher.batch().collect(), results -> {
           for (BatchResult r : results) {
@@ -123,10 +125,8 @@ public final class CallTeacherInBatches extends PTransform<PCollection<Query>, P
             throw new UncheckedIOException("cannot save batch results to the journal in " + journal.dir(), unsaved.get());
           }
         });
-        if (!teacher.batch().collect()) {
-          LOG.info("submitted or found {} batches for {} questions; run the same command again to collect them",
-              batches.size(), items.size());
-        }
+        LOG.info("batch mode: {} questions in {} batches, {} HTTP calls to the batch API{}", items.size(),
+            batches.size(), api.calls(), teacher.batch().collect() ? "" : "; run the same command again to collect them");
       } finally {
         TeacherHttp.shutdown(http);
       }

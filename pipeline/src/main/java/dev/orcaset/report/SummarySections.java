@@ -49,7 +49,8 @@ public final class SummarySections {
     JsonNode cost = m.json().path("cost");
     p.add("Run `" + m.json().path("run").path("id").asText() + "` of orcaset " + m.json().path("tool").path("version").asText()
         + ", finished " + m.json().path("run").path("finished_at").asText() + "; estimated teacher cost "
-        + (cost.path("estimated_usd").isNumber() ? String.format(Locale.ROOT, "$%.4f", cost.get("estimated_usd").asDouble())
+        + (cost.path("estimated_usd").isNumber() ? String.format(Locale.ROOT, "$%.4f (prices: %s, as of %s)",
+            cost.get("estimated_usd").asDouble(), cost.path("price_source").asText(), cost.path("price_as_of").asText())
             : "unknown (" + cost.path("note").asText() + ")") + ".");
     List<List<String>> quotas = new ArrayList<>();
     s.path("submixes").fields().forEachRemaining(e -> quotas.add(List.of(e.getKey(),
@@ -58,6 +59,7 @@ public final class SummarySections {
     List<List<String>> teacher = new ArrayList<>();
     teacher.add(List.of("provider", t.path("provider").asText()));
     teacher.add(List.of("model", t.path("model").asText()));
+    teacher.add(List.of("mode", t.path("mode").asText("online") + ("batch".equals(t.path("mode").asText()) ? " (provider batch API)" : "")));
     if (!t.path("simulated").asBoolean()) {
       teacher.add(List.of("base_url", t.path("base_url").asText()));
     }

@@ -5,8 +5,6 @@ import dev.orcaset.teacher.ErrorClassifier.ProviderError;
 import dev.orcaset.teacher.TeacherException.Kind;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
-import okhttp3.Call;
-import okhttp3.Callback;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -47,35 +45,18 @@ public final class AnthropicMessagesClient implements TeacherClient {
         .header("anthropic-version", AnthropicMessages.VERSION)
         .post(RequestBody.create(request.toAnthropicJson().toString(), JSON_TYPE))
         .build();
-    CompletableFuture<ChatCompletion> result = new CompletableFuture<>();
-    http.newCall(httpRequest).enqueue(new Callback() {
-      @Override
-      public void onFailure(Call call, IOException e) {
-        result.completeExceptionally(e instanceof TeacherException ? e
-            : new TeacherException(Kind.RETRYABLE, Redactor.redact("request failed: " + e, apiKey), 1, e));
-      }
+    return AsyncAnswer.send(http, httpRequest, apiKey, this::read);
+  }
 
-      @Override
-      public void onResponse(Call call, Response response) {
-        try (response) {
-          int attempts = attempts(response);
-          String text = response.body() == null ? "" : response.body().string();
-          if (!response.isSuccessful()) {
-            ProviderError error = ErrorClassifier.parse(text);
-            Kind kind = ErrorClassifier.classify(response.code(), error);
-            throw new TeacherException(kind, response.code(), error.type(),
-                Redactor.redact(describe(response.code(), kind, error), apiKey), attempts);
-          }
-          result.complete(AnthropicMessages.completion(JSON.readTree(text), attempts));
-        } catch (TeacherException e) {
-          result.completeExceptionally(e);
-        } catch (IOException | RuntimeException e) {
-          result.completeExceptionally(new TeacherException(Kind.RETRYABLE,
-              Redactor.redact("could not read the answer: " + e, apiKey), attempts(response), e));
-        }
-      }
-    });
-    return result;
+  private ChatCompletion read(Response response, int attempts) throws IOException {
+    String text = response.body() == null ? "" : response.body().string();
+    if (!response.isSuccessful()) {
+      ProviderError error = ErrorClassifier.parse(text);
+      Kind kind = ErrorClassifier.classify(response.code(), error);
+      throw new TeacherException(kind, response.code(), error.type(),
+          Redactor.redact(describe(response.code(), kind, error), apiKey), attempts);
+    }
+    return AnthropicMessages.completion(JSON.readTree(text), attempts);
   }
 
   private String describe(int status, Kind kind, ProviderError error) {
@@ -91,8 +72,4 @@ public final class AnthropicMessagesClient implements TeacherClient {
     return base;
   }
 
-  private static int attempts(Response response) {
-    String h = response.header(RetryInterceptor.ATTEMPTS_HEADER);
-    return h == null ? 1 : Integer.parseInt(h);
-  }
 }

@@ -6,8 +6,6 @@ import dev.orcaset.teacher.ErrorClassifier.ProviderError;
 import dev.orcaset.teacher.TeacherException.Kind;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
-import okhttp3.Call;
-import okhttp3.Callback;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -52,31 +50,10 @@ public final class OpenAiChatClient implements TeacherClient {
         .url(endpoint)
         .post(RequestBody.create(request.toJson().toString(), JSON_TYPE))
         .build();
-    CompletableFuture<ChatCompletion> result = new CompletableFuture<>();
-    http.newCall(httpRequest).enqueue(new Callback() {
-      @Override
-      public void onFailure(Call call, IOException e) {
-        result.completeExceptionally(e instanceof TeacherException ? e
-            : new TeacherException(Kind.RETRYABLE, redact("request failed: " + e), 1, e));
-      }
-
-      @Override
-      public void onResponse(Call call, Response response) {
-        try (response) {
-          result.complete(read(response));
-        } catch (TeacherException e) {
-          result.completeExceptionally(e);
-        } catch (IOException | RuntimeException e) {
-          result.completeExceptionally(new TeacherException(Kind.RETRYABLE,
-              redact("could not read the answer: " + e), attempts(response), e));
-        }
-      }
-    });
-    return result;
+    return AsyncAnswer.send(http, httpRequest, apiKey, this::read);
   }
 
-  private ChatCompletion read(Response response) throws IOException {
-    int attempts = attempts(response);
+  private ChatCompletion read(Response response, int attempts) throws IOException {
     ResponseBody body = response.body();
     String text = body == null ? "" : body.string();
     if (!response.isSuccessful()) {
@@ -140,11 +117,6 @@ public final class OpenAiChatClient implements TeacherClient {
 
   private String redact(String s) {
     return Redactor.redact(s, apiKey);
-  }
-
-  private static int attempts(Response response) {
-    String h = response.header(RetryInterceptor.ATTEMPTS_HEADER);
-    return h == null ? 1 : Integer.parseInt(h);
   }
 
   private static String abbreviate(String s) {

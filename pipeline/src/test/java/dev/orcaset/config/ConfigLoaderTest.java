@@ -114,7 +114,7 @@ class ConfigLoaderTest {
   @Test
   void theBundledConfigsAreValid() {
     Path home = dev.orcaset.TestRuns.HOME;
-    for (String name : new String[] {"local.yaml", "openai.yaml", "vllm.yaml", "dataflow.yaml"}) {
+    for (String name : new String[] {"local.yaml", "openai.yaml", "vllm.yaml", "dataflow.yaml", "anthropic.yaml"}) {
       OrcasetConfig c = ConfigValidator.validate(ConfigLoader.load(home.resolve("config").resolve(name)));
       assertTrue(c.teacher().model() != null, name);
     }

@@ -117,4 +117,34 @@ class BatchModeTest {
       assertEquals(3, after.out().lines().filter(l -> l.contains("collected (completed)")).count(), after.out());
     }
   }
+
+  @Test
+  void batchesStatusShowsTheProvidersState_andCancelCancelsTheOpenBatches() throws Exception {
+    Path dir = Files.createTempDirectory("batch-cancel");
+    Path cfg = inputs(dir, 12);
+    try (SimulatedTeacher sim = SimulatedTeacher.start(0, 0, 0)) {
+      sim.batches().pollsToComplete(1000);
+      // A config that names the server itself, as a real provider's would.
+      Files.writeString(cfg, Files.readString(cfg).replace("provider: simulated,", "provider: openai-compatible, base_url: '"
+          + sim.baseUrl() + "',").replace("teacher: {", "teacher: {mode: batch, "));
+      Run submitted = run("run", "--config", cfg.toString(), "--no-wait");
+      assertEquals(0, submitted.exit(), submitted.err());
+      assertEquals(2, sim.batches().batchesCreated(), "13 requests at 10 per file");
+
+      Run status = run("batches", "status", "--config", cfg.toString());
+      assertEquals(2, status.out().lines().filter(l -> l.contains("open: in_progress, 0/")).count(), status.out());
+      Run cancel = run("batches", "cancel", "--config", cfg.toString());
+      assertEquals(0, cancel.exit(), cancel.err());
+      assertEquals(2, cancel.out().lines().filter(l -> l.contains("cancel requested: cancelled")).count(), cancel.out());
+
+      // Collecting the cancelled batches keeps what they answered and resubmits only the rest.
+      sim.batches().pollsToComplete(1);
+      Run collected = run("run", "--config", cfg.toString());
+      assertEquals(0, collected.exit(), collected.err());
+      assertEquals(12, responses(dir.resolve("out")).size());
+      Map<String, Integer> submissions = sim.batches().submissionsByCustomId();
+      assertEquals(6, submissions.values().stream().filter(n -> n == 1).count(), "half of each cancelled batch was answered");
+      assertEquals(7, submissions.values().stream().filter(n -> n == 2).count(), "the rest were resubmitted once");
+    }
+  }
 }

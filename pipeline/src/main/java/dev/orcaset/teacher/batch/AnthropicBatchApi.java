@@ -51,6 +51,11 @@ public final class AnthropicBatchApi implements BatchApi {
   }
 
   @Override
+  public long calls() {
+    return http.calls();
+  }
+
+  @Override
   public long sizeOf(BatchItem item) {
     return request(item).toString().getBytes(StandardCharsets.UTF_8).length + 1;
   }
@@ -82,12 +87,8 @@ public final class AnthropicBatchApi implements BatchApi {
     if (url == null) {
       throw new IOException("the batch's results_url is not a URL: " + batch.resultsUrl());
     }
-    http.lines(new Request.Builder().url(url).header("anthropic-version", AnthropicMessages.VERSION).get().build(), line -> {
-      BatchResult r = result(line);
-      if (r != null) {
-        sink.accept(r);
-      }
-    });
+    http.results(new Request.Builder().url(url).header("anthropic-version", AnthropicMessages.VERSION).get().build(),
+        AnthropicBatchApi::result, sink);
   }
 
   /** One results line; null for `canceled` and `expired`, which the runner resubmits. */

@@ -22,4 +22,7 @@ public interface BatchApi {
   void results(BatchStatus batch, Consumer<BatchResult> sink) throws IOException;
 
   BatchStatus cancel(String batchId) throws IOException;
+
+  /** HTTP calls this API object has made: uploads, creates, polls, downloads. */
+  long calls();
 }

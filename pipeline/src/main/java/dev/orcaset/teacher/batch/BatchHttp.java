@@ -21,6 +21,7 @@ final class BatchHttp {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final OkHttpClient http;
+  private final java.util.concurrent.atomic.AtomicLong calls = new java.util.concurrent.atomic.AtomicLong();
   private final String apiKey;
   private final String apiKeyEnv;
 
@@ -30,7 +31,13 @@ final class BatchHttp {
     this.apiKey = apiKey;
   }
 
+  /** HTTP calls made so far (retries inside the stack not counted). */
+  long calls() {
+    return calls.get();
+  }
+
   JsonNode json(Request request) throws IOException {
+    calls.incrementAndGet();
     try (Response r = http.newCall(request).execute()) {
       String body = r.body() == null ? "" : r.body().string();
       check(request, r, body);
@@ -39,6 +46,7 @@ final class BatchHttp {
   }
 
   void lines(Request request, Consumer<String> sink) throws IOException {
+    calls.incrementAndGet();
     try (Response r = http.newCall(request).execute()) {
       if (!r.isSuccessful()) {
         check(request, r, r.body() == null ? "" : r.body().string());
@@ -51,6 +59,17 @@ final class BatchHttp {
         }
       }
     }
+  }
+
+  /** Streams a results file, each line parsed by {@code parse}; lines it returns null for are skipped. */
+  void results(Request request, java.util.function.Function<String, BatchResult> parse, Consumer<BatchResult> sink)
+      throws IOException {
+    lines(request, line -> {
+      BatchResult r = parse.apply(line);
+      if (r != null) {
+        sink.accept(r);
+      }
+    });
   }
 
   private void check(Request request, Response r, String body) throws TeacherException {

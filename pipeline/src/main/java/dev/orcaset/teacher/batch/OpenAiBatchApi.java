@@ -62,6 +62,11 @@ public final class OpenAiBatchApi implements BatchApi {
   }
 
   @Override
+  public long calls() {
+    return http.calls();
+  }
+
+  @Override
   public long sizeOf(BatchItem item) {
     return line(item).getBytes(StandardCharsets.UTF_8).length + 1;
   }
@@ -100,12 +105,8 @@ public final class OpenAiBatchApi implements BatchApi {
   public void results(BatchStatus batch, Consumer<BatchResult> sink) throws IOException {
     for (String file : new String[] {batch.outputFileId(), batch.errorFileId()}) {
       if (file != null && !file.isEmpty()) {
-        http.lines(new Request.Builder().url(url("files/" + file + "/content")).get().build(), line -> {
-          BatchResult r = result(line);
-          if (r != null) {
-            sink.accept(r);
-          }
-        });
+        http.results(new Request.Builder().url(url("files/" + file + "/content")).get().build(),
+            OpenAiBatchApi::result, sink);
       }
     }
   }
