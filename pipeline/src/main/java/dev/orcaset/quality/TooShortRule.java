@@ -1,11 +1,13 @@
 package dev.orcaset.quality;
 
+import dev.orcaset.cost.TokenEstimate;
 import dev.orcaset.pipeline.Sample;
 import java.util.Optional;
 
 /**
  * Answers under {@code minTokens} completion tokens, whatever the prompt. Counts the teacher's
- * own `usage.completion_tokens`; servers that do not report usage are counted by words × 4/3.
+ * own `usage.completion_tokens`; for servers that do not report usage, the same estimate as cost
+ * estimates (about four characters a token).
  */
 public record TooShortRule(int minTokens) implements QualityRule {
   public static final String NAME = "too_short";
@@ -25,7 +27,6 @@ public record TooShortRule(int minTokens) implements QualityRule {
     if (s.completionTokens() > 0) {
       return s.completionTokens();
     }
-    String text = s.response() == null ? "" : s.response().trim();
-    return text.isEmpty() ? 0 : Math.round(text.split("\\s+").length * 4.0 / 3.0);
+    return s.response() == null ? 0 : TokenEstimate.fromChars(s.response().strip().length());
   }
 }

@@ -75,8 +75,8 @@ class QualityRulesTest {
     QualityRule rule = new TooShortRule(3);
     assertEquals("2 token(s), fewer than 3", check(rule, "", "Paris, France", "stop", 2, null).orElseThrow());
     assertTrue(check(rule, "", "Paris, France", "stop", 3, null).isEmpty());
-    assertTrue(check(rule, "", "Paris", "stop", 0, null).isPresent(), "1 word ≈ 1 token without usage");
-    assertTrue(check(rule, "", "It is Paris, France", "stop", 0, null).isEmpty(), "4 words ≈ 5 tokens without usage");
+    assertTrue(check(rule, "", "Paris", "stop", 0, null).isPresent(), "5 characters ≈ 1 token without usage");
+    assertTrue(check(rule, "", "It is Paris, France", "stop", 0, null).isEmpty(), "19 characters ≈ 5 tokens without usage");
   }
 
   @Test
