@@ -42,7 +42,8 @@ final class Summary {
         u.path("http_attempts").asLong(), u.path("prompt_tokens").asLong(), u.path("completion_tokens").asLong());
     JsonNode usd = m.path("cost").path("estimated_usd");
     out.printf("  cost           %s%n", usd.isNumber()
-        ? String.format("about $%.4f (prices as of %s)", usd.asDouble(), m.path("cost").path("price_as_of").asText())
+        ? String.format("about $%.4f (prices as of %s%s)", usd.asDouble(), m.path("cost").path("price_as_of").asText(),
+            batchPrices(m.path("cost")))
         : "unknown (no price for this model in the price list)");
     out.printf("  manifest       %s/manifest.json (%.1f s)%n", dir, m.path("run").path("wall_seconds").asDouble());
     out.flush();
@@ -53,6 +54,11 @@ final class Summary {
       return 1;
     }
     return 0;
+  }
+
+  /** ", batch API prices" when the cost was priced for `teacher.mode: batch`. */
+  private static String batchPrices(JsonNode cost) {
+    return cost.path("price_source").asText("").contains("batch API") ? ", batch API prices" : "";
   }
 
   /** Prints what `estimate` found; always exit 0 (nothing was sent). */
@@ -69,9 +75,9 @@ final class Summary {
         cfg.teacher().maxTokens());
     JsonNode cost = e.path("cost");
     out.printf("  cost           %s%n", cost.path("prompt_usd").isNumber()
-        ? String.format("about $%.2f for prompts + at most $%.2f for answers (prices as of %s)",
+        ? String.format("about $%.2f for prompts + at most $%.2f for answers (prices as of %s%s)",
             cost.path("prompt_usd").asDouble(), cost.path("completion_usd_max").asDouble(),
-            cost.path("price_as_of").asText())
+            cost.path("price_as_of").asText(), batchPrices(cost))
         : "unknown (no price for this model in the price list)");
     out.printf("  written to     %s/estimate.json%n", cfg.output().dir());
     out.flush();

@@ -93,6 +93,7 @@ public final class EstimateQuestions extends PTransform<PBegin, PDone> {
       cost.put("prompt_usd", info.price().usd(prompt, 0));
       cost.put("completion_usd_max", info.price().usd(0, questions * maxTokens));
       cost.put("price_as_of", info.price().asOf());
+      cost.put("price_source", info.price().source());
     }
     return root;
   }

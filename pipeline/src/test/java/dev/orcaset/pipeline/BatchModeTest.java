@@ -82,6 +82,9 @@ class BatchModeTest {
       JsonNode failed = DatasetReader.jsonLines(dir.resolve("batch/failed")).get(0);
       assertTrue(failed.toString().contains("simulated per-line error"), failed.toString());
       assertTrue(m.get("cost").get("price_source").asText().contains("batch API at 50% of the online price"), m.get("cost").toString());
+      assertTrue(batch.out().contains("batch API prices"), batch.out());
+      Run estimate = run("estimate", "--config", cfg.toString(), "--teacher-mode", "batch", "--output", dir.resolve("est").toString());
+      assertTrue(estimate.out().contains("batch API prices"), estimate.out());
     }
   }
 
