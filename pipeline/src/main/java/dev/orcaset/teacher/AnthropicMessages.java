@@ -18,7 +18,7 @@ public final class AnthropicMessages {
   public static ChatCompletion completion(JsonNode message, int attempts) throws TeacherException {
     if (!message.path("content").isArray()) {
       throw new TeacherException(Kind.RETRYABLE, 200, null, "the answer has no content: "
-          + abbreviate(message.toString()), attempts);
+          + Redactor.abbreviate(message.toString()), attempts);
     }
     String stop = message.path("stop_reason").asText(null);
     if ("refusal".equals(stop)) {
@@ -46,7 +46,4 @@ public final class AnthropicMessages {
     };
   }
 
-  private static String abbreviate(String s) {
-    return s.length() > 300 ? s.substring(0, 300) + "…" : s;
-  }
 }

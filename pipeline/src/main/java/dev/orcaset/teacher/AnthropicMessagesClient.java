@@ -28,12 +28,8 @@ public final class AnthropicMessagesClient implements TeacherClient {
 
   /** @param baseUrl e.g. `https://api.anthropic.com/v1`; `/messages` is appended */
   public AnthropicMessagesClient(OkHttpClient http, String baseUrl, String apiKeyEnv, String apiKey) {
-    HttpUrl base = HttpUrl.parse(baseUrl);
-    if (base == null) {
-      throw new IllegalArgumentException("teacher.base_url is not a URL: " + baseUrl);
-    }
     this.http = http;
-    this.endpoint = base.newBuilder().addPathSegments("messages").build();
+    this.endpoint = TeacherHttp.baseUrl(baseUrl).newBuilder().addPathSegments("messages").build();
     this.apiKeyEnv = apiKeyEnv;
     this.apiKey = apiKey;
   }
@@ -63,8 +59,7 @@ public final class AnthropicMessagesClient implements TeacherClient {
     String base = "HTTP " + status + (error.type() == null ? "" : " (" + error.type() + ")") + " from "
         + endpoint.host() + ": " + error.message();
     if (kind == Kind.FATAL && (status == 401 || status == 403)) {
-      return base + " — check the API key in the environment variable " + apiKeyEnv
-          + (apiKey == null ? " (it is not set)" : "") + " and its access to this model";
+      return base + Redactor.checkKeyHint(apiKeyEnv, apiKey) + " and its access to this model";
     }
     if (kind == Kind.FATAL && status == 404) {
       return base + " — check teacher.model and teacher.base_url (the endpoint was " + endpoint + ")";

@@ -34,12 +34,8 @@ public final class OpenAiChatClient implements TeacherClient {
    * @param apiKey used only to redact it from error texts
    */
   public OpenAiChatClient(OkHttpClient http, String baseUrl, String apiKeyEnv, String apiKey) {
-    HttpUrl base = HttpUrl.parse(baseUrl);
-    if (base == null) {
-      throw new IllegalArgumentException("teacher.base_url is not a URL: " + baseUrl);
-    }
     this.http = http;
-    this.endpoint = base.newBuilder().addPathSegments("chat/completions").build();
+    this.endpoint = TeacherHttp.baseUrl(baseUrl).newBuilder().addPathSegments("chat/completions").build();
     this.apiKeyEnv = apiKeyEnv;
     this.apiKey = apiKey;
   }
@@ -76,7 +72,7 @@ public final class OpenAiChatClient implements TeacherClient {
     JsonNode choice = root.path("choices").path(0);
     if (choice.isMissingNode()) {
       throw new TeacherException(Kind.RETRYABLE, 200, null,
-          "the answer has no choices[0]: " + abbreviate(root.toString()), attempts);
+          "the answer has no choices[0]: " + Redactor.abbreviate(root.toString()), attempts);
     }
     JsonNode message = choice.path("message");
     String finishReason = choice.path("finish_reason").asText(null);
@@ -87,7 +83,7 @@ public final class OpenAiChatClient implements TeacherClient {
     String refusal = message.path("refusal").asText(null);
     if (refusal != null && !refusal.isEmpty()) {
       throw new TeacherException(Kind.PERMANENT, 200, "refusal", "the model refused: "
-          + abbreviate(refusal), attempts);
+          + Redactor.abbreviate(refusal), attempts);
     }
     JsonNode usage = root.path("usage");
     return new ChatCompletion(
@@ -106,8 +102,7 @@ public final class OpenAiChatClient implements TeacherClient {
       return base;
     }
     if (status == 401 || status == 403) {
-      return base + " — check the API key in the environment variable " + apiKeyEnv
-          + (apiKey == null ? " (it is not set)" : "") + " and its access to this model";
+      return base + Redactor.checkKeyHint(apiKeyEnv, apiKey) + " and its access to this model";
     }
     if (status == 404) {
       return base + " — check teacher.model and teacher.base_url (the endpoint was " + endpoint + ")";
@@ -119,7 +114,4 @@ public final class OpenAiChatClient implements TeacherClient {
     return Redactor.redact(s, apiKey);
   }
 
-  private static String abbreviate(String s) {
-    return s.length() > 300 ? s.substring(0, 300) + "…" : s;
-  }
 }

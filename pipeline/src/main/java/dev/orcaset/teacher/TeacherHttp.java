@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
+import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 
 /**
@@ -43,6 +44,15 @@ public final class TeacherHttp {
         .addInterceptor(new UnreadableBodyInterceptor()) // a garbled 200 becomes a retryable 502
         .addInterceptor(new LatencyInterceptor(latency)) // innermost: the server's time only
         .build();
+  }
+
+  /** `teacher.base_url` as OkHttp's URL; the validator checked it, so a failure here is a bug. */
+  public static HttpUrl baseUrl(String baseUrl) {
+    HttpUrl base = HttpUrl.parse(baseUrl);
+    if (base == null) {
+      throw new IllegalArgumentException("teacher.base_url is not a URL: " + baseUrl);
+    }
+    return base;
   }
 
   /** Releases the dispatcher's threads and pooled connections. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orcaset.teacher.AnthropicMessages;
 import dev.orcaset.teacher.TeacherException;
+import dev.orcaset.teacher.TeacherHttp;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -33,10 +34,7 @@ public final class AnthropicBatchApi implements BatchApi {
 
   public AnthropicBatchApi(OkHttpClient client, String baseUrl, String apiKeyEnv, String apiKey) {
     this.http = new BatchHttp(client, apiKeyEnv, apiKey);
-    this.base = HttpUrl.parse(baseUrl);
-    if (base == null) {
-      throw new IllegalArgumentException("teacher.base_url is not a URL: " + baseUrl);
-    }
+    this.base = TeacherHttp.baseUrl(baseUrl);
   }
 
   @Override

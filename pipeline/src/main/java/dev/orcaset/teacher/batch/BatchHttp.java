@@ -78,9 +78,7 @@ final class BatchHttp {
     }
     ErrorClassifier.ProviderError e = ErrorClassifier.parse(body);
     TeacherException.Kind kind = ErrorClassifier.classify(r.code(), e);
-    String hint = r.code() == 401 || r.code() == 403
-        ? " — check the API key in the environment variable " + apiKeyEnv + (apiKey == null ? " (it is not set)" : "")
-        : "";
+    String hint = r.code() == 401 || r.code() == 403 ? Redactor.checkKeyHint(apiKeyEnv, apiKey) : "";
     // Any error of the batch endpoints stops the run: rows cannot be told apart from each other here.
     throw new TeacherException(kind == TeacherException.Kind.PERMANENT ? TeacherException.Kind.FATAL : kind, r.code(),
         e.code(), Redactor.redact(request.method() + " " + request.url().encodedPath() + ": HTTP " + r.code()

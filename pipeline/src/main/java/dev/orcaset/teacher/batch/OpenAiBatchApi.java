@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orcaset.teacher.ErrorClassifier;
 import dev.orcaset.teacher.OpenAiChatClient;
 import dev.orcaset.teacher.TeacherException;
+import dev.orcaset.teacher.TeacherHttp;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -37,10 +38,7 @@ public final class OpenAiBatchApi implements BatchApi {
   /** @param baseUrl the teacher's base URL, e.g. `https://api.openai.com/v1` */
   public OpenAiBatchApi(OkHttpClient client, String baseUrl, String apiKeyEnv, String apiKey, String completionWindow) {
     this.http = new BatchHttp(client, apiKeyEnv, apiKey);
-    this.base = HttpUrl.parse(baseUrl);
-    if (base == null) {
-      throw new IllegalArgumentException("teacher.base_url is not a URL: " + baseUrl);
-    }
+    this.base = TeacherHttp.baseUrl(baseUrl);
     this.completionWindow = completionWindow;
   }
 
