@@ -9,7 +9,8 @@ public final class TestRuns {
   private TestRuns() {}
 
   /** The project root (set by Surefire), holding system-prompts/ and config/. */
-  public static final Path HOME = Path.of(System.getProperty("orcaset.home", "..")).toAbsolutePath().normalize();
+  public static final Path HOME =
+      Path.of(System.getProperty("orcaset.home", "..")).toAbsolutePath().normalize();
 
   /**
    * Writes {@code dir/run.yaml} reading {@code dir/in.jsonl} with sampling off, the bundled prompts
@@ -18,15 +19,20 @@ public final class TestRuns {
    */
   public static Path config(Path dir, String teacherFields) throws IOException {
     Path cfg = dir.resolve("run.yaml");
-    Files.writeString(cfg, """
+    Files.writeString(
+        cfg,
+        """
         input: {paths: [in.jsonl]}
         output: {dir: out}
         sampling: {enabled: false}
         prompts: {dir: %s}
         teacher: {provider: simulated, model: m, api_key_env: ORCASET_TEST_KEY_THAT_IS_NOT_SET%s}
         license: {policy: %s}
-        """.formatted(HOME.resolve("system-prompts"), teacherFields.isBlank() ? "" : ", " + teacherFields,
-        HOME.resolve("config/licenses.yaml")));
+        """
+            .formatted(
+                HOME.resolve("system-prompts"),
+                teacherFields.isBlank() ? "" : ", " + teacherFields,
+                HOME.resolve("config/licenses.yaml")));
     return cfg;
   }
 }

@@ -49,16 +49,23 @@ final class BatchesCommand {
       }
     }
     if (config == null) {
-      throw new UsageException("batches needs --config FILE (the provider and the dataset's journal come from it)");
+      throw new UsageException(
+          "batches needs --config FILE (the provider and the dataset's journal come from it)");
     }
     OrcasetConfig cfg = ConfigLoader.load(Path.of(config));
     if (output != null) {
-      cfg = cfg.withOutput(new OutputConfig(Path.of(output).toAbsolutePath().toString(), cfg.output().compression()));
+      cfg =
+          cfg.withOutput(
+              new OutputConfig(
+                  Path.of(output).toAbsolutePath().toString(), cfg.output().compression()));
     }
     cfg = ConfigValidator.validate(cfg);
     BatchLedger ledger = new BatchLedger(cfg.journalDir());
     String onlyRun = run;
-    List<BatchRecord> records = ledger.all().stream().filter(r -> onlyRun == null || r.runId().startsWith(onlyRun)).toList();
+    List<BatchRecord> records =
+        ledger.all().stream()
+            .filter(r -> onlyRun == null || r.runId().startsWith(onlyRun))
+            .toList();
     if (records.isEmpty()) {
       out.println("no batches recorded in " + ledger.dir());
       out.flush();
@@ -66,14 +73,21 @@ final class BatchesCommand {
     }
     boolean cancel = args.get(0).equals("cancel");
     String key = System.getenv(cfg.teacher().apiKeyEnv());
-    OkHttpClient http = TeacherHttp.client(cfg.teacher(), key, RateLimiter.unlimited(), RetryInterceptor.RetryListener.NONE);
+    OkHttpClient http =
+        TeacherHttp.client(
+            cfg.teacher(), key, RateLimiter.unlimited(), RetryInterceptor.RetryListener.NONE);
     try {
       BatchApi api = cfg.teacher().isSimulated() ? null : BatchApis.of(cfg.teacher(), http, key);
       out.printf("%-28s %-10s %-24s %8s  %s%n", "batch", "run", "submitted", "requests", "state");
       for (BatchRecord r : records) {
         String state = r.collected() ? "collected (" + r.finalState() + ")" : live(api, r, cancel);
-        out.printf("%-28s %-10s %-24s %8d  %s%n", r.batchId(), r.runId().substring(0, 8),
-            Instant.ofEpochMilli(r.submittedAtMillis()).toString().substring(0, 19) + "Z", r.requestHashes().size(), state);
+        out.printf(
+            "%-28s %-10s %-24s %8d  %s%n",
+            r.batchId(),
+            r.runId().substring(0, 8),
+            Instant.ofEpochMilli(r.submittedAtMillis()).toString().substring(0, 19) + "Z",
+            r.requestHashes().size(),
+            state);
       }
     } finally {
       TeacherHttp.shutdown(http);
@@ -87,16 +101,26 @@ final class BatchesCommand {
       return "open (the simulated teacher lives only inside a run; run again to collect)";
     }
     BatchStatus s = cancel ? api.cancel(r.batchId()) : api.get(r.batchId());
-    return (cancel ? "cancel requested: " : "open: ") + s.providerStatus() + ", " + s.completed() + "/" + s.total()
-        + " done" + (s.failed() > 0 ? ", " + s.failed() + " failed" : "");
+    return (cancel ? "cancel requested: " : "open: ")
+        + s.providerStatus()
+        + ", "
+        + s.completed()
+        + "/"
+        + s.total()
+        + " done"
+        + (s.failed() > 0 ? ", " + s.failed() + " failed" : "");
   }
 
   /** After `run --no-wait`: what was submitted and how to collect it. */
   int submitted(OrcasetConfig cfg, String runId, String command) throws IOException {
     List<BatchRecord> open = new BatchLedger(cfg.journalDir()).open();
     long requests = open.stream().mapToLong(r -> r.requestHashes().size()).sum();
-    out.printf("orcaset: %d requests are in %d open batches (%s); nothing was written to %s yet.%n", requests,
-        open.size(), String.join(", ", open.stream().map(BatchRecord::batchId).toList()), cfg.output().dir());
+    out.printf(
+        "orcaset: %d requests are in %d open batches (%s); nothing was written to %s yet.%n",
+        requests,
+        open.size(),
+        String.join(", ", open.stream().map(BatchRecord::batchId).toList()),
+        cfg.output().dir());
     out.println("orcaset: collect them (nothing is submitted twice) with:");
     out.println("  " + (command == null ? "./orcaset run ... (without --no-wait)" : command));
     out.println("orcaset: their status: ./orcaset batches status --config FILE");

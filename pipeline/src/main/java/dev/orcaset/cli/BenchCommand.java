@@ -50,16 +50,22 @@ final class BenchCommand {
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
       switch (a) {
-        case "--requests" -> requests = (int) CliArgs.whole(CliArgs.value(args, ++i, a), a, 1, Integer.MAX_VALUE);
-        case "--latency-ms" -> latency = (int) CliArgs.whole(CliArgs.value(args, ++i, a), a, 0, Integer.MAX_VALUE);
-        case "--jitter-ms" -> jitter = (int) CliArgs.whole(CliArgs.value(args, ++i, a), a, 0, Integer.MAX_VALUE);
+        case "--requests" ->
+            requests = (int) CliArgs.whole(CliArgs.value(args, ++i, a), a, 1, Integer.MAX_VALUE);
+        case "--latency-ms" ->
+            latency = (int) CliArgs.whole(CliArgs.value(args, ++i, a), a, 0, Integer.MAX_VALUE);
+        case "--jitter-ms" ->
+            jitter = (int) CliArgs.whole(CliArgs.value(args, ++i, a), a, 0, Integer.MAX_VALUE);
         case "--rpm" -> rpm = CliArgs.whole(CliArgs.value(args, ++i, a), a, 0, Long.MAX_VALUE);
         case "--tpm" -> tpm = CliArgs.whole(CliArgs.value(args, ++i, a), a, 0, Long.MAX_VALUE);
-        case "--concurrency" -> concurrency = (int) CliArgs.whole(CliArgs.value(args, ++i, a), a, 1, Integer.MAX_VALUE);
-        case "--max-tokens" -> maxTokens = (int) CliArgs.whole(CliArgs.value(args, ++i, a), a, 1, Integer.MAX_VALUE);
+        case "--concurrency" ->
+            concurrency = (int) CliArgs.whole(CliArgs.value(args, ++i, a), a, 1, Integer.MAX_VALUE);
+        case "--max-tokens" ->
+            maxTokens = (int) CliArgs.whole(CliArgs.value(args, ++i, a), a, 1, Integer.MAX_VALUE);
         case "--error-rate" -> errorRate = CliArgs.fraction(CliArgs.value(args, ++i, a), a);
         case "--reset-rate" -> resetRate = CliArgs.fraction(CliArgs.value(args, ++i, a), a);
-        case "--capacity" -> capacity = (int) CliArgs.whole(CliArgs.value(args, ++i, a), a, 0, Integer.MAX_VALUE);
+        case "--capacity" ->
+            capacity = (int) CliArgs.whole(CliArgs.value(args, ++i, a), a, 0, Integer.MAX_VALUE);
         case "--fixed-concurrency" -> adaptive = false;
         case "--output" -> output = CliArgs.value(args, ++i, a);
         default -> {
@@ -71,11 +77,16 @@ final class BenchCommand {
         }
       }
     }
-    Path dir = output == null ? Files.createTempDirectory("orcaset-bench") : Files.createDirectories(Path.of(output));
+    Path dir =
+        output == null
+            ? Files.createTempDirectory("orcaset-bench")
+            : Files.createDirectories(Path.of(output));
     Files.write(dir.resolve("in.jsonl"), inputs(requests));
     Path cfg = dir.resolve("bench.yaml");
     Path home = Main.home();
-    Files.writeString(cfg, """
+    Files.writeString(
+        cfg,
+        """
         input: {paths: [in.jsonl]}
         output: {dir: out}
         sampling: {enabled: false}
@@ -83,39 +94,82 @@ final class BenchCommand {
         teacher: {provider: simulated, model: orcaset-sim-1, max_tokens: %d, max_attempts: 10, auth_header: none,
                   adaptive_concurrency: %s}
         license: {policy: %s}
-        """.formatted(home.resolve("system-prompts"), maxTokens, adaptive, home.resolve("config/licenses.yaml")));
+        """
+            .formatted(
+                home.resolve("system-prompts"),
+                maxTokens,
+                adaptive,
+                home.resolve("config/licenses.yaml")));
 
-    var options = new SimulatedTeacher.Options(0, latency, jitter, rpm, tpm, errorRate, resetRate, 1, capacity);
+    var options =
+        new SimulatedTeacher.Options(
+            0, latency, jitter, rpm, tpm, errorRate, resetRate, 1, capacity);
     long cpuBefore = cpuNanos();
     try (SimulatedTeacher sim = SimulatedTeacher.start(options)) {
-      List<String> runArgs = new ArrayList<>(List.of("--config", cfg.toString(), "--teacher-url", sim.baseUrl(),
-          "--concurrency", Integer.toString(concurrency), "--rpm", Long.toString(rpm), "--tpm", Long.toString(tpm),
-          "--fresh")); // every request goes to the teacher; the journal is still written, as in a real run
+      List<String> runArgs =
+          new ArrayList<>(
+              List.of(
+                  "--config",
+                  cfg.toString(),
+                  "--teacher-url",
+                  sim.baseUrl(),
+                  "--concurrency",
+                  Integer.toString(concurrency),
+                  "--rpm",
+                  Long.toString(rpm),
+                  "--tpm",
+                  Long.toString(tpm),
+                  "--fresh")); // every request goes to the teacher; the journal is still written,
+      // as in a real run
       runArgs.addAll(beam);
       StringWriter runOut = new StringWriter();
-      int exit = new RunCommand(new PrintWriter(runOut, true), err, null).run(RunArgs.parse(runArgs));
+      int exit =
+          new RunCommand(new PrintWriter(runOut, true), err, null).run(RunArgs.parse(runArgs));
       if (exit != 0) {
         out.print(runOut);
         return exit;
       }
       double cpuSeconds = (cpuNanos() - cpuBefore) / 1e9;
       JsonNode manifest = JsonFiles.read(dir.resolve("out").toString(), "manifest.json");
-      ObjectNode report = report(manifest, sim, requests, latency, rpm, tpm, concurrency, capacity, maxTokens, cpuSeconds);
+      ObjectNode report =
+          report(
+              manifest,
+              sim,
+              requests,
+              latency,
+              rpm,
+              tpm,
+              concurrency,
+              capacity,
+              maxTokens,
+              cpuSeconds);
       JsonFiles.write(dir.toString(), "bench.json", report);
       print(report, dir);
       return report.path("accounting").path("lost_rows").asLong() == 0 ? 0 : 1;
     }
   }
 
-  private static ObjectNode report(JsonNode m, SimulatedTeacher sim, int requests, int latency, long rpm, long tpm,
-      int concurrency, int capacity, int maxTokens, double cpuSeconds) {
+  private static ObjectNode report(
+      JsonNode m,
+      SimulatedTeacher sim,
+      int requests,
+      int latency,
+      long rpm,
+      long tpm,
+      int concurrency,
+      int capacity,
+      int maxTokens,
+      double cpuSeconds) {
     long samples = m.at("/counts/samples").asLong();
     long failed = m.at("/counts/failed").asLong();
     long asked = m.at("/teacher_usage/requests").asLong();
     double seconds = sim.activeSeconds();
     double achievedRpm = seconds > 0 ? sim.answeredByHash().size() / seconds * 60 : 0;
     // As the server counts it: prompt tokens plus the max_tokens each request reserves.
-    double tokensPerRequest = asked == 0 ? maxTokens : m.at("/teacher_usage/prompt_tokens").asDouble() / samples + maxTokens;
+    double tokensPerRequest =
+        asked == 0
+            ? maxTokens
+            : m.at("/teacher_usage/prompt_tokens").asDouble() / samples + maxTokens;
     double ceiling;
     String bound;
     if (rpm > 0 || tpm > 0) {
@@ -132,8 +186,12 @@ final class BenchCommand {
       bound = "concurrency / latency";
     }
     ObjectNode r = Json.mapper().createObjectNode();
-    r.put("requests", requests).put("latency_ms", latency).put("rpm", rpm).put("tpm", tpm)
-        .put("concurrency", concurrency).put("server_capacity", capacity);
+    r.put("requests", requests)
+        .put("latency_ms", latency)
+        .put("rpm", rpm)
+        .put("tpm", tpm)
+        .put("concurrency", concurrency)
+        .put("server_capacity", capacity);
     r.put("teacher_stage_seconds", round(seconds));
     r.put("achieved_rpm", round(achievedRpm));
     r.put("ceiling_rpm", round(ceiling)).put("ceiling_bound", bound);
@@ -143,11 +201,22 @@ final class BenchCommand {
     r.put("retries", m.at("/teacher_usage/http_attempts").asLong() - asked);
     r.put("peak_in_flight", sim.peakInFlight());
     r.put("mean_in_flight", round(sim.meanInFlight()));
-    r.put("injected_500s", sim.injectedErrorCount()).put("dropped_connections", sim.droppedConnectionCount());
-    r.putObject("accounting").put("samples", samples).put("failed", failed)
-        .put("lost_rows", requests - samples - failed - m.at("/counts/rejected").asLong()
-            - m.at("/counts/duplicates").asLong() - m.at("/counts/filtered").asLong())
-        .put("answered_twice", sim.answeredByHash().values().stream().filter(n -> n.get() > 1).count());
+    r.put("injected_500s", sim.injectedErrorCount())
+        .put("dropped_connections", sim.droppedConnectionCount());
+    r.putObject("accounting")
+        .put("samples", samples)
+        .put("failed", failed)
+        .put(
+            "lost_rows",
+            requests
+                - samples
+                - failed
+                - m.at("/counts/rejected").asLong()
+                - m.at("/counts/duplicates").asLong()
+                - m.at("/counts/filtered").asLong())
+        .put(
+            "answered_twice",
+            sim.answeredByHash().values().stream().filter(n -> n.get() > 1).count());
     r.put("peak_heap_mib", round(peakHeapBytes() / 1048576.0));
     r.put("peak_rss_mib", round(peakRssKib() / 1024.0));
     r.put("cpu_seconds_per_1k_samples", round(cpuSeconds / Math.max(1, samples) * 1000));
@@ -155,19 +224,35 @@ final class BenchCommand {
   }
 
   private void print(ObjectNode r, Path dir) {
-    out.printf("orcaset bench: %d requests, latency %d ms, rpm %d, tpm %d, concurrency %d, server capacity %s%n",
-        r.get("requests").asInt(), r.get("latency_ms").asInt(), r.get("rpm").asLong(), r.get("tpm").asLong(),
-        r.get("concurrency").asInt(), r.get("server_capacity").asInt() == 0 ? "unlimited" : r.get("server_capacity").asText());
-    out.printf("  achieved       %.0f requests/min over %.1f s of teacher stage%n", r.get("achieved_rpm").asDouble(),
-        r.get("teacher_stage_seconds").asDouble());
-    out.printf("  ceiling        %.0f requests/min (%s): ratio %.3f%n", r.get("ceiling_rpm").asDouble(),
-        r.get("ceiling_bound").asText(), r.get("ratio_of_ceiling").asDouble());
-    out.printf("  429 share      %.2f%% of %d HTTP requests; %d retries; in flight: mean %.1f, peak %d%n",
-        100 * r.get("share_429").asDouble(), r.get("http_requests").asLong(), r.get("retries").asLong(),
-        r.get("mean_in_flight").asDouble(), r.get("peak_in_flight").asInt());
+    out.printf(
+        "orcaset bench: %d requests, latency %d ms, rpm %d, tpm %d, concurrency %d, server capacity"
+            + " %s%n",
+        r.get("requests").asInt(),
+        r.get("latency_ms").asInt(),
+        r.get("rpm").asLong(),
+        r.get("tpm").asLong(),
+        r.get("concurrency").asInt(),
+        r.get("server_capacity").asInt() == 0 ? "unlimited" : r.get("server_capacity").asText());
+    out.printf(
+        "  achieved       %.0f requests/min over %.1f s of teacher stage%n",
+        r.get("achieved_rpm").asDouble(), r.get("teacher_stage_seconds").asDouble());
+    out.printf(
+        "  ceiling        %.0f requests/min (%s): ratio %.3f%n",
+        r.get("ceiling_rpm").asDouble(),
+        r.get("ceiling_bound").asText(),
+        r.get("ratio_of_ceiling").asDouble());
+    out.printf(
+        "  429 share      %.2f%% of %d HTTP requests; %d retries; in flight: mean %.1f, peak %d%n",
+        100 * r.get("share_429").asDouble(),
+        r.get("http_requests").asLong(),
+        r.get("retries").asLong(),
+        r.get("mean_in_flight").asDouble(),
+        r.get("peak_in_flight").asInt());
     out.printf("  rows           %s%n", r.get("accounting"));
-    out.printf("  memory, CPU    peak heap %.0f MiB, peak RSS %.0f MiB, %.2f CPU s per 1k samples%n",
-        r.get("peak_heap_mib").asDouble(), r.get("peak_rss_mib").asDouble(),
+    out.printf(
+        "  memory, CPU    peak heap %.0f MiB, peak RSS %.0f MiB, %.2f CPU s per 1k samples%n",
+        r.get("peak_heap_mib").asDouble(),
+        r.get("peak_rss_mib").asDouble(),
         r.get("cpu_seconds_per_1k_samples").asDouble());
     out.printf("  report         %s/bench.json%n", dir);
     out.flush();
@@ -176,15 +261,20 @@ final class BenchCommand {
   private static List<String> inputs(int n) {
     List<String> lines = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      lines.add("{\"inputs\": \"Question " + i + ": a train leaves at 9:40 and arrives at 11:05. How long is the"
-          + " trip? Explain step by step.\", \"task_source\": \"" + List.of("CoT", "NIv2", "T0", "Flan2021").get(i % 4)
-          + "\", \"template_type\": \"zs_opt\"}");
+      lines.add(
+          "{\"inputs\": \"Question "
+              + i
+              + ": a train leaves at 9:40 and arrives at 11:05. How long is the"
+              + " trip? Explain step by step.\", \"task_source\": \""
+              + List.of("CoT", "NIv2", "T0", "Flan2021").get(i % 4)
+              + "\", \"template_type\": \"zs_opt\"}");
     }
     return lines;
   }
 
   private static long cpuNanos() {
-    return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private static long peakHeapBytes() {

@@ -19,8 +19,8 @@ import org.apache.beam.sdk.io.fs.ResourceId;
 /**
  * `orcaset export --commercial-only OUTPUT DEST`: copies the current snapshot's rows cleared for
  * commercial training (the `commercial_use=true` partitions) to DEST, keeping the folder layout,
- * with an `export.json` saying what was copied from where. DEST must be new or empty, so an
- * export never mixes with older files.
+ * with an `export.json` saying what was copied from where. DEST must be new or empty, so an export
+ * never mixes with older files.
  */
 final class ExportCommand {
   private final PrintWriter out;
@@ -42,10 +42,12 @@ final class ExportCommand {
       }
     }
     if (!commercialOnly) {
-      throw new UsageException("export needs --commercial-only (the rows cleared for training commercial models)");
+      throw new UsageException(
+          "export needs --commercial-only (the rows cleared for training commercial models)");
     }
     if (paths.size() != 2) {
-      throw new UsageException("export needs OUTPUT and DEST: orcaset export --commercial-only OUTPUT DEST");
+      throw new UsageException(
+          "export needs OUTPUT and DEST: orcaset export --commercial-only OUTPUT DEST");
     }
     String source = strip(paths.get(0));
     String dest = strip(paths.get(1));
@@ -53,20 +55,23 @@ final class ExportCommand {
     try {
       manifest = Manifest.read(source);
     } catch (FileNotFoundException | NoSuchFileException e) {
-      throw new UsageException(source + " has no manifest.json: not the output folder of a finished run");
+      throw new UsageException(
+          source + " has no manifest.json: not the output folder of a finished run");
     }
     if (!FileSystems.match(dest + "/**", EmptyMatchTreatment.ALLOW).metadata().isEmpty()) {
       throw new UsageException(dest + " is not empty; export into a new folder");
     }
     String partition = manifest.snapshotData() + "commercial_use=true/";
-    List<MatchResult.Metadata> files = FileSystems.match(source + "/" + partition + "**", EmptyMatchTreatment.ALLOW).metadata();
+    List<MatchResult.Metadata> files =
+        FileSystems.match(source + "/" + partition + "**", EmptyMatchTreatment.ALLOW).metadata();
     List<ResourceId> from = new ArrayList<>();
     List<ResourceId> to = new ArrayList<>();
     ObjectNode record = Json.mapper().createObjectNode();
     var listed = record.putArray("files");
     long bytes = 0;
     for (MatchResult.Metadata f : files) {
-      String relative = f.resourceId().toString().substring(f.resourceId().toString().indexOf(partition));
+      String relative =
+          f.resourceId().toString().substring(f.resourceId().toString().indexOf(partition));
       from.add(f.resourceId());
       to.add(FileSystems.matchNewResource(dest + "/" + relative, false));
       listed.add(relative);
@@ -74,8 +79,12 @@ final class ExportCommand {
     }
     FileSystems.copy(from, to);
     long rows = manifest.commercialRows();
-    record.put("source", source).put("snapshot", manifest.json().path("snapshot").path("id").asText())
-        .put("filter", "commercial_use = true").put("rows", rows).put("bytes", bytes);
+    record
+        .put("source", source)
+        .put("snapshot", manifest.json().path("snapshot").path("id").asText())
+        .put("filter", "commercial_use = true")
+        .put("rows", rows)
+        .put("bytes", bytes);
     var tags = record.putArray("license_tags");
     for (JsonNode l : manifest.json().path("licenses")) {
       if (l.path("commercial_use").asBoolean()) {
@@ -83,10 +92,14 @@ final class ExportCommand {
       }
     }
     JsonFiles.write(dest, "export.json", record);
-    out.printf("exported %d rows cleared for commercial use (%d files, %.1f MB) from %s to %s%n",
+    out.printf(
+        "exported %d rows cleared for commercial use (%d files, %.1f MB) from %s to %s%n",
         rows, files.size(), bytes / 1e6, source, dest);
     if (rows == 0) {
-      out.println("no row of this snapshot is cleared: see the License section of " + source + "/README.md");
+      out.println(
+          "no row of this snapshot is cleared: see the License section of "
+              + source
+              + "/README.md");
     }
     out.flush();
     return 0;

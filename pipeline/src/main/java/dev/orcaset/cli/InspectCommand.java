@@ -8,13 +8,14 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
- * `orcaset inspect OUTPUT [--html FILE]`: what a dataset holds, from its manifest, without
- * writing code: the card's summary on the terminal, and optionally a self-contained HTML report
- * with plots that opens in any browser from the file.
+ * `orcaset inspect OUTPUT [--html FILE]`: what a dataset holds, from its manifest, without writing
+ * code: the card's summary on the terminal, and optionally a self-contained HTML report with plots
+ * that opens in any browser from the file.
  */
 final class InspectCommand {
   private final PrintWriter out;
@@ -42,8 +43,9 @@ final class InspectCommand {
     Manifest manifest;
     try {
       manifest = Manifest.read(output);
-    } catch (FileNotFoundException | java.nio.file.NoSuchFileException e) {
-      throw new UsageException(output + " has no manifest.json: not the output folder of a finished run");
+    } catch (FileNotFoundException | NoSuchFileException e) {
+      throw new UsageException(
+          output + " has no manifest.json: not the output folder of a finished run");
     }
     out.print(TerminalSummary.render(manifest));
     if (html != null) {
@@ -52,7 +54,8 @@ final class InspectCommand {
       }
       Files.writeString(html, HtmlReport.render(manifest), StandardCharsets.UTF_8);
       out.println();
-      out.println("HTML report: " + html.toAbsolutePath() + " (open it in a browser; it needs no server)");
+      out.println(
+          "HTML report: " + html.toAbsolutePath() + " (open it in a browser; it needs no server)");
     }
     out.flush();
     return 0;

@@ -41,7 +41,9 @@ final class JournalCommand {
     return switch (args.get(0)) {
       case "stats" -> stats(journal);
       case "compact" -> compact(journal);
-      default -> throw new UsageException("unknown journal command '" + args.get(0) + "' (stats or compact)");
+      default ->
+          throw new UsageException(
+              "unknown journal command '" + args.get(0) + "' (stats or compact)");
     };
   }
 
@@ -49,8 +51,11 @@ final class JournalCommand {
     JournalStats s = JournalStats.of(dir);
     out.printf("journal %s%n", dir);
     out.printf("  slices            %d (%.1f MB)%n", s.slices(), s.bytes() / 1e6);
-    out.printf("  entries           %d: %d answers, %d permanent failures%n", s.entries(), s.answers(), s.failures());
-    out.printf("  distinct requests %d (%d duplicates; 'journal compact' removes them)%n",
+    out.printf(
+        "  entries           %d: %d answers, %d permanent failures%n",
+        s.entries(), s.answers(), s.failures());
+    out.printf(
+        "  distinct requests %d (%d duplicates; 'journal compact' removes them)%n",
         s.distinctRequests(), s.duplicates());
     if (s.unreadableLines() > 0) {
       out.printf("  unreadable lines  %d (their questions are asked again)%n", s.unreadableLines());
@@ -62,8 +67,9 @@ final class JournalCommand {
 
   private int compact(String dir) throws IOException {
     JournalCompactor.Result r = JournalCompactor.compact(dir);
-    out.printf("journal %s compacted: %d slices -> %d, %d entries -> %d%n", dir, r.slicesBefore(),
-        r.slicesAfter(), r.entriesBefore(), r.entriesAfter());
+    out.printf(
+        "journal %s compacted: %d slices -> %d, %d entries -> %d%n",
+        dir, r.slicesBefore(), r.slicesAfter(), r.entriesBefore(), r.entriesAfter());
     out.flush();
     return 0;
   }

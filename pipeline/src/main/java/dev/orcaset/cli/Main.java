@@ -16,7 +16,8 @@ import java.util.concurrent.CountDownLatch;
  * fatal), 1 the run failed, 2 the command line or config is wrong.
  */
 public final class Main {
-  static final String USAGE = """
+  static final String USAGE =
+      """
       usage: orcaset <command> [options]
 
         demo [--output DIR] [BEAM OPTIONS]
@@ -85,7 +86,8 @@ public final class Main {
     try {
       return switch (args[0]) {
         case "run" -> new RunCommand(out, err, resumeCommand(args)).run(RunArgs.parse(rest));
-        case "demo" -> new RunCommand(out, err, resumeCommand(args)).run(RunArgs.parse(demoArgs(rest)));
+        case "demo" ->
+            new RunCommand(out, err, resumeCommand(args)).run(RunArgs.parse(demoArgs(rest)));
         case "estimate" -> new RunCommand(out, err, null).estimate(RunArgs.parse(rest));
         case "journal" -> new JournalCommand(out, err).run(rest);
         case "inspect" -> new InspectCommand(out).run(rest);
@@ -122,8 +124,8 @@ public final class Main {
   }
 
   /**
-   * The command that resumes a stopped run: the same one, without `--fresh` (which would ignore
-   * the answers the stopped run saved), quoted for a POSIX shell.
+   * The command that resumes a stopped run: the same one, without `--fresh` (which would ignore the
+   * answers the stopped run saved), quoted for a POSIX shell.
    */
   static String resumeCommand(String... args) {
     List<String> words = new ArrayList<>(List.of("./orcaset"));
@@ -161,19 +163,52 @@ public final class Main {
     int capacity = 0;
     for (int i = 0; i < rest.size(); i++) {
       switch (rest.get(i)) {
-        case "--port" -> port = (int) CliArgs.whole(CliArgs.value(rest, ++i, "--port"), "--port", 0, 65_535);
-        case "--latency-ms" -> latency = (int) CliArgs.whole(CliArgs.value(rest, ++i, "--latency-ms"), "--latency-ms", 0, Integer.MAX_VALUE);
-        case "--jitter-ms" -> jitter = (int) CliArgs.whole(CliArgs.value(rest, ++i, "--jitter-ms"), "--jitter-ms", 0, Integer.MAX_VALUE);
-        case "--rpm" -> rpm = CliArgs.whole(CliArgs.value(rest, ++i, "--rpm"), "--rpm", 0, Long.MAX_VALUE);
-        case "--tpm" -> tpm = CliArgs.whole(CliArgs.value(rest, ++i, "--tpm"), "--tpm", 0, Long.MAX_VALUE);
-        case "--error-rate" -> errorRate = CliArgs.fraction(CliArgs.value(rest, ++i, "--error-rate"), "--error-rate");
-        case "--reset-rate" -> resetRate = CliArgs.fraction(CliArgs.value(rest, ++i, "--reset-rate"), "--reset-rate");
-        case "--capacity" -> capacity = (int) CliArgs.whole(CliArgs.value(rest, ++i, "--capacity"), "--capacity", 0, Integer.MAX_VALUE);
-        default -> throw new UsageException("unknown argument '" + rest.get(i) + "' for teacher-sim");
+        case "--port" ->
+            port = (int) CliArgs.whole(CliArgs.value(rest, ++i, "--port"), "--port", 0, 65_535);
+        case "--latency-ms" ->
+            latency =
+                (int)
+                    CliArgs.whole(
+                        CliArgs.value(rest, ++i, "--latency-ms"),
+                        "--latency-ms",
+                        0,
+                        Integer.MAX_VALUE);
+        case "--jitter-ms" ->
+            jitter =
+                (int)
+                    CliArgs.whole(
+                        CliArgs.value(rest, ++i, "--jitter-ms"),
+                        "--jitter-ms",
+                        0,
+                        Integer.MAX_VALUE);
+        case "--rpm" ->
+            rpm = CliArgs.whole(CliArgs.value(rest, ++i, "--rpm"), "--rpm", 0, Long.MAX_VALUE);
+        case "--tpm" ->
+            tpm = CliArgs.whole(CliArgs.value(rest, ++i, "--tpm"), "--tpm", 0, Long.MAX_VALUE);
+        case "--error-rate" ->
+            errorRate = CliArgs.fraction(CliArgs.value(rest, ++i, "--error-rate"), "--error-rate");
+        case "--reset-rate" ->
+            resetRate = CliArgs.fraction(CliArgs.value(rest, ++i, "--reset-rate"), "--reset-rate");
+        case "--capacity" ->
+            capacity =
+                (int)
+                    CliArgs.whole(
+                        CliArgs.value(rest, ++i, "--capacity"), "--capacity", 0, Integer.MAX_VALUE);
+        default ->
+            throw new UsageException("unknown argument '" + rest.get(i) + "' for teacher-sim");
       }
     }
-    var options = new SimulatedTeacher.Options(port, latency, jitter < 0 ? latency / 4 : jitter, rpm, tpm,
-        errorRate, resetRate, 1, capacity);
+    var options =
+        new SimulatedTeacher.Options(
+            port,
+            latency,
+            jitter < 0 ? latency / 4 : jitter,
+            rpm,
+            tpm,
+            errorRate,
+            resetRate,
+            1,
+            capacity);
     try (SimulatedTeacher sim = SimulatedTeacher.start(options)) {
       out.println("orcaset: simulated teacher at " + sim.baseUrl() + " (Ctrl-C to stop)");
       out.println("try: ./orcaset run --config config/local.yaml --teacher-url " + sim.baseUrl());

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The flags of `orcaset run`. Flags override the config file; anything of the form
- * `--name=value` we do not know is a Beam pipeline option (`--runner=FlinkRunner`…).
+ * The flags of `orcaset run`. Flags override the config file; anything of the form `--name=value`
+ * we do not know is a Beam pipeline option (`--runner=FlinkRunner`…).
  */
 record RunArgs(
     String config,
@@ -48,7 +48,8 @@ record RunArgs(
         case "--output" -> output = value(args, i++, inline, name);
         case "--teacher-url" -> url = value(args, i++, inline, name);
         case "--teacher-model" -> model = value(args, i++, inline, name);
-        case "--concurrency" -> concurrency = (int) number(value(args, i++, inline, name), name, 1, 4096);
+        case "--concurrency" ->
+            concurrency = (int) number(value(args, i++, inline, name), name, 1, 4096);
         case "--rpm" -> rpm = number(value(args, i++, inline, name), name, 0, Long.MAX_VALUE);
         case "--tpm" -> tpm = number(value(args, i++, inline, name), name, 0, Long.MAX_VALUE);
         case "--limit" -> limit = number(value(args, i++, inline, name), name, 1, Long.MAX_VALUE);
@@ -65,17 +66,45 @@ record RunArgs(
           if (a.startsWith("--") && inline != null) {
             beam.add(a);
           } else {
-            throw new UsageException("unknown argument '" + a + "'"
-                + (a.startsWith("--") ? " (Beam options take the form --name=value)" : ""));
+            throw new UsageException(
+                "unknown argument '"
+                    + a
+                    + "'"
+                    + (a.startsWith("--") ? " (Beam options take the form --name=value)" : ""));
           }
         }
       }
-      if (inline != null && List.of("--config", "--input", "--output", "--teacher-url", "--teacher-model",
-          "--concurrency", "--rpm", "--tpm", "--limit", "--teacher-mode").contains(name)) {
+      if (inline != null
+          && List.of(
+                  "--config",
+                  "--input",
+                  "--output",
+                  "--teacher-url",
+                  "--teacher-model",
+                  "--concurrency",
+                  "--rpm",
+                  "--tpm",
+                  "--limit",
+                  "--teacher-mode")
+              .contains(name)) {
         i--; // the value was inline, nothing extra consumed
       }
     }
-    return new RunArgs(config, inputs, output, url, model, concurrency, rpm, tpm, limit, noSampling, fresh, mode, noWait, beam);
+    return new RunArgs(
+        config,
+        inputs,
+        output,
+        url,
+        model,
+        concurrency,
+        rpm,
+        tpm,
+        limit,
+        noSampling,
+        fresh,
+        mode,
+        noWait,
+        beam);
   }
 
   private static String value(List<String> args, int i, String inline, String name) {

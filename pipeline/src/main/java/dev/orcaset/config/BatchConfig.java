@@ -3,12 +3,12 @@ package dev.orcaset.config;
 import java.io.Serializable;
 
 /**
- * `teacher.batch`: how `teacher.mode: batch` uses the provider's Batch API. Requests are split
- * into files of at most {@code maxRequests} lines and {@code maxBytes} (OpenAI's limits: 50,000
- * and 200 MB); each batch is polled every {@code pollSeconds}, backing off to
- * {@code maxPollSeconds}; requests an expired batch left unanswered are resubmitted up to
- * {@code maxResubmits} times. {@code collect} false (`--no-wait`) returns once the batches are
- * submitted and recorded; the same command run again collects them.
+ * `teacher.batch`: how `teacher.mode: batch` uses the provider's Batch API. Requests are split into
+ * files of at most {@code maxRequests} lines and {@code maxBytes} (OpenAI's limits: 50,000 and 200
+ * MB); each batch is polled every {@code pollSeconds}, backing off to {@code maxPollSeconds};
+ * requests an expired batch left unanswered are resubmitted up to {@code maxResubmits} times.
+ * {@code collect} false (`--no-wait`) returns once the batches are submitted and recorded; the same
+ * command run again collects them.
  */
 public record BatchConfig(
     Integer maxRequests,
@@ -34,6 +34,7 @@ public record BatchConfig(
   }
 
   public BatchConfig withCollect(boolean v) {
-    return new BatchConfig(maxRequests, maxBytes, completionWindow, pollSeconds, maxPollSeconds, maxResubmits, v);
+    return new BatchConfig(
+        maxRequests, maxBytes, completionWindow, pollSeconds, maxPollSeconds, maxResubmits, v);
   }
 }

@@ -1,7 +1,6 @@
 package dev.orcaset.config;
 
 import com.fasterxml.jackson.core.JsonLocation;
-import dev.orcaset.io.Locations;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -9,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.orcaset.io.Locations;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +38,9 @@ public final class ConfigLoader {
     return resolvePaths(raw, base);
   }
 
-  /** Parses any orcaset YAML file into {@code type}, turning Jackson errors into key-naming ones. */
+  /**
+   * Parses any orcaset YAML file into {@code type}, turning Jackson errors into key-naming ones.
+   */
   public static <T> T readYaml(Path file, Class<T> type) {
     if (!Files.isRegularFile(file)) {
       throw new ConfigException(null, "config file not found: " + file);
@@ -50,15 +52,21 @@ public final class ConfigLoader {
       }
       return value;
     } catch (UnrecognizedPropertyException e) {
-      String known = e.getKnownPropertyIds() == null ? "" : " (known keys here: "
-          + e.getKnownPropertyIds().stream().map(String::valueOf).sorted()
-              .collect(Collectors.joining(", ")) + ")";
+      String known =
+          e.getKnownPropertyIds() == null
+              ? ""
+              : " (known keys here: "
+                  + e.getKnownPropertyIds().stream()
+                      .map(String::valueOf)
+                      .sorted()
+                      .collect(Collectors.joining(", "))
+                  + ")";
       throw new ConfigException(keyPath(e), where(file, e) + "unknown key" + known, e);
     } catch (JsonMappingException e) {
       throw new ConfigException(keyPath(e), where(file, e) + e.getOriginalMessage(), e);
     } catch (JsonProcessingException e) {
-      throw new ConfigException(null, where(file, e.getLocation()) + "not valid YAML: "
-          + e.getOriginalMessage(), e);
+      throw new ConfigException(
+          null, where(file, e.getLocation()) + "not valid YAML: " + e.getOriginalMessage(), e);
     } catch (IOException e) {
       throw new ConfigException(null, "cannot read " + file + ": " + e.getMessage(), e);
     }
@@ -76,7 +84,8 @@ public final class ConfigLoader {
         if (ref.getFieldName() == null) {
           continue;
         }
-        Pattern key = Pattern.compile("(^|[{,\\s])\"?" + Pattern.quote(ref.getFieldName()) + "\"?\\s*:");
+        Pattern key =
+            Pattern.compile("(^|[{,\\s])\"?" + Pattern.quote(ref.getFieldName()) + "\"?\\s*:");
         int from = at + 1;
         at = -1;
         for (int i = from; i < lines.size(); i++) {
@@ -96,7 +105,9 @@ public final class ConfigLoader {
   }
 
   private static String where(Path file, JsonLocation loc) {
-    return loc == null || loc.getLineNr() < 1 ? file + ": " : file + " line " + loc.getLineNr() + ": ";
+    return loc == null || loc.getLineNr() < 1
+        ? file + ": "
+        : file + " line " + loc.getLineNr() + ": ";
   }
 
   static String keyPath(JsonMappingException e) {
@@ -121,7 +132,9 @@ public final class ConfigLoader {
         c.quality());
   }
 
-  /** Resolves a local relative path against {@code base}; URLs such as `gs://b/x` stay as they are. */
+  /**
+   * Resolves a local relative path against {@code base}; URLs such as `gs://b/x` stay as they are.
+   */
   public static String resolve(Path base, String path) {
     if (path == null || path.isBlank() || !Locations.isLocal(path)) {
       return path;

@@ -1,6 +1,6 @@
 package dev.orcaset.config;
 
-import dev.orcaset.flan.Submix;
+import dev.orcaset.model.Submix;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,12 +8,13 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Cross-field checks run once before the pipeline is built, so a typo fails in the first
- * second and not after an hour of paid requests. Every message names the config key.
+ * Cross-field checks run once before the pipeline is built, so a typo fails in the first second and
+ * not after an hour of paid requests. Every message names the config key.
  */
 public final class ConfigValidator {
   private static final Set<String> COMPRESSIONS = Set.of("zstd", "snappy", "gzip", "none");
-  private static final Set<String> TEMPLATE_TYPES = Set.of("zs_opt", "zs_noopt", "fs_opt", "fs_noopt");
+  private static final Set<String> TEMPLATE_TYPES =
+      Set.of("zs_opt", "zs_noopt", "fs_opt", "fs_noopt");
   private static final Set<String> AUTH_HEADERS = Set.of("bearer", "api-key", "x-api-key", "none");
 
   private ConfigValidator() {}
@@ -21,20 +22,34 @@ public final class ConfigValidator {
   /** Throws a {@link ConfigException} listing every problem found, one per line. */
   public static OrcasetConfig validate(OrcasetConfig c) {
     List<ConfigException> problems = new ArrayList<>();
-    check(problems, !c.input().paths().isEmpty(), "input.paths",
+    check(
+        problems,
+        !c.input().paths().isEmpty(),
+        "input.paths",
         "give at least one file or glob of FLAN records (JSONL, JSONL.gz or Parquet)");
     for (int i = 0; i < c.input().paths().size(); i++) {
       String p = c.input().paths().get(i);
       check(problems, p != null && !p.isBlank(), "input.paths[" + i + "]", "is empty");
     }
     check(problems, notBlank(c.output().dir()), "output.dir", "is required");
-    check(problems, COMPRESSIONS.contains(c.output().compression()), "output.compression",
+    check(
+        problems,
+        COMPRESSIONS.contains(c.output().compression()),
+        "output.compression",
         "must be one of " + COMPRESSIONS + ", got '" + c.output().compression() + "'");
     check(problems, notBlank(c.prompts().dir()), "prompts.dir", "is required");
     check(problems, notBlank(c.license().policy()), "license.policy", "is required");
     check(problems, c.limit() == null || c.limit() >= 1, "limit", "must be at least 1");
-    check(problems, c.journal().commitEvery() >= 1, "journal.commit_every", "must be at least 1 answer");
-    check(problems, c.journal().commitSeconds() >= 1, "journal.commit_seconds", "must be at least 1 second");
+    check(
+        problems,
+        c.journal().commitEvery() >= 1,
+        "journal.commit_every",
+        "must be at least 1 answer");
+    check(
+        problems,
+        c.journal().commitSeconds() >= 1,
+        "journal.commit_seconds",
+        "must be at least 1 second");
     validateQuality(c.quality(), problems);
     validateSampling(c.sampling(), problems);
     validateTeacher(c.teacher(), problems);
@@ -50,78 +65,184 @@ public final class ConfigValidator {
   }
 
   private static void validateQuality(QualityConfig q, List<ConfigException> problems) {
-    check(problems, q.emptyResponse().enabled(), "quality.empty_response.enabled",
+    check(
+        problems,
+        q.emptyResponse().enabled(),
+        "quality.empty_response.enabled",
         "cannot be turned off: an empty answer is never a sample");
-    check(problems, !q.finishReason().allowed().isEmpty(), "quality.finish_reason.allowed",
-        "list at least one finish reason (e.g. [stop]), or set quality.finish_reason.enabled: false");
-    check(problems, q.refusal().phrases().stream().noneMatch(ph -> ph == null || ph.isBlank()),
-        "quality.refusal.phrases", "has an empty phrase, which would match every answer");
-    check(problems, q.noExplanation().maxWords() >= 1, "quality.no_explanation.max_words", "must be at least 1");
-    check(problems, q.tooShort().minTokens() >= 1, "quality.too_short.min_tokens", "must be at least 1");
+    check(
+        problems,
+        !q.finishReason().allowed().isEmpty(),
+        "quality.finish_reason.allowed",
+        "list at least one finish reason (e.g. [stop]), or set quality.finish_reason.enabled:"
+            + " false");
+    check(
+        problems,
+        q.refusal().phrases().stream().noneMatch(ph -> ph == null || ph.isBlank()),
+        "quality.refusal.phrases",
+        "has an empty phrase, which would match every answer");
+    check(
+        problems,
+        q.noExplanation().maxWords() >= 1,
+        "quality.no_explanation.max_words",
+        "must be at least 1");
+    check(
+        problems,
+        q.tooShort().minTokens() >= 1,
+        "quality.too_short.min_tokens",
+        "must be at least 1");
     double t = q.nearDuplicateInput().threshold();
-    check(problems, t > 0 && t <= 1, "quality.near_duplicate_input.threshold",
+    check(
+        problems,
+        t > 0 && t <= 1,
+        "quality.near_duplicate_input.threshold",
         "must be a similarity above 0 and at most 1, got " + t);
   }
 
   private static void validateSampling(SamplingConfig s, List<ConfigException> problems) {
     for (Map.Entry<String, SubmixConfig> e : s.submixes().entrySet()) {
       String key = "sampling.submixes." + e.getKey();
-      check(problems, Submix.fromConfigName(e.getKey()) != null, key,
+      check(
+          problems,
+          Submix.fromConfigName(e.getKey()) != null,
+          key,
           "unknown submix; use one of CoT, NIv2, T0, Flan2021, Dialog, Unknown");
       SubmixConfig sc = e.getValue();
       if (sc == null) {
         problems.add(new ConfigException(key, "needs max_rows and/or template_types"));
         continue;
       }
-      check(problems, sc.maxRows() == null || sc.maxRows() >= 0, key + ".max_rows",
+      check(
+          problems,
+          sc.maxRows() == null || sc.maxRows() >= 0,
+          key + ".max_rows",
           "must be 0 or more (0 skips the submix; leave it out for no cap)");
       for (String t : sc.templateTypes()) {
-        check(problems, TEMPLATE_TYPES.contains(t), key + ".template_types",
+        check(
+            problems,
+            TEMPLATE_TYPES.contains(t),
+            key + ".template_types",
             "unknown template type '" + t + "'; FLAN uses " + TEMPLATE_TYPES);
       }
     }
   }
 
   private static void validateTeacher(TeacherConfig t, List<ConfigException> problems) {
-    check(problems, notBlank(t.model()), "teacher.model", "is required (the model name sent to the API)");
+    check(
+        problems,
+        notBlank(t.model()),
+        "teacher.model",
+        "is required (the model name sent to the API)");
     check(problems, notBlank(t.provider()), "teacher.provider", "is required");
     if (!t.isSimulated()) {
-      check(problems, isHttpUrl(t.baseUrl()), "teacher.base_url",
-          "must be an http(s) URL such as https://api.openai.com/v1 or http://localhost:8000/v1, got '"
-              + t.baseUrl() + "'");
+      check(
+          problems,
+          isHttpUrl(t.baseUrl()),
+          "teacher.base_url",
+          "must be an http(s) URL such as https://api.openai.com/v1 or http://localhost:8000/v1,"
+              + " got '"
+              + t.baseUrl()
+              + "'");
     }
-    check(problems, t.apiKeyEnv().matches("[A-Za-z_][A-Za-z0-9_]*"), "teacher.api_key_env",
+    check(
+        problems,
+        t.apiKeyEnv().matches("[A-Za-z_][A-Za-z0-9_]*"),
+        "teacher.api_key_env",
         "must be the NAME of an environment variable (the key itself never goes in a config file)");
-    check(problems, AUTH_HEADERS.contains(t.authHeader()), "teacher.auth_header",
-        "must be one of " + AUTH_HEADERS + " (api-key is Azure OpenAI's header, x-api-key Anthropic's)");
-    check(problems, t.temperature() >= 0 && t.temperature() <= 2, "teacher.temperature", "must be between 0 and 2");
-    check(problems, t.topP() == null || (t.topP() > 0 && t.topP() <= 1), "teacher.top_p", "must be in (0, 1]");
+    check(
+        problems,
+        AUTH_HEADERS.contains(t.authHeader()),
+        "teacher.auth_header",
+        "must be one of "
+            + AUTH_HEADERS
+            + " (api-key is Azure OpenAI's header, x-api-key Anthropic's)");
+    check(
+        problems,
+        t.temperature() >= 0 && t.temperature() <= 2,
+        "teacher.temperature",
+        "must be between 0 and 2");
+    check(
+        problems,
+        t.topP() == null || (t.topP() > 0 && t.topP() <= 1),
+        "teacher.top_p",
+        "must be in (0, 1]");
     check(problems, t.maxTokens() >= 1, "teacher.max_tokens", "must be at least 1");
-    check(problems, TeacherConfig.ONLINE.equals(t.mode()) || TeacherConfig.BATCH.equals(t.mode()), "teacher.mode",
+    check(problems, t.maxInputTokens() >= 1, "teacher.max_input_tokens", "must be at least 1");
+    check(
+        problems,
+        TeacherConfig.ONLINE.equals(t.mode()) || TeacherConfig.BATCH.equals(t.mode()),
+        "teacher.mode",
         "must be online or batch, got '" + t.mode() + "'");
-    check(problems, !t.isBatch() || !t.stream(), "teacher.stream", "cannot be used with teacher.mode: batch");
-    check(problems, t.batch().maxRequests() >= 1, "teacher.batch.max_requests", "must be at least 1");
-    check(problems, t.batch().maxBytes() >= 1024, "teacher.batch.max_bytes", "must be at least 1024");
-    check(problems, t.batch().pollSeconds() >= 1 && t.batch().maxPollSeconds() >= t.batch().pollSeconds(),
-        "teacher.batch.poll_seconds", "must be at least 1 and at most teacher.batch.max_poll_seconds");
-    check(problems, t.batch().maxResubmits() >= 0, "teacher.batch.max_resubmits", "must be 0 or more");
-    check(problems, t.batch().completionWindow().matches("\\d+h"), "teacher.batch.completion_window",
+    check(
+        problems,
+        !t.isBatch() || !t.stream(),
+        "teacher.stream",
+        "cannot be used with teacher.mode: batch");
+    check(
+        problems, t.batch().maxRequests() >= 1, "teacher.batch.max_requests", "must be at least 1");
+    check(
+        problems, t.batch().maxBytes() >= 1024, "teacher.batch.max_bytes", "must be at least 1024");
+    check(
+        problems,
+        t.batch().pollSeconds() >= 1 && t.batch().maxPollSeconds() >= t.batch().pollSeconds(),
+        "teacher.batch.poll_seconds",
+        "must be at least 1 and at most teacher.batch.max_poll_seconds");
+    check(
+        problems,
+        t.batch().maxResubmits() >= 0,
+        "teacher.batch.max_resubmits",
+        "must be 0 or more");
+    check(
+        problems,
+        t.batch().completionWindow().matches("\\d+h"),
+        "teacher.batch.completion_window",
         "must be hours such as 24h, got '" + t.batch().completionWindow() + "'");
-    check(problems, t.concurrency() >= 1 && t.concurrency() <= 4096, "teacher.concurrency", "must be between 1 and 4096");
-    check(problems, t.maxAttempts() >= 1 && t.maxAttempts() <= 50, "teacher.max_attempts", "must be between 1 and 50");
-    check(problems, t.connectTimeoutSeconds() >= 1, "teacher.connect_timeout_seconds", "must be at least 1");
-    check(problems, t.readTimeoutSeconds() >= 1, "teacher.read_timeout_seconds", "must be at least 1");
-    check(problems, t.callTimeoutSeconds() >= 1, "teacher.call_timeout_seconds", "must be at least 1");
-    check(problems, t.simulatedLatencyMs() >= 0, "teacher.simulated_latency_ms", "must be 0 or more");
+    check(
+        problems,
+        t.concurrency() >= 1 && t.concurrency() <= 4096,
+        "teacher.concurrency",
+        "must be between 1 and 4096");
+    check(
+        problems,
+        t.maxAttempts() >= 1 && t.maxAttempts() <= 50,
+        "teacher.max_attempts",
+        "must be between 1 and 50");
+    check(
+        problems,
+        t.connectTimeoutSeconds() >= 1,
+        "teacher.connect_timeout_seconds",
+        "must be at least 1");
+    check(
+        problems,
+        t.readTimeoutSeconds() >= 1,
+        "teacher.read_timeout_seconds",
+        "must be at least 1");
+    check(
+        problems,
+        t.callTimeoutSeconds() >= 1,
+        "teacher.call_timeout_seconds",
+        "must be at least 1");
+    check(
+        problems, t.simulatedLatencyMs() >= 0, "teacher.simulated_latency_ms", "must be 0 or more");
     check(problems, t.rpm() >= 0, "teacher.rpm", "must be 0 (no limit) or more");
     check(problems, t.tpm() >= 0, "teacher.tpm", "must be 0 (no limit) or more");
     check(problems, t.workers() >= 1, "teacher.workers", "must be at least 1");
-    check(problems, t.breakerWindow() == 0 || t.breakerWindow() >= 5, "teacher.breaker_window",
+    check(
+        problems,
+        t.breakerWindow() == 0 || t.breakerWindow() >= 5,
+        "teacher.breaker_window",
         "must be 0 (off) or at least 5 questions");
-    check(problems, t.maxStallMinutes() >= 0, "teacher.max_stall_minutes", "must be 0 (off) or more");
-    check(problems, t.tpm() == 0 || t.tpmPerWorker() >= t.maxTokens(), "teacher.tpm",
-        "a worker's share (" + t.tpmPerWorker() + " per minute) must fit at least one request's max_tokens ("
-            + t.maxTokens() + ")");
+    check(
+        problems, t.maxStallMinutes() >= 0, "teacher.max_stall_minutes", "must be 0 (off) or more");
+    check(
+        problems,
+        t.tpm() == 0 || t.tpmPerWorker() >= t.maxTokens(),
+        "teacher.tpm",
+        "a worker's share ("
+            + t.tpmPerWorker()
+            + " per minute) must fit at least one request's max_tokens ("
+            + t.maxTokens()
+            + ")");
   }
 
   private static boolean isHttpUrl(String s) {
@@ -140,7 +261,8 @@ public final class ConfigValidator {
     return s != null && !s.isBlank();
   }
 
-  private static void check(List<ConfigException> problems, boolean ok, String key, String message) {
+  private static void check(
+      List<ConfigException> problems, boolean ok, String key, String message) {
     if (!ok) {
       problems.add(new ConfigException(key, message));
     }

@@ -3,10 +3,10 @@ package dev.orcaset.config;
 import java.io.Serializable;
 
 /**
- * `journal`: where every paid answer is saved as it arrives, and how often. {@code dir} null
- * means `OUTPUT/.journal` (see {@link OrcasetConfig#journalDir()}). A slice of answers is
- * committed every {@code commitEvery} answers or {@code commitSeconds}, whichever comes first: a
- * killed process loses at most that. {@code reuse} false (`--fresh`) asks every question again.
+ * `journal`: where every paid answer is saved as it arrives, and how often. {@code dir} null means
+ * `OUTPUT/.journal` (see {@link OrcasetConfig#journalDir()}). A slice of answers is committed every
+ * {@code commitEvery} answers or {@code commitSeconds}, whichever comes first: a killed process
+ * loses at most that. {@code reuse} false (`--fresh`) asks every question again.
  */
 public record JournalConfig(String dir, Integer commitEvery, Integer commitSeconds, Boolean reuse)
     implements Serializable {

@@ -24,8 +24,7 @@ public record OrcasetConfig(
     output = output == null ? new OutputConfig(null, null) : output;
     sampling = sampling == null ? new SamplingConfig(null, null, null) : sampling;
     prompts = prompts == null ? new PromptsConfig(null) : prompts;
-    teacher = teacher == null ? new TeacherConfig(null, null, null, null, null, null, null, null,
-        null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null) : teacher;
+    teacher = teacher == null ? TeacherConfig.defaults() : teacher;
     license = license == null ? new LicenseConfig(null) : license;
     journal = journal == null ? new JournalConfig(null, null, null, null) : journal;
     quality = quality == null ? QualityConfig.defaults() : quality;
@@ -37,30 +36,37 @@ public record OrcasetConfig(
   }
 
   public OrcasetConfig withQuality(QualityConfig v) {
-    return new OrcasetConfig(input, output, sampling, prompts, teacher, license, pricing, limit, journal, v);
+    return new OrcasetConfig(
+        input, output, sampling, prompts, teacher, license, pricing, limit, journal, v);
   }
 
   public OrcasetConfig withJournal(JournalConfig v) {
-    return new OrcasetConfig(input, output, sampling, prompts, teacher, license, pricing, limit, v, quality);
+    return new OrcasetConfig(
+        input, output, sampling, prompts, teacher, license, pricing, limit, v, quality);
   }
 
   public OrcasetConfig withInput(InputConfig v) {
-    return new OrcasetConfig(v, output, sampling, prompts, teacher, license, pricing, limit, journal, quality);
+    return new OrcasetConfig(
+        v, output, sampling, prompts, teacher, license, pricing, limit, journal, quality);
   }
 
   public OrcasetConfig withOutput(OutputConfig v) {
-    return new OrcasetConfig(input, v, sampling, prompts, teacher, license, pricing, limit, journal, quality);
+    return new OrcasetConfig(
+        input, v, sampling, prompts, teacher, license, pricing, limit, journal, quality);
   }
 
   public OrcasetConfig withSampling(SamplingConfig v) {
-    return new OrcasetConfig(input, output, v, prompts, teacher, license, pricing, limit, journal, quality);
+    return new OrcasetConfig(
+        input, output, v, prompts, teacher, license, pricing, limit, journal, quality);
   }
 
   public OrcasetConfig withTeacher(TeacherConfig v) {
-    return new OrcasetConfig(input, output, sampling, prompts, v, license, pricing, limit, journal, quality);
+    return new OrcasetConfig(
+        input, output, sampling, prompts, v, license, pricing, limit, journal, quality);
   }
 
   public OrcasetConfig withLimit(Long v) {
-    return new OrcasetConfig(input, output, sampling, prompts, teacher, license, pricing, v, journal, quality);
+    return new OrcasetConfig(
+        input, output, sampling, prompts, teacher, license, pricing, v, journal, quality);
   }
 }

@@ -2,7 +2,10 @@ package dev.orcaset.config;
 
 import java.io.Serializable;
 
-/** `output`: where the dataset goes and how Parquet is compressed (`zstd`, `snappy`, `gzip`, `none`). */
+/**
+ * `output`: where the dataset goes and how Parquet is compressed (`zstd`, `snappy`, `gzip`,
+ * `none`).
+ */
 public record OutputConfig(String dir, String compression) implements Serializable {
   public OutputConfig {
     compression = compression == null ? "zstd" : compression;

@@ -5,9 +5,9 @@ import java.util.List;
 
 /**
  * `quality`: the named gates an answer must pass to become a sample. Each rule can be turned off
- * ({@code enabled: false}); rows a rule drops are counted under `filtered` with the rule's name
- * and kept, whole, in `OUTPUT/filtered/`. {@code nearDuplicateInput} runs before the teacher (it
- * saves money) and is off by default.
+ * ({@code enabled: false}); rows a rule drops are counted under `filtered` with the rule's name and
+ * kept, whole, in `OUTPUT/filtered/`. {@code nearDuplicateInput} runs before the teacher (it saves
+ * money) and is off by default.
  */
 public record QualityConfig(
     FinishReason finishReason,
@@ -19,16 +19,34 @@ public record QualityConfig(
     NearDuplicateInput nearDuplicateInput)
     implements Serializable {
 
-  /** Stop reasons that mean the model finished its answer, across OpenAI, vLLM, TGI and Anthropic. */
-  public static final List<String> FINISHED = List.of("stop", "eos_token", "stop_sequence", "end_turn");
+  /**
+   * Stop reasons that mean the model finished its answer, across OpenAI, vLLM, TGI and Anthropic.
+   */
+  public static final List<String> FINISHED =
+      List.of("stop", "eos_token", "stop_sequence", "end_turn");
 
-  /** Openings of refusals and assistant boilerplate, matched case-insensitively anywhere in a response. */
-  public static final List<String> REFUSALS = List.of(
-      "as an ai language model", "as a large language model", "as an ai developed by",
-      "i cannot help with", "i can't help with", "i cannot assist with", "i can't assist with",
-      "i'm sorry, but i can't", "i'm sorry, but i cannot", "i am sorry, but i cannot",
-      "i'm unable to help", "i am unable to help", "i'm not able to help", "i cannot fulfill",
-      "i can't fulfill", "i cannot provide assistance");
+  /**
+   * Openings of refusals and assistant boilerplate, matched case-insensitively anywhere in a
+   * response.
+   */
+  public static final List<String> REFUSALS =
+      List.of(
+          "as an ai language model",
+          "as a large language model",
+          "as an ai developed by",
+          "i cannot help with",
+          "i can't help with",
+          "i cannot assist with",
+          "i can't assist with",
+          "i'm sorry, but i can't",
+          "i'm sorry, but i cannot",
+          "i am sorry, but i cannot",
+          "i'm unable to help",
+          "i am unable to help",
+          "i'm not able to help",
+          "i cannot fulfill",
+          "i can't fulfill",
+          "i cannot provide assistance");
 
   public QualityConfig {
     finishReason = finishReason == null ? new FinishReason(null, null) : finishReason;
@@ -37,7 +55,8 @@ public record QualityConfig(
     noExplanation = noExplanation == null ? new NoExplanation(null, null) : noExplanation;
     tooShort = tooShort == null ? new TooShort(null, null) : tooShort;
     duplicateResponse = duplicateResponse == null ? new Toggle(null) : duplicateResponse;
-    nearDuplicateInput = nearDuplicateInput == null ? new NearDuplicateInput(null, null) : nearDuplicateInput;
+    nearDuplicateInput =
+        nearDuplicateInput == null ? new NearDuplicateInput(null, null) : nearDuplicateInput;
   }
 
   public static QualityConfig defaults() {
@@ -51,7 +70,10 @@ public record QualityConfig(
     }
   }
 
-  /** `finish_reason`: drop answers that did not finish (cut at max_tokens, stopped by a content filter). */
+  /**
+   * `finish_reason`: drop answers that did not finish (cut at max_tokens, stopped by a content
+   * filter).
+   */
   public record FinishReason(Boolean enabled, List<String> allowed) implements Serializable {
     public FinishReason {
       enabled = enabled == null || enabled;
@@ -59,7 +81,9 @@ public record QualityConfig(
     }
   }
 
-  /** `refusal`: drop refusals and assistant boilerplate; {@code phrases} replaces the built-in list. */
+  /**
+   * `refusal`: drop refusals and assistant boilerplate; {@code phrases} replaces the built-in list.
+   */
   public record Refusal(Boolean enabled, List<String> phrases) implements Serializable {
     public Refusal {
       enabled = enabled == null || enabled;
@@ -78,7 +102,10 @@ public record QualityConfig(
     }
   }
 
-  /** `too_short`: drop answers of fewer than {@code minTokens} completion tokens, whatever the prompt. */
+  /**
+   * `too_short`: drop answers of fewer than {@code minTokens} completion tokens, whatever the
+   * prompt.
+   */
   public record TooShort(Boolean enabled, Integer minTokens) implements Serializable {
     public TooShort {
       enabled = enabled == null || enabled;

@@ -5,9 +5,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * `sampling`: per-submix quotas and template filters. {@code seed} fixes which rows are sampled
- * and which system prompt each gets, so a re-run with the same seed makes the same dataset.
- * With {@code enabled: false} every valid input passes (duplicates are still dropped).
+ * `sampling`: per-submix quotas and template filters. {@code seed} fixes which rows are sampled and
+ * which system prompt each gets, so a re-run with the same seed makes the same dataset. With {@code
+ * enabled: false} every valid input passes (duplicates are still dropped).
  */
 public record SamplingConfig(Long seed, Boolean enabled, Map<String, SubmixConfig> submixes)
     implements Serializable {

@@ -6,12 +6,12 @@ import java.io.Serializable;
  * `teacher`: which model answers, how, and how hard we may push it.
  *
  * <p>{@code provider: simulated} starts the built-in simulated teacher in-process; any other
- * provider is reached over the OpenAI-compatible Chat Completions API at {@code baseUrl}. The
- * API key is never in the file: {@code apiKeyEnv} names the environment variable holding it.
- * {@code rpm} and {@code tpm} are the account's limits (0: none); {@code workers} is how many
- * worker JVMs share them, each taking an equal share. {@code concurrency} is the most requests in
- * flight per worker; with {@code adaptiveConcurrency} fewer are sent while the server's latency
- * shows it is queueing them (see {@code ConcurrencyLimit}).
+ * provider is reached over the OpenAI-compatible Chat Completions API at {@code baseUrl}. The API
+ * key is never in the file: {@code apiKeyEnv} names the environment variable holding it. {@code
+ * rpm} and {@code tpm} are the account's limits (0: none); {@code workers} is how many worker JVMs
+ * share them, each taking an equal share. {@code concurrency} is the most requests in flight per
+ * worker; with {@code adaptiveConcurrency} fewer are sent while the server's latency shows it is
+ * queueing them (see {@code ConcurrencyLimit}).
  */
 public record TeacherConfig(
     String provider,
@@ -22,6 +22,7 @@ public record TeacherConfig(
     Double temperature,
     Double topP,
     Integer maxTokens,
+    Integer maxInputTokens,
     Long seed,
     Integer concurrency,
     Integer maxAttempts,
@@ -47,9 +48,12 @@ public record TeacherConfig(
   public TeacherConfig {
     provider = provider == null ? "openai-compatible" : provider;
     apiKeyEnv = apiKeyEnv == null ? "OPENAI_API_KEY" : apiKeyEnv;
-    authHeader = authHeader == null ? ("anthropic".equals(provider) ? "x-api-key" : "bearer") : authHeader;
+    authHeader =
+        authHeader == null ? ("anthropic".equals(provider) ? "x-api-key" : "bearer") : authHeader;
     temperature = temperature == null ? 0.7 : temperature;
     maxTokens = maxTokens == null ? 1024 : maxTokens;
+    // An input this long is almost surely a broken record; it would be paid for in full.
+    maxInputTokens = maxInputTokens == null ? 32_768 : maxInputTokens;
     concurrency = concurrency == null ? 16 : concurrency;
     maxAttempts = maxAttempts == null ? 6 : maxAttempts;
     connectTimeoutSeconds = connectTimeoutSeconds == null ? 10 : connectTimeoutSeconds;
@@ -78,20 +82,6 @@ public record TeacherConfig(
     return "anthropic".equals(provider);
   }
 
-  public TeacherConfig withBatch(BatchConfig newBatch) {
-    return new TeacherConfig(provider, baseUrl, model, apiKeyEnv, authHeader, temperature,
-        topP, maxTokens, seed, concurrency, maxAttempts, connectTimeoutSeconds,
-        readTimeoutSeconds, callTimeoutSeconds, simulatedLatencyMs, rpm, tpm, workers, breakerWindow, maxStallMinutes,
-        stream, adaptiveConcurrency, mode, newBatch);
-  }
-
-  public TeacherConfig withMode(String newMode) {
-    return new TeacherConfig(provider, baseUrl, model, apiKeyEnv, authHeader, temperature,
-        topP, maxTokens, seed, concurrency, maxAttempts, connectTimeoutSeconds,
-        readTimeoutSeconds, callTimeoutSeconds, simulatedLatencyMs, rpm, tpm, workers, breakerWindow, maxStallMinutes,
-        stream, adaptiveConcurrency, newMode, batch);
-  }
-
   /** This worker's share of the requests-per-minute budget (0: no limit). */
   public long rpmPerWorker() {
     return rpm / workers;
@@ -106,28 +96,226 @@ public record TeacherConfig(
     return SIMULATED.equals(provider);
   }
 
-  public TeacherConfig withEndpoint(String newProvider, String newBaseUrl) {
-    return new TeacherConfig(newProvider, newBaseUrl, model, apiKeyEnv, authHeader, temperature,
-        topP, maxTokens, seed, concurrency, maxAttempts, connectTimeoutSeconds,
-        readTimeoutSeconds, callTimeoutSeconds, simulatedLatencyMs, rpm, tpm, workers, breakerWindow, maxStallMinutes, stream, adaptiveConcurrency, mode, batch);
+  /** Every field at its default (an OpenAI-compatible teacher with no model named). */
+  public static TeacherConfig defaults() {
+    return new TeacherConfig(
+        null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+        null, null, null, null, null, null, null, null, null, null);
   }
 
-  public TeacherConfig withModel(String newModel) {
-    return new TeacherConfig(provider, baseUrl, newModel, apiKeyEnv, authHeader, temperature,
-        topP, maxTokens, seed, concurrency, maxAttempts, connectTimeoutSeconds,
-        readTimeoutSeconds, callTimeoutSeconds, simulatedLatencyMs, rpm, tpm, workers, breakerWindow, maxStallMinutes, stream, adaptiveConcurrency, mode, batch);
+  /** A copy to change: {@code cfg.toBuilder().model("gpt-4o").build()}. */
+  public Builder toBuilder() {
+    return new Builder(this);
   }
 
-  public TeacherConfig withLimits(Long newRpm, Long newTpm) {
-    return new TeacherConfig(provider, baseUrl, model, apiKeyEnv, authHeader, temperature,
-        topP, maxTokens, seed, concurrency, maxAttempts, connectTimeoutSeconds,
-        readTimeoutSeconds, callTimeoutSeconds, simulatedLatencyMs,
-        newRpm == null ? rpm : newRpm, newTpm == null ? tpm : newTpm, workers, breakerWindow, maxStallMinutes, stream, adaptiveConcurrency, mode, batch);
-  }
+  /** Changes named fields of a config; every other field keeps its value. */
+  public static final class Builder {
+    private String provider;
+    private String baseUrl;
+    private String model;
+    private String apiKeyEnv;
+    private String authHeader;
+    private Double temperature;
+    private Double topP;
+    private Integer maxTokens;
+    private Integer maxInputTokens;
+    private Long seed;
+    private Integer concurrency;
+    private Integer maxAttempts;
+    private Integer connectTimeoutSeconds;
+    private Integer readTimeoutSeconds;
+    private Integer callTimeoutSeconds;
+    private Integer simulatedLatencyMs;
+    private Long rpm;
+    private Long tpm;
+    private Integer workers;
+    private Integer breakerWindow;
+    private Integer maxStallMinutes;
+    private Boolean stream;
+    private Boolean adaptiveConcurrency;
+    private String mode;
+    private BatchConfig batch;
 
-  public TeacherConfig withConcurrency(int n) {
-    return new TeacherConfig(provider, baseUrl, model, apiKeyEnv, authHeader, temperature,
-        topP, maxTokens, seed, n, maxAttempts, connectTimeoutSeconds,
-        readTimeoutSeconds, callTimeoutSeconds, simulatedLatencyMs, rpm, tpm, workers, breakerWindow, maxStallMinutes, stream, adaptiveConcurrency, mode, batch);
+    private Builder(TeacherConfig c) {
+      provider = c.provider;
+      baseUrl = c.baseUrl;
+      model = c.model;
+      apiKeyEnv = c.apiKeyEnv;
+      authHeader = c.authHeader;
+      temperature = c.temperature;
+      topP = c.topP;
+      maxTokens = c.maxTokens;
+      maxInputTokens = c.maxInputTokens;
+      seed = c.seed;
+      concurrency = c.concurrency;
+      maxAttempts = c.maxAttempts;
+      connectTimeoutSeconds = c.connectTimeoutSeconds;
+      readTimeoutSeconds = c.readTimeoutSeconds;
+      callTimeoutSeconds = c.callTimeoutSeconds;
+      simulatedLatencyMs = c.simulatedLatencyMs;
+      rpm = c.rpm;
+      tpm = c.tpm;
+      workers = c.workers;
+      breakerWindow = c.breakerWindow;
+      maxStallMinutes = c.maxStallMinutes;
+      stream = c.stream;
+      adaptiveConcurrency = c.adaptiveConcurrency;
+      mode = c.mode;
+      batch = c.batch;
+    }
+
+    public Builder provider(String value) {
+      provider = value;
+      return this;
+    }
+
+    public Builder baseUrl(String value) {
+      baseUrl = value;
+      return this;
+    }
+
+    public Builder model(String value) {
+      model = value;
+      return this;
+    }
+
+    public Builder apiKeyEnv(String value) {
+      apiKeyEnv = value;
+      return this;
+    }
+
+    public Builder authHeader(String value) {
+      authHeader = value;
+      return this;
+    }
+
+    public Builder temperature(Double value) {
+      temperature = value;
+      return this;
+    }
+
+    public Builder topP(Double value) {
+      topP = value;
+      return this;
+    }
+
+    public Builder maxTokens(Integer value) {
+      maxTokens = value;
+      return this;
+    }
+
+    public Builder maxInputTokens(Integer value) {
+      maxInputTokens = value;
+      return this;
+    }
+
+    public Builder seed(Long value) {
+      seed = value;
+      return this;
+    }
+
+    public Builder concurrency(Integer value) {
+      concurrency = value;
+      return this;
+    }
+
+    public Builder maxAttempts(Integer value) {
+      maxAttempts = value;
+      return this;
+    }
+
+    public Builder connectTimeoutSeconds(Integer value) {
+      connectTimeoutSeconds = value;
+      return this;
+    }
+
+    public Builder readTimeoutSeconds(Integer value) {
+      readTimeoutSeconds = value;
+      return this;
+    }
+
+    public Builder callTimeoutSeconds(Integer value) {
+      callTimeoutSeconds = value;
+      return this;
+    }
+
+    public Builder simulatedLatencyMs(Integer value) {
+      simulatedLatencyMs = value;
+      return this;
+    }
+
+    public Builder rpm(Long value) {
+      rpm = value;
+      return this;
+    }
+
+    public Builder tpm(Long value) {
+      tpm = value;
+      return this;
+    }
+
+    public Builder workers(Integer value) {
+      workers = value;
+      return this;
+    }
+
+    public Builder breakerWindow(Integer value) {
+      breakerWindow = value;
+      return this;
+    }
+
+    public Builder maxStallMinutes(Integer value) {
+      maxStallMinutes = value;
+      return this;
+    }
+
+    public Builder stream(Boolean value) {
+      stream = value;
+      return this;
+    }
+
+    public Builder adaptiveConcurrency(Boolean value) {
+      adaptiveConcurrency = value;
+      return this;
+    }
+
+    public Builder mode(String value) {
+      mode = value;
+      return this;
+    }
+
+    public Builder batch(BatchConfig value) {
+      batch = value;
+      return this;
+    }
+
+    public TeacherConfig build() {
+      return new TeacherConfig(
+          provider,
+          baseUrl,
+          model,
+          apiKeyEnv,
+          authHeader,
+          temperature,
+          topP,
+          maxTokens,
+          maxInputTokens,
+          seed,
+          concurrency,
+          maxAttempts,
+          connectTimeoutSeconds,
+          readTimeoutSeconds,
+          callTimeoutSeconds,
+          simulatedLatencyMs,
+          rpm,
+          tpm,
+          workers,
+          breakerWindow,
+          maxStallMinutes,
+          stream,
+          adaptiveConcurrency,
+          mode,
+          batch);
+    }
   }
 }

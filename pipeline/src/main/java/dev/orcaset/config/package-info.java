@@ -1,2 +1,4 @@
-/** Run configuration: YAML parsed once into records and validated with messages that name the key. */
+/**
+ * Run configuration: YAML parsed once into records and validated with messages that name the key.
+ */
 package dev.orcaset.config;

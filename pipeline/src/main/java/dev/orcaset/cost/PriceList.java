@@ -9,7 +9,8 @@ import java.util.Optional;
 
 /** `config/pricing.yaml`: model-name globs to prices; first match wins. */
 public final class PriceList {
-  record Rule(String match, Double inputPerMillion, Double outputPerMillion, String source, String asOf) {}
+  record Rule(
+      String match, Double inputPerMillion, Double outputPerMillion, String source, String asOf) {}
 
   record PriceFile(String version, Double batchFactor, List<Rule> models) {}
 
@@ -36,15 +37,18 @@ public final class PriceList {
         throw new ConfigException(key + ".match", file + ": needs a model name glob");
       }
       if (r.inputPerMillion() == null || r.inputPerMillion() < 0) {
-        throw new ConfigException(key + ".input_per_million", file + ": needs a price of 0 or more");
+        throw new ConfigException(
+            key + ".input_per_million", file + ": needs a price of 0 or more");
       }
       if (r.outputPerMillion() == null || r.outputPerMillion() < 0) {
-        throw new ConfigException(key + ".output_per_million", file + ": needs a price of 0 or more");
+        throw new ConfigException(
+            key + ".output_per_million", file + ": needs a price of 0 or more");
       }
     }
     double batchFactor = f.batchFactor() == null ? 0.5 : f.batchFactor();
     if (batchFactor <= 0 || batchFactor > 1) {
-      throw new ConfigException("batch_factor", file + ": must be above 0 and at most 1, got " + batchFactor);
+      throw new ConfigException(
+          "batch_factor", file + ": must be above 0 and at most 1, got " + batchFactor);
     }
     return new PriceList(rules, batchFactor);
   }
@@ -53,6 +57,7 @@ public final class PriceList {
     return rules.stream()
         .filter(r -> Globs.matches(r.match(), model))
         .findFirst()
-        .map(r -> new Price(model, r.inputPerMillion(), r.outputPerMillion(), r.source(), r.asOf()));
+        .map(
+            r -> new Price(model, r.inputPerMillion(), r.outputPerMillion(), r.source(), r.asOf()));
   }
 }

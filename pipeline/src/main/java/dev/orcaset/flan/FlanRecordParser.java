@@ -3,22 +3,22 @@ package dev.orcaset.flan;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.orcaset.model.DropReason;
+import dev.orcaset.model.FlanRecord;
+import dev.orcaset.model.Origin;
+import dev.orcaset.model.Rejection;
 import java.io.Serializable;
+import java.util.Locale;
 
 /**
  * Turns one input line (JSONL) or row (Parquet, as a JSON tree) into a {@link FlanRecord} or a
- * {@link Rejection}. Accepts both spellings found in public FLAN v2 exports: plain
- * (`task_source`) and underscore-prefixed (`_task_source`, as in the copy OpenOrca used).
+ * {@link Rejection}. Accepts both spellings found in public FLAN v2 exports: plain (`task_source`)
+ * and underscore-prefixed (`_task_source`, as in the copy OpenOrca used).
  */
 public final class FlanRecordParser implements Serializable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Rejection reasons, stable strings: manifests and users' scripts key on them. */
-  public static final String NOT_JSON = "not_json";
-  public static final String NOT_AN_OBJECT = "not_an_object";
-  public static final String MISSING_INPUTS = "missing_inputs";
-  public static final String BLANK_INPUTS = "blank_inputs";
-  public static final String BAD_FIELD = "bad_field";
 
   /** Either a record or a rejection, never both. */
   public record Parsed(FlanRecord record, Rejection rejection) {}
@@ -29,24 +29,26 @@ public final class FlanRecordParser implements Serializable {
       node = JSON.readTree(line);
     } catch (JsonProcessingException e) {
       String where = e.getLocation() == null ? "" : " at column " + e.getLocation().getColumnNr();
-      return reject(origin, NOT_JSON, e.getOriginalMessage() + where, line);
+      return reject(origin, DropReason.NOT_JSON, e.getOriginalMessage() + where, line);
     }
     return parseNode(node, origin, line);
   }
 
   public Parsed parseNode(JsonNode node, Origin origin, String raw) {
     if (node == null || !node.isObject()) {
-      return reject(origin, NOT_AN_OBJECT, "expected a JSON object with an \"inputs\" field", raw);
+      return reject(
+          origin, DropReason.NOT_AN_OBJECT, "expected a JSON object with an \"inputs\" field", raw);
     }
     JsonNode inputs = node.get("inputs");
     if (inputs == null || inputs.isNull()) {
-      return reject(origin, MISSING_INPUTS, "no \"inputs\" field", raw);
+      return reject(origin, DropReason.MISSING_INPUTS, "no \"inputs\" field", raw);
     }
     if (!inputs.isTextual()) {
-      return reject(origin, BAD_FIELD, "inputs: expected a string, got " + kind(inputs), raw);
+      return reject(
+          origin, DropReason.BAD_FIELD, "inputs: expected a string, got " + kind(inputs), raw);
     }
     if (inputs.asText().isBlank()) {
-      return reject(origin, BLANK_INPUTS, "\"inputs\" is empty or whitespace", raw);
+      return reject(origin, DropReason.BLANK_INPUTS, "\"inputs\" is empty or whitespace", raw);
     }
     Integer templateIdx = null;
     JsonNode idx = either(node, "_template_idx", "template_idx");
@@ -56,7 +58,11 @@ public final class FlanRecordParser implements Serializable {
       } else if (isIntegerText(idx)) {
         templateIdx = Integer.valueOf(idx.asText().trim());
       } else {
-        return reject(origin, BAD_FIELD, "_template_idx: expected an integer, got " + kind(idx), raw);
+        return reject(
+            origin,
+            DropReason.BAD_FIELD,
+            "_template_idx: expected an integer, got " + kind(idx),
+            raw);
       }
     }
     FlanRecord record =
@@ -71,7 +77,7 @@ public final class FlanRecordParser implements Serializable {
     return new Parsed(record, null);
   }
 
-  private static Parsed reject(Origin origin, String reason, String detail, String raw) {
+  private static Parsed reject(Origin origin, DropReason reason, String detail, String raw) {
     return new Parsed(null, Rejection.of(origin, reason, detail, raw));
   }
 
@@ -94,6 +100,6 @@ public final class FlanRecordParser implements Serializable {
   }
 
   private static String kind(JsonNode v) {
-    return v.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+    return v.getNodeType().name().toLowerCase(Locale.ROOT);
   }
 }

@@ -1,13 +1,12 @@
 package dev.orcaset.io;
 
-import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
  * The patterns of orcaset's policy files. A glob: `*` any text, `?` one character, `|` between
- * alternatives. A value starting with `re:` is a Java regular expression instead, for model
- * names a glob cannot pin down (`re:qwen2\.5-(7|14)b.*`). Both are case-insensitive and match
- * the whole value.
+ * alternatives. A value starting with `re:` is a Java regular expression instead, for model names a
+ * glob cannot pin down (`re:qwen2\.5-(7|14)b.*`). Both are case-insensitive and match the whole
+ * value.
  */
 public final class Globs {
   public static final String REGEX_PREFIX = "re:";
@@ -18,10 +17,13 @@ public final class Globs {
     return value != null && compile(glob).matcher(value).matches();
   }
 
-  /** @throws java.util.regex.PatternSyntaxException for a `re:` pattern that is not a valid regex */
+  /**
+   * @throws java.util.regex.PatternSyntaxException for a `re:` pattern that is not a valid regex
+   */
   public static Pattern compile(String glob) {
     if (glob.startsWith(REGEX_PREFIX)) {
-      return Pattern.compile(glob.substring(REGEX_PREFIX.length()), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+      return Pattern.compile(
+          glob.substring(REGEX_PREFIX.length()), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
     }
     StringBuilder re = new StringBuilder();
     for (String alternative : glob.split("\\|", -1)) {

@@ -15,26 +15,35 @@ public final class JsonFiles {
   private JsonFiles() {}
 
   public static void write(String dir, String name, JsonNode doc) throws IOException {
-    try (OutputStream out = Channels.newOutputStream(FileSystems.create(resource(dir, name), "application/json"))) {
-      out.write(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(doc).getBytes(StandardCharsets.UTF_8));
+    try (OutputStream out =
+        Channels.newOutputStream(FileSystems.create(resource(dir, name), "application/json"))) {
+      out.write(
+          Json.mapper()
+              .writerWithDefaultPrettyPrinter()
+              .writeValueAsString(doc)
+              .getBytes(StandardCharsets.UTF_8));
       out.write('\n');
     }
   }
 
   /** Writes UTF-8 text, e.g. the dataset card, beside the manifest (any Beam file system). */
-  public static void writeText(String dir, String name, String text, String mimeType) throws IOException {
-    try (OutputStream out = Channels.newOutputStream(FileSystems.create(resource(dir, name), mimeType))) {
+  public static void writeText(String dir, String name, String text, String mimeType)
+      throws IOException {
+    try (OutputStream out =
+        Channels.newOutputStream(FileSystems.create(resource(dir, name), mimeType))) {
       out.write(text.getBytes(StandardCharsets.UTF_8));
     }
   }
 
   public static JsonNode read(String dir, String name) throws IOException {
-    try (Reader r = Channels.newReader(FileSystems.open(resource(dir, name)), StandardCharsets.UTF_8)) {
+    try (Reader r =
+        Channels.newReader(FileSystems.open(resource(dir, name)), StandardCharsets.UTF_8)) {
       return Json.mapper().readTree(r);
     }
   }
 
   private static ResourceId resource(String dir, String name) {
-    return FileSystems.matchNewResource(dir, true).resolve(name, StandardResolveOptions.RESOLVE_FILE);
+    return FileSystems.matchNewResource(dir, true)
+        .resolve(name, StandardResolveOptions.RESOLVE_FILE);
   }
 }

@@ -20,19 +20,24 @@ import org.apache.beam.sdk.io.fs.ResourceId;
 
 /**
  * A dataset folder and its snapshots. A run writes into a hidden staging folder
- * (`OUTPUT/.staging-RUN/`, skipped by Hive, Spark and DuckDB conventions) and is switched in
- * only when it succeeded, so readers of `OUTPUT/data/` see the previous snapshot or the new one,
- * never half of one or a mix. The replaced snapshot is kept hidden (`OUTPUT/.previous-RUN/`)
- * until the next run, so a reader still going through its files can finish; leftovers of a
- * killed run are removed by the next one.
+ * (`OUTPUT/.staging-RUN/`, skipped by Hive, Spark and DuckDB conventions) and is switched in only
+ * when it succeeded, so readers of `OUTPUT/data/` see the previous snapshot or the new one, never
+ * half of one or a mix. The replaced snapshot is kept hidden (`OUTPUT/.previous-RUN/`) until the
+ * next run, so a reader still going through its files can finish; leftovers of a killed run are
+ * removed by the next one.
  *
- * <p>On a local disk each part is switched with a rename. On object stores (`gs://`, `s3://`)
- * there is no rename: parts are copied then deleted, and a reader during those seconds can see a
- * mix; the README says so.
+ * <p>On a local disk each part is switched with a rename. On object stores (`gs://`, `s3://`) there
+ * is no rename: parts are copied then deleted, and a reader during those seconds can see a mix; the
+ * README says so.
  */
 public final class OutputFolder {
-  /** What a snapshot consists of; `manifest.json` goes last, so it never describes files not yet there. */
-  public static final List<String> PARTS = List.of("data", "rejected", "failed", "filtered", "README.md", "manifest.json");
+  /**
+   * What a snapshot consists of; `manifest.json` goes last, so it never describes files not yet
+   * there.
+   */
+  public static final List<String> PARTS =
+      List.of("data", "rejected", "failed", "filtered", "README.md", "manifest.json");
+
   static final String STAGING = ".staging-";
   static final String PREVIOUS = ".previous-";
 
@@ -63,7 +68,9 @@ public final class OutputFolder {
       return () -> {};
     }
     Path folder = Files.createDirectories(Path.of(dir));
-    FileChannel ch = FileChannel.open(folder.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileChannel ch =
+        FileChannel.open(
+            folder.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     FileLock lock;
     try {
       lock = ch.tryLock();
@@ -72,8 +79,11 @@ public final class OutputFolder {
     }
     if (lock == null) {
       ch.close();
-      throw new IOException("another orcaset run is writing to " + dir + "; wait for it to finish "
-          + "(or give this run another --output)");
+      throw new IOException(
+          "another orcaset run is writing to "
+              + dir
+              + "; wait for it to finish "
+              + "(or give this run another --output)");
     }
     FileLock held = lock;
     return () -> {
@@ -139,9 +149,11 @@ public final class OutputFolder {
       return;
     }
     for (String part : PARTS) {
-      List<ResourceId> old = part.contains(".") ? match(dir + "/" + part) : match(dir + "/" + part + "/**");
+      List<ResourceId> old =
+          part.contains(".") ? match(dir + "/" + part) : match(dir + "/" + part + "/**");
       FileSystems.delete(old, StandardMoveOptions.IGNORE_MISSING_FILES);
-      List<ResourceId> from = part.contains(".") ? match(staged + "/" + part) : match(staged + "/" + part + "/**");
+      List<ResourceId> from =
+          part.contains(".") ? match(staged + "/" + part) : match(staged + "/" + part + "/**");
       List<ResourceId> to = new ArrayList<>();
       for (ResourceId f : from) {
         to.add(FileSystems.matchNewResource(dir + f.toString().substring(staged.length()), false));

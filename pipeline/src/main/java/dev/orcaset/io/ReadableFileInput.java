@@ -1,7 +1,9 @@
 package dev.orcaset.io;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.parquet.io.DelegatingSeekableInputStream;
@@ -27,7 +29,7 @@ public final class ReadableFileInput implements InputFile {
   @Override
   public SeekableInputStream newStream() throws IOException {
     SeekableByteChannel channel = file.openSeekable();
-    return new DelegatingSeekableInputStream(java.nio.channels.Channels.newInputStream(channel)) {
+    return new DelegatingSeekableInputStream(Channels.newInputStream(channel)) {
       @Override
       public long getPos() throws IOException {
         return channel.position();
@@ -43,7 +45,7 @@ public final class ReadableFileInput implements InputFile {
         ByteBuffer buf = ByteBuffer.wrap(bytes, start, len);
         while (buf.hasRemaining()) {
           if (channel.read(buf) < 0) {
-            throw new java.io.EOFException("unexpected end of " + file.getMetadata().resourceId());
+            throw new EOFException("unexpected end of " + file.getMetadata().resourceId());
           }
         }
       }

@@ -10,21 +10,23 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.coders.CustomCoder;
 
 /**
- * A compact Beam coder for the pipeline's Java records: each component in declaration order,
- * with a null marker, strings as UTF-8. Java serialization (Beam's {@code SerializableCoder})
- * writes class descriptors with every element and was the largest CPU cost of a run.
+ * A compact Beam coder for the pipeline's Java records: each component in declaration order, with a
+ * null marker, strings as UTF-8. Java serialization (Beam's {@code SerializableCoder}) writes class
+ * descriptors with every element and was the largest CPU cost of a run.
  *
  * <p>Supported component types: String, the primitives and their boxes, enums, nested records,
- * {@code List} of those, and {@code Map<String, …>} of those (written in key order). A record
- * with another component type fails when the coder is built, not halfway through a run.
+ * {@code List} of those, and {@code Map<String, …>} of those (written in key order). A record with
+ * another component type fails when the coder is built, not halfway through a run.
  */
 public final class RecordCoder<T extends Record> extends CustomCoder<T> {
   private final Class<T> type;
@@ -62,8 +64,10 @@ public final class RecordCoder<T extends Record> extends CustomCoder<T> {
     return shapeOf(type);
   }
 
-  /** Reflection results per record class: a cache of facts about classes, the same in every thread. */
-  private static final Map<Class<?>, Shape> SHAPES = new java.util.concurrent.ConcurrentHashMap<>();
+  /**
+   * Reflection results per record class: a cache of facts about classes, the same in every thread.
+   */
+  private static final Map<Class<?>, Shape> SHAPES = new ConcurrentHashMap<>();
 
   private static Shape shapeOf(Class<?> type) {
     return SHAPES.computeIfAbsent(type, Shape::of);
@@ -84,7 +88,8 @@ public final class RecordCoder<T extends Record> extends CustomCoder<T> {
   @Override
   public void verifyDeterministic() {}
 
-  private static void writeRecord(Object record, Shape shape, DataOutputStream out) throws IOException {
+  private static void writeRecord(Object record, Shape shape, DataOutputStream out)
+      throws IOException {
     try {
       for (RecordComponent c : shape.components()) {
         write(c.getAccessor().invoke(record), c.getGenericType(), out);
@@ -103,7 +108,8 @@ public final class RecordCoder<T extends Record> extends CustomCoder<T> {
     try {
       return shape.constructor().newInstance(values);
     } catch (ReflectiveOperationException e) {
-      throw new CoderException("cannot rebuild " + shape.constructor().getDeclaringClass().getSimpleName(), e);
+      throw new CoderException(
+          "cannot rebuild " + shape.constructor().getDeclaringClass().getSimpleName(), e);
     }
   }
 
@@ -116,7 +122,7 @@ public final class RecordCoder<T extends Record> extends CustomCoder<T> {
       }
     }
     if (raw == String.class) {
-      byte[] b = ((String) v).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      byte[] b = ((String) v).getBytes(StandardCharsets.UTF_8);
       out.writeInt(b.length);
       out.write(b);
     } else if (raw == int.class || raw == Integer.class) {
@@ -158,7 +164,7 @@ public final class RecordCoder<T extends Record> extends CustomCoder<T> {
     if (raw == String.class) {
       byte[] b = new byte[in.readInt()];
       in.readFully(b);
-      return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+      return new String(b, StandardCharsets.UTF_8);
     } else if (raw == int.class || raw == Integer.class) {
       return in.readInt();
     } else if (raw == long.class || raw == Long.class) {
@@ -191,8 +197,13 @@ public final class RecordCoder<T extends Record> extends CustomCoder<T> {
 
   private static void check(Type t, String where) {
     Class<?> raw = raw(t);
-    if (raw == String.class || raw.isPrimitive() || raw == Integer.class || raw == Long.class
-        || raw == Double.class || raw == Boolean.class || raw.isEnum()) {
+    if (raw == String.class
+        || raw.isPrimitive()
+        || raw == Integer.class
+        || raw == Long.class
+        || raw == Double.class
+        || raw == Boolean.class
+        || raw.isEnum()) {
       return;
     }
     if (raw.isRecord()) {

@@ -1,6 +1,6 @@
 package dev.orcaset.io;
 
-import dev.orcaset.pipeline.Sample;
+import dev.orcaset.model.Sample;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
@@ -14,34 +14,45 @@ import org.apache.avro.generic.GenericRecord;
 public final class SampleSchema {
   private SampleSchema() {}
 
-  public static final Schema SCHEMA = SchemaBuilder.record("OrcasetSample").namespace("dev.orcaset")
-      .doc("One Orca-style sample: a FLAN question, a system prompt, and the teacher's explained answer.")
-      .fields()
-      .requiredString("id")
-      .requiredString("source")
-      .optionalString("task_name")
-      .optionalString("template_type")
-      .requiredInt("system_prompt_id")
-      .requiredString("system_prompt")
-      .requiredString("question")
-      .requiredString("response")
-      .optionalString("reference_answer")
-      .requiredString("teacher_provider")
-      .requiredString("teacher_model")
-      .optionalString("served_model")
-      .optionalString("finish_reason")
-      .requiredLong("prompt_tokens")
-      .requiredLong("completion_tokens")
-      .requiredInt("attempts")
-      .requiredString("license_tag")
-      .requiredBoolean("commercial_use")
-      .name("license_reasons").type().array().items().stringType().noDefault()
-      .name("generated_at").type(LogicalTypes.timestampMillis().addToSchema(Schema.create(Schema.Type.LONG))).noDefault()
-      .requiredString("run_id")
-      .requiredString("request_hash")
-      .requiredString("input_file")
-      .requiredLong("input_line")
-      .endRecord();
+  public static final Schema SCHEMA =
+      SchemaBuilder.record("OrcasetSample")
+          .namespace("dev.orcaset")
+          .doc(
+              "One Orca-style sample: a FLAN question, a system prompt, and the teacher's explained"
+                  + " answer.")
+          .fields()
+          .requiredString("id")
+          .requiredString("source")
+          .optionalString("task_name")
+          .optionalString("template_type")
+          .requiredInt("system_prompt_id")
+          .requiredString("system_prompt")
+          .requiredString("question")
+          .requiredString("response")
+          .optionalString("reference_answer")
+          .requiredString("teacher_provider")
+          .requiredString("teacher_model")
+          .optionalString("served_model")
+          .optionalString("finish_reason")
+          .requiredLong("prompt_tokens")
+          .requiredLong("completion_tokens")
+          .requiredInt("attempts")
+          .requiredString("license_tag")
+          .requiredBoolean("commercial_use")
+          .name("license_reasons")
+          .type()
+          .array()
+          .items()
+          .stringType()
+          .noDefault()
+          .name("generated_at")
+          .type(LogicalTypes.timestampMillis().addToSchema(Schema.create(Schema.Type.LONG)))
+          .noDefault()
+          .requiredString("run_id")
+          .requiredString("request_hash")
+          .requiredString("input_file")
+          .requiredLong("input_line")
+          .endRecord();
 
   public static GenericRecord toRecord(Sample s) {
     GenericData.Record r = new GenericData.Record(SCHEMA);

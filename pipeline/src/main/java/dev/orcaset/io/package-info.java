@@ -1,2 +1,5 @@
-/** File formats and helpers: the Parquet schema, JSON lines style, hashing, Parquet input over Beam files. */
+/**
+ * File formats and helpers: the Parquet schema, JSON lines style, hashing, Parquet input over Beam
+ * files.
+ */
 package dev.orcaset.io;

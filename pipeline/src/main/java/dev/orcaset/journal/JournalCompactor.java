@@ -10,10 +10,10 @@ import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.io.fs.ResourceId;
 
 /**
- * Rewrites a journal as few large slices with one entry per request (the one a run would reuse:
- * an answer over a failure, then the newest). Safe while a run is writing: only the slices listed
- * at the start are replaced, and they are deleted only after the new ones are committed, so a
- * crash in between leaves duplicates, never a gap.
+ * Rewrites a journal as few large slices with one entry per request (the one a run would reuse: an
+ * answer over a failure, then the newest). Safe while a run is writing: only the slices listed at
+ * the start are replaced, and they are deleted only after the new ones are committed, so a crash in
+ * between leaves duplicates, never a gap.
  */
 public final class JournalCompactor {
   /** Entries per compacted slice: large enough to keep file counts low, small enough to rewrite. */
@@ -37,7 +37,10 @@ public final class JournalCompactor {
       }
     }
     // Pass 2: write the winners in order.
-    String prefix = String.format("%d-compact-%s", System.currentTimeMillis(), UUID.randomUUID().toString().substring(0, 8));
+    String prefix =
+        String.format(
+            "%d-compact-%s",
+            System.currentTimeMillis(), UUID.randomUUID().toString().substring(0, 8));
     List<JournalEntry> out = new ArrayList<>();
     int written = 0;
     for (int s = 0; s < slices.size(); s++) {

@@ -3,25 +3,29 @@ package dev.orcaset.journal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orcaset.io.Json;
-import dev.orcaset.teacher.ChatCompletion;
+import dev.orcaset.model.ChatCompletion;
 import java.io.IOException;
 import java.io.Serializable;
 
 /**
- * One journal line: what the teacher said to one request (an answer or a permanent failure),
- * which run paid for it and when. Exactly one of {@code answer} and {@code failure} is set.
+ * One journal line: what the teacher said to one request (an answer or a permanent failure), which
+ * run paid for it and when. Exactly one of {@code answer} and {@code failure} is set.
  */
-public record JournalEntry(String requestHash, String runId, long atMillis, ChatCompletion answer, Failure failure)
+public record JournalEntry(
+    String requestHash, String runId, long atMillis, ChatCompletion answer, Failure failure)
     implements Serializable {
 
   /** A request the server rejected for good (HTTP 400, content filter): asking again won't help. */
-  public record Failure(int httpStatus, String providerCode, String message, int attempts) implements Serializable {}
+  public record Failure(int httpStatus, String providerCode, String message, int attempts)
+      implements Serializable {}
 
-  public static JournalEntry answer(String requestHash, String runId, long atMillis, ChatCompletion answer) {
+  public static JournalEntry answer(
+      String requestHash, String runId, long atMillis, ChatCompletion answer) {
     return new JournalEntry(requestHash, runId, atMillis, answer, null);
   }
 
-  public static JournalEntry failure(String requestHash, String runId, long atMillis, Failure failure) {
+  public static JournalEntry failure(
+      String requestHash, String runId, long atMillis, Failure failure) {
     return new JournalEntry(requestHash, runId, atMillis, null, failure);
   }
 
@@ -71,15 +75,28 @@ public record JournalEntry(String requestHash, String runId, long atMillis, Chat
     JsonNode a = o.path("answer");
     JsonNode f = o.path("failure");
     if (a.isObject()) {
-      return answer(o.get("request_hash").asText(), o.path("run_id").asText(null), o.path("at").asLong(),
-          new ChatCompletion(a.path("content").asText(null), a.path("finish_reason").asText(null),
-              a.path("prompt_tokens").asLong(), a.path("completion_tokens").asLong(),
-              a.path("served_model").asText(null), a.path("attempts").asInt()));
+      return answer(
+          o.get("request_hash").asText(),
+          o.path("run_id").asText(null),
+          o.path("at").asLong(),
+          new ChatCompletion(
+              a.path("content").asText(null),
+              a.path("finish_reason").asText(null),
+              a.path("prompt_tokens").asLong(),
+              a.path("completion_tokens").asLong(),
+              a.path("served_model").asText(null),
+              a.path("attempts").asInt()));
     }
     if (f.isObject()) {
-      return failure(o.get("request_hash").asText(), o.path("run_id").asText(null), o.path("at").asLong(),
-          new Failure(f.path("http_status").asInt(), f.path("provider_code").asText(null),
-              f.path("message").asText(null), f.path("attempts").asInt()));
+      return failure(
+          o.get("request_hash").asText(),
+          o.path("run_id").asText(null),
+          o.path("at").asLong(),
+          new Failure(
+              f.path("http_status").asInt(),
+              f.path("provider_code").asText(null),
+              f.path("message").asText(null),
+              f.path("attempts").asInt()));
     }
     throw new IOException("journal entry has neither an answer nor a failure");
   }

@@ -24,10 +24,10 @@ import org.apache.beam.sdk.io.fs.ResourceId;
 
 /**
  * The journal's files: slices named `*.jsonl` in one folder, on a local disk or any Beam
- * FileSystems path (`gs://`…). A slice is only ever visible whole: on a local disk it is
- * written under a temporary name, synced and renamed; object stores publish an object when it
- * is closed. Readers only take `*.jsonl` not starting with `_` or `.`, so a `_tmp-` leftover of
- * a killed writer is ignored.
+ * FileSystems path (`gs://`…). A slice is only ever visible whole: on a local disk it is written
+ * under a temporary name, synced and renamed; object stores publish an object when it is closed.
+ * Readers only take `*.jsonl` not starting with `_` or `.`, so a `_tmp-` leftover of a killed
+ * writer is ignored.
  */
 public final class JournalFiles {
   private JournalFiles() {}
@@ -60,7 +60,10 @@ public final class JournalFiles {
 
   /** A committed slice, not a writer's temporary file. */
   public static boolean isSlice(String fileName) {
-    return fileName != null && fileName.endsWith(".jsonl") && !fileName.startsWith("_") && !fileName.startsWith(".");
+    return fileName != null
+        && fileName.endsWith(".jsonl")
+        && !fileName.startsWith("_")
+        && !fileName.startsWith(".");
   }
 
   /** What reading a slice gives: its entries, and the lines that were not entries. */
@@ -73,7 +76,8 @@ public final class JournalFiles {
   public static Slice read(ResourceId slice) throws IOException {
     List<JournalEntry> entries = new ArrayList<>();
     List<String> unreadable = new ArrayList<>();
-    try (BufferedReader r = new BufferedReader(Channels.newReader(FileSystems.open(slice), StandardCharsets.UTF_8))) {
+    try (BufferedReader r =
+        new BufferedReader(Channels.newReader(FileSystems.open(slice), StandardCharsets.UTF_8))) {
       int n = 0;
       for (String line = r.readLine(); line != null; line = r.readLine()) {
         n++;
@@ -90,7 +94,9 @@ public final class JournalFiles {
     return new Slice(entries, unreadable);
   }
 
-  /** Writes a slice so that it appears whole or not at all, and survives a crash once this returns. */
+  /**
+   * Writes a slice so that it appears whole or not at all, and survives a crash once this returns.
+   */
   public static void write(String dir, String name, List<JournalEntry> entries) throws IOException {
     StringBuilder text = new StringBuilder();
     for (JournalEntry e : entries) {
@@ -101,8 +107,12 @@ public final class JournalFiles {
       Path folder = Path.of(dir);
       Files.createDirectories(folder);
       Path tmp = folder.resolve("_tmp-" + name + ".partial");
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-          StandardOpenOption.TRUNCATE_EXISTING)) {
+      try (FileChannel ch =
+          FileChannel.open(
+              tmp,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.WRITE,
+              StandardOpenOption.TRUNCATE_EXISTING)) {
         ByteBuffer buf = ByteBuffer.wrap(bytes);
         while (buf.hasRemaining()) {
           ch.write(buf);
@@ -113,7 +123,7 @@ public final class JournalFiles {
     } else {
       ResourceId target = resource(dir, name);
       try (WritableByteChannel ch = FileSystems.create(target, "application/jsonl");
-           OutputStream out = Channels.newOutputStream(ch)) {
+          OutputStream out = Channels.newOutputStream(ch)) {
         out.write(bytes);
       }
     }
@@ -124,7 +134,8 @@ public final class JournalFiles {
   }
 
   public static ResourceId resource(String dir, String name) {
-    return FileSystems.matchNewResource(stripSlash(dir), true).resolve(name, StandardResolveOptions.RESOLVE_FILE);
+    return FileSystems.matchNewResource(stripSlash(dir), true)
+        .resolve(name, StandardResolveOptions.RESOLVE_FILE);
   }
 
   private static String stripSlash(String dir) {

@@ -12,8 +12,15 @@ import org.apache.beam.sdk.io.fs.MatchResult;
  * What a journal holds: slices, entries, answers and failures, distinct requests (the rest are
  * duplicates `journal compact` removes), size, and entries per run.
  */
-public record JournalStats(int slices, long bytes, long entries, long answers, long failures, long distinctRequests,
-    long unreadableLines, Map<String, Long> entriesByRun) {
+public record JournalStats(
+    int slices,
+    long bytes,
+    long entries,
+    long answers,
+    long failures,
+    long distinctRequests,
+    long unreadableLines,
+    Map<String, Long> entriesByRun) {
 
   public long duplicates() {
     return entries - distinctRequests;
@@ -38,7 +45,15 @@ public record JournalStats(int slices, long bytes, long entries, long answers, l
         byRun.merge(String.valueOf(e.runId()), 1L, Long::sum);
       }
     }
-    return new JournalStats(slices.size(), bytes, entries, answers, entries - answers, distinct.size(), unreadable, byRun);
+    return new JournalStats(
+        slices.size(),
+        bytes,
+        entries,
+        answers,
+        entries - answers,
+        distinct.size(),
+        unreadable,
+        byRun);
   }
 
   /**
@@ -47,7 +62,8 @@ public record JournalStats(int slices, long bytes, long entries, long answers, l
    */
   public static long entriesOfRun(String dir, String runId) throws IOException {
     long n = 0;
-    for (MatchResult.Metadata m : JournalFiles.list(dir, JournalWriter.shortId(runId) + "-*.jsonl")) {
+    for (MatchResult.Metadata m :
+        JournalFiles.list(dir, JournalWriter.shortId(runId) + "-*.jsonl")) {
       for (JournalEntry e : JournalFiles.read(m.resourceId()).entries()) {
         n += runId.equals(e.runId()) ? 1 : 0;
       }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -14,17 +15,17 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * Appends a worker's answers to the journal. Entries wait in memory and are committed as one
- * slice every {@code commitEvery} entries or {@code commitSeconds}, whichever comes first, so a
- * process killed without warning loses at most one slice; {@link #flush()} commits now (fatal
- * errors, SIGTERM, end of the work). Appends wait while a slice is written: on a local disk that
- * is a millisecond or two per slice; on an object store, raise `journal.commit_every` if it shows.
+ * Appends a worker's answers to the journal. Entries wait in memory and are committed as one slice
+ * every {@code commitEvery} entries or {@code commitSeconds}, whichever comes first, so a process
+ * killed without warning loses at most one slice; {@link #flush()} commits now (fatal errors,
+ * SIGTERM, end of the work). Appends wait while a slice is written: on a local disk that is a
+ * millisecond or two per slice; on an object store, raise `journal.commit_every` if it shows.
  *
- * <p>It also remembers which requests it saved in this process, so a bundle the runner retries
- * on this worker takes its answers from here instead of paying for them again. Slices are named
- * after the batch their answers belong to, so a worker that gets a batch another worker started
- * (a runner retrying a failed bundle elsewhere) finds that worker's answers with one listing
- * ({@link #adoptBatch}).
+ * <p>It also remembers which requests it saved in this process, so a bundle the runner retries on
+ * this worker takes its answers from here instead of paying for them again. Slices are named after
+ * the batch their answers belong to, so a worker that gets a batch another worker started (a runner
+ * retrying a failed bundle elsewhere) finds that worker's answers with one listing ({@link
+ * #adoptBatch}).
  */
 public final class JournalWriter implements AutoCloseable {
   private final String dir;
@@ -36,9 +37,11 @@ public final class JournalWriter implements AutoCloseable {
   private final AtomicLong sequence = new AtomicLong();
   private final AtomicLong committed = new AtomicLong();
   private final Object pendingLock = new Object();
+
   private record Pending(String batch, JournalEntry entry) {}
 
   private List<Pending> pending = new ArrayList<>();
+
   /** First 64 bits of the request hash → the pending entry, or the name of the slice holding it. */
   private final Map<Long, Object> saved = new ConcurrentHashMap<>();
 
@@ -46,28 +49,36 @@ public final class JournalWriter implements AutoCloseable {
    * @param onCommitFailure told when a slice cannot be written; the entries stay pending and are
    *     tried again with the next commit
    */
-  public JournalWriter(String dir, String runId, int commitEvery, int commitSeconds,
+  public JournalWriter(
+      String dir,
+      String runId,
+      int commitEvery,
+      int commitSeconds,
       Consumer<IOException> onCommitFailure) {
     this.dir = dir;
     // Run first, so one run's slices share a prefix (object stores list by prefix); then time,
     // and a writer id: several workers and runs share one folder.
     this.runTag = shortId(runId);
-    this.namePrefix = String.format("%s-%d-%s", runTag, System.currentTimeMillis(),
-        UUID.randomUUID().toString().substring(0, 8));
+    this.namePrefix =
+        String.format(
+            "%s-%d-%s",
+            runTag, System.currentTimeMillis(), UUID.randomUUID().toString().substring(0, 8));
     this.commitEvery = commitEvery;
     this.onCommitFailure = onCommitFailure;
-    this.committer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "orcaset-journal");
-      t.setDaemon(true);
-      return t;
-    });
+    this.committer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "orcaset-journal");
+              t.setDaemon(true);
+              return t;
+            });
     committer.scheduleWithFixedDelay(this::commit, commitSeconds, commitSeconds, TimeUnit.SECONDS);
   }
 
   /**
-   * Saves an entry; {@code batch} names the unit of work it belongs to (a batch key), or null.
-   * The entry that fills a slice commits it before returning, and entries arriving meanwhile
-   * wait: so no more than one slice is ever uncommitted, the most a `kill -9` can lose.
+   * Saves an entry; {@code batch} names the unit of work it belongs to (a batch key), or null. The
+   * entry that fills a slice commits it before returning, and entries arriving meanwhile wait: so
+   * no more than one slice is ever uncommitted, the most a `kill -9` can lose.
    */
   public void append(JournalEntry entry, String batch) {
     saved.put(key(entry.requestHash()), entry);
@@ -80,9 +91,9 @@ public final class JournalWriter implements AutoCloseable {
   }
 
   /**
-   * Makes the answers other workers of this run committed for {@code batch} available to
-   * {@link #lookup}: called when a batch starts, so a retried batch is not paid for twice. Costs
-   * one listing; slices are read only when some exist. Returns how many entries it found.
+   * Makes the answers other workers of this run committed for {@code batch} available to {@link
+   * #lookup}: called when a batch starts, so a retried batch is not paid for twice. Costs one
+   * listing; slices are read only when some exist. Returns how many entries it found.
    */
   public int adoptBatch(String batch) {
     int found = 0;
@@ -111,7 +122,8 @@ public final class JournalWriter implements AutoCloseable {
     if (where instanceof String slice) {
       try {
         return JournalFiles.read(JournalFiles.resource(dir, slice)).entries().stream()
-            .filter(e -> e.requestHash().equals(requestHash)).findFirst();
+            .filter(e -> e.requestHash().equals(requestHash))
+            .findFirst();
       } catch (IOException e) {
         return Optional.empty(); // asking again costs money but loses nothing
       }
@@ -153,20 +165,25 @@ public final class JournalWriter implements AutoCloseable {
     }
     List<Pending> taken = pending;
     pending = new ArrayList<>();
-    Map<String, List<JournalEntry>> byBatch = new java.util.TreeMap<>();
+    Map<String, List<JournalEntry>> byBatch = new TreeMap<>();
     for (Pending p : taken) {
       byBatch.computeIfAbsent(p.batch(), b -> new ArrayList<>()).add(p.entry());
     }
     List<Pending> unwritten = new ArrayList<>();
     IOException failure = null;
     for (Map.Entry<String, List<JournalEntry>> group : byBatch.entrySet()) {
-      String name = String.format("%s-b%s-%06d.jsonl", namePrefix, group.getKey(), sequence.incrementAndGet());
+      String name =
+          String.format(
+              "%s-b%s-%06d.jsonl", namePrefix, group.getKey(), sequence.incrementAndGet());
       try {
         JournalFiles.write(dir, name, group.getValue());
       } catch (IOException | RuntimeException e) {
         group.getValue().forEach(entry -> unwritten.add(new Pending(group.getKey(), entry)));
-        failure = e instanceof IOException io ? io
-            : new IOException("cannot write the journal slice " + name + " in " + dir + ": " + e, e);
+        failure =
+            e instanceof IOException io
+                ? io
+                : new IOException(
+                    "cannot write the journal slice " + name + " in " + dir + ": " + e, e);
         continue;
       }
       committed.addAndGet(group.getValue().size());

@@ -17,10 +17,10 @@ import java.util.regex.PatternSyntaxException;
 
 /**
  * Decides each row's {@link LicenseTag} from two policies read from `config/licenses.yaml`: the
- * teacher's terms (matched on `provider` and `model`) and the source dataset's license (matched
- * on `submix` and `task_name`). The first matching rule of each list applies; a teacher or source
- * no rule covers is not cleared. The most restrictive side decides the tag (not cleared, then
- * cleared with a condition, then cleared; the teacher's on a tie) and every reason is kept.
+ * teacher's terms (matched on `provider` and `model`) and the source dataset's license (matched on
+ * `submix` and `task_name`). The first matching rule of each list applies; a teacher or source no
+ * rule covers is not cleared. The most restrictive side decides the tag (not cleared, then cleared
+ * with a condition, then cleared; the teacher's on a tie) and every reason is kept.
  */
 public final class LicensePolicy implements Serializable {
   private static final Set<String> TEACHER_FIELDS = Set.of("provider", "model");
@@ -62,14 +62,16 @@ public final class LicensePolicy implements Serializable {
     List<LicenseRule> teachers = p.teachers() == null ? List.of() : p.teachers();
     List<LicenseRule> sources = p.sources() == null ? List.of() : p.sources();
     if (p.version() == null || p.version().isBlank()) {
-      throw new ConfigException("version", file + ": the policy needs a version (it is recorded in every manifest)");
+      throw new ConfigException(
+          "version", file + ": the policy needs a version (it is recorded in every manifest)");
     }
     validate(file, "teachers", teachers, TEACHER_FIELDS);
     validate(file, "sources", sources, SOURCE_FIELDS);
     return new LicensePolicy(p.version(), teachers, sources);
   }
 
-  private static void validate(Path file, String list, List<LicenseRule> rules, Set<String> fields) {
+  private static void validate(
+      Path file, String list, List<LicenseRule> rules, Set<String> fields) {
     for (int i = 0; i < rules.size(); i++) {
       LicenseRule r = rules.get(i);
       String key = list + "[" + i + "]";
@@ -78,20 +80,32 @@ public final class LicensePolicy implements Serializable {
       }
       for (Map.Entry<String, String> m : r.match().entrySet()) {
         if (!fields.contains(m.getKey())) {
-          throw new ConfigException(key + ".match." + m.getKey(), file + ": can only match on " + fields);
+          throw new ConfigException(
+              key + ".match." + m.getKey(), file + ": can only match on " + fields);
         }
         if (m.getValue() == null || m.getValue().isEmpty()) {
-          throw new ConfigException(key + ".match." + m.getKey(), file + ": needs a pattern (omit the field to match anything)");
+          throw new ConfigException(
+              key + ".match." + m.getKey(),
+              file + ": needs a pattern (omit the field to match anything)");
         }
         try {
           Globs.compile(m.getValue());
         } catch (PatternSyntaxException e) {
-          throw new ConfigException(key + ".match." + m.getKey(), file + ": not a valid regular expression: "
-              + e.getDescription() + " near index " + e.getIndex() + " of '" + e.getPattern() + "'");
+          throw new ConfigException(
+              key + ".match." + m.getKey(),
+              file
+                  + ": not a valid regular expression: "
+                  + e.getDescription()
+                  + " near index "
+                  + e.getIndex()
+                  + " of '"
+                  + e.getPattern()
+                  + "'");
         }
       }
       if (r.tag() == null || !r.tag().matches("[a-z0-9][a-z0-9._-]*")) {
-        throw new ConfigException(key + ".tag", file + ": needs a tag of lowercase letters, digits, '.', '_' or '-'");
+        throw new ConfigException(
+            key + ".tag", file + ": needs a tag of lowercase letters, digits, '.', '_' or '-'");
       }
       if (r.commercialUse() == null) {
         throw new ConfigException(key + ".commercial_use", file + ": must say true or false");
@@ -100,35 +114,64 @@ public final class LicensePolicy implements Serializable {
         throw new ConfigException(key + ".reason", file + ": must say why (rows carry this text)");
       }
       if (r.source() == null || r.source().isBlank()) {
-        throw new ConfigException(key + ".source", file + ": must name the terms or license it rests on");
+        throw new ConfigException(
+            key + ".source", file + ": must name the terms or license it rests on");
       }
       if (r.asOf() == null) {
-        throw new ConfigException(key + ".as_of", file + ": must say when the source was read (YYYY-MM-DD)");
+        throw new ConfigException(
+            key + ".as_of", file + ": must say when the source was read (YYYY-MM-DD)");
       }
       try {
         LocalDate.parse(r.asOf());
       } catch (DateTimeParseException e) {
-        throw new ConfigException(key + ".as_of", file + ": '" + r.asOf() + "' is not a date (YYYY-MM-DD)");
+        throw new ConfigException(
+            key + ".as_of", file + ": '" + r.asOf() + "' is not a date (YYYY-MM-DD)");
       }
       if (r.condition() != null && r.conditionMet() == null) {
-        throw new ConfigException(key + ".condition_met", file
-            + ": a rule with a condition must say whether it is met (true or false)");
+        throw new ConfigException(
+            key + ".condition_met",
+            file + ": a rule with a condition must say whether it is met (true or false)");
       }
       if (r.condition() == null && r.conditionMet() != null) {
-        throw new ConfigException(key + ".condition", file + ": condition_met is set but no condition is stated");
+        throw new ConfigException(
+            key + ".condition", file + ": condition_met is set but no condition is stated");
       }
     }
   }
 
   public LicenseTag tag(String provider, String model, String submix, String taskName) {
-    LicenseRule teacher = first(teachers, Map.of("provider", nz(provider), "model", nz(model)),
-        new LicenseRule(Map.of(), UNKNOWN_TEACHER, false,
-            "teacher " + provider + "/" + model + " is not covered by the license policy: not cleared until its terms are reviewed",
-            null, null));
-    LicenseRule source = first(sources, Map.of("submix", nz(submix), "task_name", nz(taskName)),
-        new LicenseRule(Map.of(), UNKNOWN_SOURCE, false,
-            "source " + submix + "/" + taskName + " is not covered by the license policy: not cleared until its license is reviewed",
-            null, null));
+    LicenseRule teacher =
+        first(
+            teachers,
+            Map.of("provider", nz(provider), "model", nz(model)),
+            new LicenseRule(
+                Map.of(),
+                UNKNOWN_TEACHER,
+                false,
+                "teacher "
+                    + provider
+                    + "/"
+                    + model
+                    + " is not covered by the license policy: not cleared until its terms are"
+                    + " reviewed",
+                null,
+                null));
+    LicenseRule source =
+        first(
+            sources,
+            Map.of("submix", nz(submix), "task_name", nz(taskName)),
+            new LicenseRule(
+                Map.of(),
+                UNKNOWN_SOURCE,
+                false,
+                "source "
+                    + submix
+                    + "/"
+                    + taskName
+                    + " is not covered by the license policy: not cleared until its license is"
+                    + " reviewed",
+                null,
+                null));
     List<String> reasons = new ArrayList<>();
     reasons.add("teacher: " + teacher.citedReason());
     reasons.add("source: " + source.citedReason());
@@ -137,12 +180,16 @@ public final class LicensePolicy implements Serializable {
     return new LicenseTag(tag, commercial, reasons);
   }
 
-  /** Not cleared, then cleared with a condition to keep, then cleared outright; ties go to the teacher. */
+  /**
+   * Not cleared, then cleared with a condition to keep, then cleared outright; ties go to the
+   * teacher.
+   */
   private static int restriction(LicenseRule r) {
     return !r.clears() ? 2 : r.condition() != null ? 1 : 0;
   }
 
-  private static LicenseRule first(List<Compiled> rules, Map<String, String> facts, LicenseRule fallback) {
+  private static LicenseRule first(
+      List<Compiled> rules, Map<String, String> facts, LicenseRule fallback) {
     for (Compiled c : rules) {
       if (c.matches(facts)) {
         return c.rule();

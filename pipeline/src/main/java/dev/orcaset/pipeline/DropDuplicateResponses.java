@@ -1,7 +1,9 @@
 package dev.orcaset.pipeline;
 
-import dev.orcaset.io.Hashes;
-import dev.orcaset.quality.QualityGates;
+import dev.orcaset.model.DropReason;
+import dev.orcaset.model.DroppedRecord;
+import dev.orcaset.model.Hashes;
+import dev.orcaset.model.Sample;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -20,22 +22,29 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
  * The same response to different questions is a template answer, not an explanation of either
- * question; one copy is kept (the smallest request hash, so the choice does not depend on
- * arrival order) and the others dropped with rule `duplicate_response`. Responses are compared
- * after trimming and collapsing whitespace.
+ * question; one copy is kept (the smallest request hash, so the choice does not depend on arrival
+ * order) and the others dropped with rule `duplicate_response`. Responses are compared after
+ * trimming and collapsing whitespace.
  */
-public final class DropDuplicateResponses extends PTransform<PCollection<Sample>, PCollectionTuple> {
-  private static final Comparator<Sample> KEEP_FIRST = Comparator.comparing(Sample::requestHash).thenComparing(Sample::id);
+public final class DropDuplicateResponses
+    extends PTransform<PCollection<Sample>, PCollectionTuple> {
+  private static final Comparator<Sample> KEEP_FIRST =
+      Comparator.comparing(Sample::requestHash).thenComparing(Sample::id);
 
   @Override
   public PCollectionTuple expand(PCollection<Sample> samples) {
-    PCollectionTuple out = samples
-        .apply("KeyByResponse", WithKeys.of((Sample s) -> Hashes.sha256Hex(normalize(s.response())))
-            .withKeyType(TypeDescriptors.strings()))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), Outcomes.SAMPLE_CODER))
-        .apply("GroupSameResponses", GroupByKey.create())
-        .apply("KeepOne", ParDo.of(new KeepOneFn())
-            .withOutputTags(Outcomes.SAMPLES, TupleTagList.of(Outcomes.DROPPED)));
+    PCollectionTuple out =
+        samples
+            .apply(
+                "KeyByResponse",
+                WithKeys.of((Sample s) -> Hashes.sha256Hex(normalize(s.response())))
+                    .withKeyType(TypeDescriptors.strings()))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), Outcomes.SAMPLE_CODER))
+            .apply("GroupSameResponses", GroupByKey.create())
+            .apply(
+                "KeepOne",
+                ParDo.of(new KeepOneFn())
+                    .withOutputTags(Outcomes.SAMPLES, TupleTagList.of(Outcomes.DROPPED)));
     return Outcomes.withCoders(out);
   }
 
@@ -52,8 +61,16 @@ public final class DropDuplicateResponses extends PTransform<PCollection<Sample>
       Sample kept = same.get(0);
       out.get(Outcomes.SAMPLES).output(kept);
       for (Sample dup : same.subList(1, same.size())) {
-        out.get(Outcomes.DROPPED).output(DroppedRecord.of(dup, QualityGates.DUPLICATE_RESPONSE,
-            "same response as " + kept.id() + " (request " + kept.requestHash().substring(0, 12) + ")"));
+        out.get(Outcomes.DROPPED)
+            .output(
+                DroppedRecord.of(
+                    dup,
+                    DropReason.DUPLICATE_RESPONSE,
+                    "same response as "
+                        + kept.id()
+                        + " (request "
+                        + kept.requestHash().substring(0, 12)
+                        + ")"));
       }
     }
   }

@@ -1,8 +1,10 @@
 package dev.orcaset.pipeline;
 
-import dev.orcaset.flan.FlanRecord;
-import dev.orcaset.io.Hashes;
-import dev.orcaset.quality.QualityGates;
+import dev.orcaset.io.RecordCoder;
+import dev.orcaset.model.DropReason;
+import dev.orcaset.model.DroppedRecord;
+import dev.orcaset.model.FlanRecord;
+import dev.orcaset.model.Hashes;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,7 +30,6 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptors;
-import dev.orcaset.io.RecordCoder;
 
 /**
  * Drops inputs that are near copies of another input (the same question with a changed name or
@@ -37,7 +38,8 @@ import dev.orcaset.io.RecordCoder;
  * locality-sensitive hashing ({@value #BANDS} bands of {@value #ROWS}), so inputs are never
  * compared all against all. Of two similar inputs the one with the smaller id is kept.
  */
-public final class DropNearDuplicateInputs extends PTransform<PCollection<FlanRecord>, PCollectionTuple> {
+public final class DropNearDuplicateInputs
+    extends PTransform<PCollection<FlanRecord>, PCollectionTuple> {
   static final int HASHES = 64;
   static final int BANDS = 16;
   static final int ROWS = HASHES / BANDS;
@@ -58,42 +60,63 @@ public final class DropNearDuplicateInputs extends PTransform<PCollection<FlanRe
   public PCollectionTuple expand(PCollection<FlanRecord> records) {
     var signedCoder = RecordCoder.of(Signed.class);
     var nearCoder = RecordCoder.of(NearCopy.class);
-    PCollection<KV<String, NearCopy>> copies = records
-        .apply("SignInputs", ParDo.of(new BandFn()))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), signedCoder))
-        .apply("GroupByBand", GroupByKey.create())
-        .apply("CompareCandidates", ParDo.of(new CompareFn(threshold)))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), nearCoder))
-        .apply("OnePerInput", Combine.perKey((SerializableBiFunction<NearCopy, NearCopy, NearCopy>)
-            (a, b) -> a.like().compareTo(b.like()) <= 0 ? a : b))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), nearCoder));
+    PCollection<KV<String, NearCopy>> copies =
+        records
+            .apply("SignInputs", ParDo.of(new BandFn()))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), signedCoder))
+            .apply("GroupByBand", GroupByKey.create())
+            .apply("CompareCandidates", ParDo.of(new CompareFn(threshold)))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), nearCoder))
+            .apply(
+                "OnePerInput",
+                Combine.perKey(
+                    (SerializableBiFunction<NearCopy, NearCopy, NearCopy>)
+                        (a, b) -> a.like().compareTo(b.like()) <= 0 ? a : b))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), nearCoder));
     TupleTag<FlanRecord> recordTag = new TupleTag<>();
     TupleTag<NearCopy> copyTag = new TupleTag<>();
-    PCollection<KV<String, FlanRecord>> byId = records
-        .apply("KeyById", WithKeys.of(FlanRecord::id).withKeyType(TypeDescriptors.strings()))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), Outcomes.RECORD_CODER));
-    PCollectionTuple out = KeyedPCollectionTuple.of(recordTag, byId).and(copyTag, copies)
-        .apply("JoinVerdicts", CoGroupByKey.create())
-        .apply("KeepOrDrop", ParDo.of(new DoFn<KV<String, CoGbkResult>, FlanRecord>() {
-          @ProcessElement
-          public void process(@Element KV<String, CoGbkResult> e, MultiOutputReceiver o) {
-            NearCopy copy = e.getValue().getOnly(copyTag, null);
-            for (FlanRecord r : e.getValue().getAll(recordTag)) {
-              if (copy == null) {
-                o.get(Outcomes.RECORDS).output(r);
-              } else {
-                o.get(Outcomes.DROPPED).output(DroppedRecord.of(r, QualityGates.NEAR_DUPLICATE_INPUT,
-                    String.format(Locale.ROOT, "about %.2f similar to input %s", copy.similarity(), copy.like())));
-              }
-            }
-          }
-        }).withOutputTags(Outcomes.RECORDS, TupleTagList.of(Outcomes.DROPPED)));
+    PCollection<KV<String, FlanRecord>> byId =
+        records
+            .apply("KeyById", WithKeys.of(FlanRecord::id).withKeyType(TypeDescriptors.strings()))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), Outcomes.RECORD_CODER));
+    PCollectionTuple out =
+        KeyedPCollectionTuple.of(recordTag, byId)
+            .and(copyTag, copies)
+            .apply("JoinVerdicts", CoGroupByKey.create())
+            .apply(
+                "KeepOrDrop",
+                ParDo.of(
+                        new DoFn<KV<String, CoGbkResult>, FlanRecord>() {
+                          @ProcessElement
+                          public void process(
+                              @Element KV<String, CoGbkResult> e, MultiOutputReceiver o) {
+                            NearCopy copy = e.getValue().getOnly(copyTag, null);
+                            for (FlanRecord r : e.getValue().getAll(recordTag)) {
+                              if (copy == null) {
+                                o.get(Outcomes.RECORDS).output(r);
+                              } else {
+                                o.get(Outcomes.DROPPED)
+                                    .output(
+                                        DroppedRecord.of(
+                                            r,
+                                            DropReason.NEAR_DUPLICATE_INPUT,
+                                            String.format(
+                                                Locale.ROOT,
+                                                "about %.2f similar to input %s",
+                                                copy.similarity(),
+                                                copy.like())));
+                              }
+                            }
+                          }
+                        })
+                    .withOutputTags(Outcomes.RECORDS, TupleTagList.of(Outcomes.DROPPED)));
     return Outcomes.withCoders(out);
   }
 
   /** The MinHash signature of a text's word 3-grams (single words for texts under three words). */
   static long[] signature(String text) {
-    String[] words = text.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N}]+", " ").trim().split(" ");
+    String[] words =
+        text.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N}]+", " ").trim().split(" ");
     Set<String> shingles = new HashSet<>();
     if (words.length < 3) {
       shingles.addAll(Arrays.asList(words));
@@ -155,7 +178,8 @@ public final class DropNearDuplicateInputs extends PTransform<PCollection<FlanRe
     }
 
     @ProcessElement
-    public void process(@Element KV<String, Iterable<Signed>> band, OutputReceiver<KV<String, NearCopy>> out) {
+    public void process(
+        @Element KV<String, Iterable<Signed>> band, OutputReceiver<KV<String, NearCopy>> out) {
       List<Signed> members = new ArrayList<>();
       band.getValue().forEach(members::add);
       if (members.size() < 2) {

@@ -1,15 +1,17 @@
 package dev.orcaset.pipeline;
 
-import dev.orcaset.config.TeacherConfig;
 import dev.orcaset.journal.JournalEntry;
 import dev.orcaset.journal.JournalFiles;
+import dev.orcaset.model.Answer;
+import dev.orcaset.model.FailedRequest;
+import dev.orcaset.model.Question;
+import dev.orcaset.model.Sample;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.transforms.Create;
-import dev.orcaset.teacher.ChatRequest;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -33,41 +35,48 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * <p>Output: {@link Outcomes#QUERIES} still to ask; {@link Outcomes#SAMPLES} and {@link
  * Outcomes#FAILED} reused from the journal.
  */
-public final class LookUpJournal extends PTransform<PCollection<Query>, PCollectionTuple> {
-  private static final TupleTag<Query> QUESTION = new TupleTag<>("question") {};
+final class LookUpJournal extends PTransform<PCollection<Question>, PCollectionTuple> {
+  private static final TupleTag<Question> QUESTION = new TupleTag<>("question") {};
   private static final TupleTag<JournalEntry> SAVED = new TupleTag<>("saved") {};
 
-  private final TeacherConfig teacher;
+  private final Rows rows;
   private final String journalDir;
   private final boolean reuse;
 
   /** {@code reuse} false (`--fresh`): every question goes on to the teacher. */
-  public LookUpJournal(TeacherConfig teacher, String journalDir, boolean reuse) {
-    this.teacher = teacher;
+  LookUpJournal(Rows rows, String journalDir, boolean reuse) {
+    this.rows = rows;
     this.journalDir = journalDir;
     this.reuse = reuse;
   }
 
   @Override
-  public PCollectionTuple expand(PCollection<Query> queries) {
+  public PCollectionTuple expand(PCollection<Question> queries) {
     if (!reuse || nothingSaved()) {
       // A first run (or --fresh) has nothing to look up: skip the shuffle a join costs.
       Pipeline p = queries.getPipeline();
-      return PCollectionTuple.of(Outcomes.QUERIES, queries)
+      return PCollectionTuple.of(Outcomes.QUESTIONS, queries)
           .and(Outcomes.SAMPLES, p.apply("NoSavedAnswers", Create.empty(Outcomes.SAMPLE_CODER)))
           .and(Outcomes.FAILED, p.apply("NoSavedFailures", Create.empty(Outcomes.FAILED_CODER)));
     }
     PCollection<KV<String, JournalEntry>> journal =
         queries.getPipeline().apply("ReadJournal", new ReadJournal(journalDir));
-    TeacherConfig t = teacher;
-    PCollection<KV<String, Query>> byHash = queries
-        .apply("ByRequestHash", WithKeys.of((Query q) -> Answers.request(t, q).requestHash())
-            .withKeyType(TypeDescriptors.strings()))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), Outcomes.QUERY_CODER));
-    PCollectionTuple out = KeyedPCollectionTuple.of(QUESTION, byHash).and(SAVED, journal)
-        .apply("Join", CoGroupByKey.create())
-        .apply("Reuse", ParDo.of(new ReuseFn(teacher))
-            .withOutputTags(Outcomes.QUERIES, TupleTagList.of(Outcomes.SAMPLES).and(Outcomes.FAILED)));
+    PCollection<KV<String, Question>> byHash =
+        queries
+            .apply(
+                "ByRequestHash",
+                WithKeys.of(Question::requestHash).withKeyType(TypeDescriptors.strings()))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), Outcomes.QUESTION_CODER));
+    PCollectionTuple out =
+        KeyedPCollectionTuple.of(QUESTION, byHash)
+            .and(SAVED, journal)
+            .apply("Join", CoGroupByKey.create())
+            .apply(
+                "Reuse",
+                ParDo.of(new ReuseFn(rows))
+                    .withOutputTags(
+                        Outcomes.QUESTIONS,
+                        TupleTagList.of(Outcomes.SAMPLES).and(Outcomes.FAILED)));
     return Outcomes.withCoders(out);
   }
 
@@ -75,15 +84,16 @@ public final class LookUpJournal extends PTransform<PCollection<Query>, PCollect
     try {
       return JournalFiles.list(journalDir).isEmpty();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot list the journal in " + journalDir + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot list the journal in " + journalDir + ": " + e.getMessage(), e);
     }
   }
 
-  static final class ReuseFn extends DoFn<KV<String, CoGbkResult>, Query> {
-    private final TeacherConfig teacher;
+  static final class ReuseFn extends DoFn<KV<String, CoGbkResult>, Question> {
+    private final Rows rows;
 
-    ReuseFn(TeacherConfig teacher) {
-      this.teacher = teacher;
+    ReuseFn(Rows rows) {
+      this.rows = rows;
     }
 
     @ProcessElement
@@ -92,13 +102,12 @@ public final class LookUpJournal extends PTransform<PCollection<Query>, PCollect
       for (JournalEntry e : joined.getValue().getAll(SAVED)) {
         best = JournalEntry.better(best, e);
       }
-      for (Query q : joined.getValue().getAll(QUESTION)) {
+      for (Question q : joined.getValue().getAll(QUESTION)) {
         if (best == null) {
-          out.get(Outcomes.QUERIES).output(q);
+          out.get(Outcomes.QUESTIONS).output(q);
           continue;
         }
-        ChatRequest request = Answers.request(teacher, q);
-        Object row = Answers.row(teacher, q, request, best);
+        Answer row = rows.row(q, best);
         if (row instanceof Sample s) {
           out.get(Outcomes.SAMPLES).output(s);
         } else {

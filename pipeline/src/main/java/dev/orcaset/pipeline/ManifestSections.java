@@ -1,98 +1,105 @@
 package dev.orcaset.pipeline;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orcaset.io.Json;
+import dev.orcaset.pipeline.Tally.Measure;
 import dev.orcaset.quality.QualityGates;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
-/** The manifest's descriptive sections, built from the tallies: what the card and `inspect` show. */
+/**
+ * The manifest's descriptive sections, built from the tallies: what the card and `inspect` show.
+ */
 final class ManifestSections {
   private ManifestSections() {}
 
+  /** A one-label measure as a JSON object: label → total. */
+  static ObjectNode group(Tallies t, Measure m) {
+    ObjectNode out = Json.mapper().createObjectNode();
+    t.byLabel(m).forEach(out::put);
+    return out;
+  }
+
+  /** A two-label measure as `{first: {second: total}}`. */
+  static ObjectNode nested(Tallies t, Measure m) {
+    ObjectNode out = Json.mapper().createObjectNode();
+    t.byTwoLabels(m).forEach((first, inner) -> inner.forEach(out.putObject(first)::put));
+    return out;
+  }
+
   /** One entry per license verdict (tag, cleared, reasons), most rows first. */
-  static ArrayNode licenses(Map<String, Long> tallies) {
-    List<ObjectNode> verdicts = new ArrayList<>();
-    CountOutcomes.group(tallies, "license_verdicts").fields().forEachRemaining(e -> {
-      JsonNode key = parse(e.getKey());
-      ObjectNode v = Json.mapper().createObjectNode()
-          .put("tag", key.get(0).asText())
-          .put("commercial_use", key.get(1).asBoolean())
-          .put("rows", e.getValue().asLong());
-      ArrayNode reasons = v.putArray("reasons");
-      for (int i = 2; i < key.size(); i++) {
-        reasons.add(key.get(i).asText());
-      }
-      verdicts.add(v);
-    });
-    verdicts.sort(Comparator.comparingLong((ObjectNode v) -> -v.get("rows").asLong())
-        .thenComparing(v -> v.get("tag").asText()));
+  static ArrayNode licenses(Tallies t) {
     ArrayNode out = Json.mapper().createArrayNode();
-    verdicts.forEach(out::add);
+    for (Map.Entry<List<String>, Long> e : t.entries(Measure.LICENSE_VERDICTS)) {
+      List<String> v = e.getKey();
+      ObjectNode verdict =
+          out.addObject()
+              .put("tag", v.get(0))
+              .put("commercial_use", Boolean.parseBoolean(v.get(1)))
+              .put("rows", e.getValue());
+      ArrayNode reasons = verdict.putArray("reasons");
+      v.subList(2, v.size()).forEach(reasons::add);
+    }
     return out;
   }
 
   /** Every gate, whether it ran and how many rows it dropped. */
-  static ArrayNode qualityGates(List<QualityGates.Gate> gates, Map<String, Long> tallies) {
+  static ArrayNode qualityGates(List<QualityGates.Gate> gates, Tallies t) {
     ArrayNode out = Json.mapper().createArrayNode();
     for (QualityGates.Gate g : gates) {
-      out.addObject().put("rule", g.rule()).put("enabled", g.enabled()).put("drops", g.drops())
-          .put("filtered", tallies.getOrDefault("dropped_by_reason." + g.rule(), 0L));
+      out.addObject()
+          .put("rule", g.rule())
+          .put("enabled", g.enabled())
+          .put("drops", g.drops())
+          .put("filtered", t.get(Measure.DROPPED_BY_REASON, g.rule()));
     }
     return out;
   }
 
   /** Per submix: rows, token sums, mean and longest answer, and the completion-token histogram. */
-  static ObjectNode tokens(Map<String, Long> tallies) {
+  static ObjectNode tokens(Tallies t) {
     ObjectNode out = Json.mapper().createObjectNode();
-    CountOutcomes.group(tallies, "samples_by_source").fields().forEachRemaining(e -> {
-      String source = e.getKey();
-      long rows = e.getValue().asLong();
-      long completion = tallies.getOrDefault("tokens_completion." + source, 0L);
-      ObjectNode s = out.putObject(source)
-          .put("rows", rows)
-          .put("prompt_tokens", tallies.getOrDefault("tokens_prompt." + source, 0L))
-          .put("completion_tokens", completion)
-          .put("mean_completion_tokens", rows == 0 ? 0 : Math.round(completion * 10.0 / rows) / 10.0)
-          .put("max_completion_tokens", tallies.getOrDefault("tokens_max." + source, 0L));
-      TreeMap<Long, Long> bins = new TreeMap<>();
-      CountOutcomes.group(tallies, "tokens_histogram." + source).fields()
-          .forEachRemaining(b -> bins.put(Long.parseLong(b.getKey()), b.getValue().asLong()));
-      ArrayNode histogram = s.putArray("completion_histogram");
-      long[] edges = CountOutcomes.TOKEN_BINS;
-      long last = bins.isEmpty() ? 0 : bins.lastKey();
-      // Every bin from 0 to the one past the last filled, empty ones included: the chart's x axis.
-      for (int i = 0; i < edges.length && (i == 0 || edges[i - 1] <= last); i++) {
-        ObjectNode bin = histogram.addObject().put("from", edges[i]);
-        if (i + 1 < edges.length) {
-          bin.put("below", edges[i + 1]);
-        }
-        bin.put("rows", bins.getOrDefault(edges[i], 0L));
-      }
-    });
+    Map<String, Map<String, Long>> histograms = t.byTwoLabels(Measure.TOKENS_HISTOGRAM);
+    t.byLabel(Measure.SAMPLES_BY_SOURCE)
+        .forEach(
+            (source, rows) -> {
+              long completion = t.get(Measure.TOKENS_COMPLETION, source);
+              ObjectNode s =
+                  out.putObject(source)
+                      .put("rows", rows)
+                      .put("prompt_tokens", t.get(Measure.TOKENS_PROMPT, source))
+                      .put("completion_tokens", completion)
+                      .put(
+                          "mean_completion_tokens",
+                          rows == 0 ? 0 : Math.round(completion * 10.0 / rows) / 10.0)
+                      .put("max_completion_tokens", t.get(Measure.TOKENS_MAX, source));
+              Map<String, Long> bins = histograms.getOrDefault(source, Map.of());
+              long last = bins.keySet().stream().mapToLong(Long::parseLong).max().orElse(0);
+              ArrayNode histogram = s.putArray("completion_histogram");
+              long[] edges = CountOutcomes.TOKEN_BINS;
+              // Every bin from 0 to the one past the last filled, empty ones included: the
+              // chart's x axis.
+              for (int i = 0; i < edges.length && (i == 0 || edges[i - 1] <= last); i++) {
+                ObjectNode bin = histogram.addObject().put("from", edges[i]);
+                if (i + 1 < edges.length) {
+                  bin.put("below", edges[i + 1]);
+                }
+                bin.put("rows", bins.getOrDefault(String.valueOf(edges[i]), 0L));
+              }
+            });
     return out;
   }
 
   /** The prompt set: each prompt's id, file and rows. */
-  static ArrayNode systemPrompts(Map<Integer, String> files, Map<String, Long> tallies) {
+  static ArrayNode systemPrompts(Map<Integer, String> files, Tallies t) {
     ArrayNode out = Json.mapper().createArrayNode();
-    files.forEach((id, file) -> out.addObject().put("id", id).put("file", file)
-        .put("rows", tallies.getOrDefault("samples_by_system_prompt." + id, 0L)));
+    files.forEach(
+        (id, file) ->
+            out.addObject()
+                .put("id", id)
+                .put("file", file)
+                .put("rows", t.get(Measure.SAMPLES_BY_SYSTEM_PROMPT, String.valueOf(id))));
     return out;
-  }
-
-  private static JsonNode parse(String json) {
-    try {
-      return Json.mapper().readTree(json);
-    } catch (IOException e) {
-      throw new UncheckedIOException("a license verdict key is not JSON: " + json, e);
-    }
   }
 }

@@ -1,6 +1,12 @@
 package dev.orcaset.pipeline;
 
-import dev.orcaset.flan.FlanRecord;
+import dev.orcaset.config.TeacherConfig;
+import dev.orcaset.cost.TokenEstimate;
+import dev.orcaset.model.ChatRequest;
+import dev.orcaset.model.DropReason;
+import dev.orcaset.model.DroppedRecord;
+import dev.orcaset.model.FlanRecord;
+import dev.orcaset.model.Question;
 import dev.orcaset.prompts.SystemPrompt;
 import dev.orcaset.prompts.SystemPromptSet;
 import java.util.Optional;
@@ -12,49 +18,91 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTagList;
 
 /**
- * Pairs each record with a system prompt drawn, by weight, from those its submix may use. The
- * draw is a function of (record id, seed): re-runs pair identically.
+ * Pairs each record with a system prompt drawn, by weight, from those its submix may use, and turns
+ * the pair into the exact request the teacher will get (system prompt, FLAN inputs verbatim, the
+ * sampling parameters from config) with its hash. The draw is a function of (record id, seed):
+ * re-runs pair identically.
  *
- * <p>Output: {@link Outcomes#QUERIES}; {@link Outcomes#DROPPED} with reason
- * {@value #NO_PROMPT} for a submix that no prompt in the index may serve.
+ * <p>Output: {@link Outcomes#QUESTIONS}; {@link Outcomes#DROPPED} with reason {@link
+ * DropReason#NO_SYSTEM_PROMPT} for a submix that no prompt in the index may serve, and {@link
+ * DropReason#TOO_LONG} for a question longer than `teacher.max_input_tokens` (estimated): such an
+ * input is nearly always a broken record, and it would be paid for in full.
  */
 public final class PairSystemPrompt extends PTransform<PCollection<FlanRecord>, PCollectionTuple> {
-  public static final String NO_PROMPT = "no_system_prompt";
-
   private final SystemPromptSet prompts;
   private final long seed;
+  private final TeacherConfig teacher;
 
-  public PairSystemPrompt(SystemPromptSet prompts, long seed) {
+  public PairSystemPrompt(SystemPromptSet prompts, long seed, TeacherConfig teacher) {
     this.prompts = prompts;
     this.seed = seed;
+    this.teacher = teacher;
   }
 
   @Override
   public PCollectionTuple expand(PCollection<FlanRecord> records) {
-    PCollectionTuple out = records.apply("ChoosePrompt", ParDo.of(new PairFn(prompts, seed))
-        .withOutputTags(Outcomes.QUERIES, TupleTagList.of(Outcomes.DROPPED)));
+    PCollectionTuple out =
+        records.apply(
+            "ChoosePrompt",
+            ParDo.of(new PairFn(prompts, seed, teacher))
+                .withOutputTags(Outcomes.QUESTIONS, TupleTagList.of(Outcomes.DROPPED)));
     return Outcomes.withCoders(out);
   }
 
-  static final class PairFn extends DoFn<FlanRecord, Query> {
+  /** The request a record and its prompt make: system prompt (may be empty), inputs verbatim. */
+  static ChatRequest request(TeacherConfig t, FlanRecord r, SystemPrompt prompt) {
+    return new ChatRequest(
+        t.model(),
+        prompt.text(),
+        r.inputs(),
+        t.temperature(),
+        t.topP(),
+        t.maxTokens(),
+        t.seed(),
+        t.stream());
+  }
+
+  static final class PairFn extends DoFn<FlanRecord, Question> {
     private final SystemPromptSet prompts;
     private final long seed;
+    private final TeacherConfig teacher;
 
-    PairFn(SystemPromptSet prompts, long seed) {
+    PairFn(SystemPromptSet prompts, long seed, TeacherConfig teacher) {
       this.prompts = prompts;
       this.seed = seed;
+      this.teacher = teacher;
     }
 
     @ProcessElement
     public void process(@Element FlanRecord r, MultiOutputReceiver out) {
-      String id = r.id();
-      Optional<SystemPrompt> prompt = prompts.choose(id, r.submix().configName(), seed);
-      if (prompt.isPresent()) {
-        out.get(Outcomes.QUERIES).output(new Query(id, r, prompt.get()));
-      } else {
-        out.get(Outcomes.DROPPED).output(DroppedRecord.of(r, NO_PROMPT, "no prompt in the index has a weight for "
-            + r.submix().configName() + " and none for 'default'"));
+      String submix = r.submix().configName();
+      Optional<SystemPrompt> prompt = prompts.choose(r.id(), submix, seed);
+      if (prompt.isEmpty()) {
+        out.get(Outcomes.DROPPED)
+            .output(
+                DroppedRecord.of(
+                    r,
+                    DropReason.NO_SYSTEM_PROMPT,
+                    "no prompt in the index has a weight for "
+                        + submix
+                        + " and none for 'default'"));
+        return;
       }
+      long tokens = TokenEstimate.fromChars(prompt.get().text().length() + r.inputs().length());
+      if (tokens > teacher.maxInputTokens()) {
+        out.get(Outcomes.DROPPED)
+            .output(
+                DroppedRecord.of(
+                    r,
+                    DropReason.TOO_LONG,
+                    "about "
+                        + tokens
+                        + " prompt tokens, over teacher.max_input_tokens = "
+                        + teacher.maxInputTokens()));
+        return;
+      }
+      ChatRequest request = request(teacher, r, prompt.get());
+      out.get(Outcomes.QUESTIONS).output(Question.of(r, prompt.get().id(), request));
     }
   }
 }

@@ -2,16 +2,24 @@ package dev.orcaset.pipeline;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.orcaset.flan.FlanRecord;
 import dev.orcaset.flan.FlanRecordParser;
-import dev.orcaset.flan.Origin;
-import dev.orcaset.flan.Rejection;
 import dev.orcaset.io.ReadableFileInput;
-import java.io.BufferedReader;
+import dev.orcaset.model.DropReason;
+import dev.orcaset.model.FlanRecord;
+import dev.orcaset.model.Origin;
+import dev.orcaset.model.Rejection;
+import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.channels.Channels;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -24,15 +32,13 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PBegin;
-import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.parquet.avro.AvroParquetReader;
 import org.apache.parquet.hadoop.ParquetReader;
 
 /**
- * Reads FLAN v2 records from JSONL (plain or gzipped) and Parquet files through Beam's
- * FileSystems.
+ * Reads FLAN v2 records from JSONL (plain or gzipped) and Parquet files through Beam's FileSystems.
  *
  * <p>Output: {@link Outcomes#RECORDS} valid records; {@link Outcomes#REJECTED} lines that are not
  * JSON objects or lack usable `inputs`, with file, line and reason; {@link Outcomes#LINES} one
@@ -51,13 +57,20 @@ public final class ReadFlanRecords extends PTransform<PBegin, PCollectionTuple> 
 
   @Override
   public PCollectionTuple expand(PBegin input) {
-    PCollectionTuple out = input
-        .apply("ListPatterns", Create.of(patterns))
-        // The launcher already refused patterns matching nothing; a file vanishing since is fatal.
-        .apply("MatchFiles", FileIO.matchAll().withEmptyMatchTreatment(EmptyMatchTreatment.DISALLOW))
-        .apply("OpenFiles", FileIO.readMatches().withCompression(Compression.AUTO))
-        .apply("ParseRecords", ParDo.of(new ParseFileFn())
-            .withOutputTags(Outcomes.RECORDS, TupleTagList.of(Outcomes.REJECTED).and(Outcomes.LINES)));
+    PCollectionTuple out =
+        input
+            .apply("ListPatterns", Create.of(patterns))
+            // The launcher already refused patterns matching nothing; a file vanishing since is
+            // fatal.
+            .apply(
+                "MatchFiles",
+                FileIO.matchAll().withEmptyMatchTreatment(EmptyMatchTreatment.DISALLOW))
+            .apply("OpenFiles", FileIO.readMatches().withCompression(Compression.AUTO))
+            .apply(
+                "ParseRecords",
+                ParDo.of(new ParseFileFn())
+                    .withOutputTags(
+                        Outcomes.RECORDS, TupleTagList.of(Outcomes.REJECTED).and(Outcomes.LINES)));
     return Outcomes.withCoders(out);
   }
 
@@ -65,42 +78,94 @@ public final class ReadFlanRecords extends PTransform<PBegin, PCollectionTuple> 
     private final FlanRecordParser parser = new FlanRecordParser();
 
     @ProcessElement
-    public void process(@Element FileIO.ReadableFile file, MultiOutputReceiver out) throws IOException {
+    public void process(@Element FileIO.ReadableFile file, MultiOutputReceiver out) {
       String name = file.getMetadata().resourceId().toString();
-      long rows = name.endsWith(".parquet") ? readParquet(file, name, out) : readJsonLines(file, name, out);
+      long rows =
+          name.endsWith(".parquet") ? readParquet(file, name, out) : readJsonLines(file, name, out);
       out.get(Outcomes.LINES).output(rows);
     }
 
-    private long readJsonLines(FileIO.ReadableFile file, String name, MultiOutputReceiver out)
-        throws IOException {
+    /**
+     * Lines are split on bytes and each decoded strictly: a line that is not valid UTF-8 is
+     * rejected with its number rather than sent with its bytes silently replaced. A file that stops
+     * being readable part way (a truncated `.gz`) keeps the lines read before, and the rest becomes
+     * one rejection naming the file and the last good line.
+     */
+    private long readJsonLines(FileIO.ReadableFile file, String name, MultiOutputReceiver out) {
       long nonBlank = 0;
-      try (BufferedReader reader = new BufferedReader(
-          new InputStreamReader(Channels.newInputStream(file.open()), StandardCharsets.UTF_8))) {
-        long lineNo = 0;
-        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+      long lineNo = 0;
+      CharsetDecoder utf8 =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT);
+      try (InputStream in =
+          new BufferedInputStream(Channels.newInputStream(file.open()), 1 << 16)) {
+        LineBuffer line = new LineBuffer();
+        for (boolean more = true; more; ) {
+          more = line.readFrom(in);
+          if (!more && line.isEmpty()) {
+            break;
+          }
           lineNo++;
-          if (line.isBlank()) {
+          String text;
+          try {
+            text = utf8.decode(line.bytes()).toString();
+          } catch (CharacterCodingException e) {
+            nonBlank++;
+            out.get(Outcomes.REJECTED)
+                .output(
+                    Rejection.of(
+                        new Origin(name, lineNo),
+                        DropReason.NOT_UTF8,
+                        "the line is not valid UTF-8 (byte "
+                            + (line.firstBadByte(utf8) + 1)
+                            + " of the line); fix the file's encoding",
+                        new String(line.array(), 0, line.length(), StandardCharsets.UTF_8)));
+            continue;
+          }
+          if (text.isBlank()) {
             continue;
           }
           nonBlank++;
-          emit(parser.parseLine(line, new Origin(name, lineNo)), out);
+          emit(parser.parseLine(text, new Origin(name, lineNo)), out);
         }
+      } catch (IOException e) {
+        nonBlank++;
+        out.get(Outcomes.REJECTED).output(unreadableRest(name, lineNo, e));
       }
       return nonBlank;
     }
 
-    private long readParquet(FileIO.ReadableFile file, String name, MultiOutputReceiver out)
-        throws IOException {
+    private long readParquet(FileIO.ReadableFile file, String name, MultiOutputReceiver out) {
       long row = 0;
-      try (ParquetReader<GenericRecord> reader = AvroParquetReader.<GenericRecord>builder(
-              new ReadableFileInput(file)).withDataModel(GenericData.get()).build()) {
+      try (ParquetReader<GenericRecord> reader =
+          AvroParquetReader.<GenericRecord>builder(new ReadableFileInput(file))
+              .withDataModel(GenericData.get())
+              .build()) {
         for (GenericRecord r = reader.read(); r != null; r = reader.read()) {
           row++;
           ObjectNode node = toJson(r);
           emit(parser.parseNode(node, new Origin(name, row), node.toString()), out);
         }
+      } catch (IOException | RuntimeException e) {
+        row++;
+        out.get(Outcomes.REJECTED).output(unreadableRest(name, row - 1, e));
       }
       return row;
+    }
+
+    /** The part of a file past {@code lastGood} that could not be read, as one rejection. */
+    private static Rejection unreadableRest(String name, long lastGood, Exception e) {
+      return Rejection.of(
+          new Origin(name, lastGood + 1),
+          DropReason.UNREADABLE_FILE,
+          "the file cannot be read past "
+              + (lastGood == 0 ? "its start" : "line " + lastGood)
+              + " ("
+              + e
+              + "); the lines before were read. A truncated or corrupt file: copy it again",
+          null);
     }
 
     private static ObjectNode toJson(GenericRecord r) {
@@ -120,6 +185,55 @@ public final class ReadFlanRecords extends PTransform<PBegin, PCollectionTuple> 
         }
       }
       return node;
+    }
+
+    /** One line's bytes, without its `\n` (or `\r\n`), read from a stream. */
+    private static final class LineBuffer {
+      private byte[] buf = new byte[256];
+      private int len;
+
+      /** Reads the next line; false at the end of the stream (the last line may be unended). */
+      boolean readFrom(InputStream in) throws IOException {
+        len = 0;
+        for (int b = in.read(); b != -1; b = in.read()) {
+          if (b == '\n') {
+            if (len > 0 && buf[len - 1] == '\r') {
+              len--;
+            }
+            return true;
+          }
+          if (len == buf.length) {
+            buf = Arrays.copyOf(buf, buf.length * 2);
+          }
+          buf[len++] = (byte) b;
+        }
+        return false;
+      }
+
+      boolean isEmpty() {
+        return len == 0;
+      }
+
+      ByteBuffer bytes() {
+        return ByteBuffer.wrap(buf, 0, len);
+      }
+
+      byte[] array() {
+        return buf;
+      }
+
+      int length() {
+        return len;
+      }
+
+      /** Where decoding fails, for the message: the 0-based offset of the first bad byte. */
+      int firstBadByte(CharsetDecoder decoder) {
+        ByteBuffer in = bytes();
+        CharBuffer chars = CharBuffer.allocate(len + 1);
+        decoder.reset();
+        CoderResult r = decoder.decode(in, chars, true);
+        return r.isError() ? in.position() : len;
+      }
     }
 
     private static void emit(FlanRecordParser.Parsed parsed, MultiOutputReceiver out) {

@@ -1,10 +1,11 @@
 package dev.orcaset.pipeline;
 
+import dev.orcaset.io.RecordCoder;
 import dev.orcaset.journal.JournalEntry;
 import dev.orcaset.journal.JournalFiles;
+import java.io.IOException;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
-import dev.orcaset.io.RecordCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
@@ -37,8 +38,11 @@ public final class ReadJournal extends PTransform<PBegin, PCollection<KV<String,
   @Override
   public PCollection<KV<String, JournalEntry>> expand(PBegin begin) {
     return begin
-        .apply("MatchSlices", FileIO.match().filepattern(JournalFiles.slicePattern(dir))
-            .withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW))
+        .apply(
+            "MatchSlices",
+            FileIO.match()
+                .filepattern(JournalFiles.slicePattern(dir))
+                .withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW))
         .apply("OnlySlices", Filter.by(m -> JournalFiles.isSlice(m.resourceId().getFilename())))
         .apply("Open", FileIO.readMatches())
         .apply("Parse", ParDo.of(new ParseSliceFn()))
@@ -50,11 +54,13 @@ public final class ReadJournal extends PTransform<PBegin, PCollection<KV<String,
     private final Counter unreadable = Metrics.counter("orcaset", "journal_unreadable_lines");
 
     @ProcessElement
-    public void process(@Element FileIO.ReadableFile file, OutputReceiver<KV<String, JournalEntry>> out)
-        throws java.io.IOException {
+    public void process(
+        @Element FileIO.ReadableFile file, OutputReceiver<KV<String, JournalEntry>> out)
+        throws IOException {
       JournalFiles.Slice slice = JournalFiles.read(file.getMetadata().resourceId());
       for (String bad : slice.unreadable()) {
-        LOG.warn("journal: skipping an unreadable line (its question will be asked again): {}", bad);
+        LOG.warn(
+            "journal: skipping an unreadable line (its question will be asked again): {}", bad);
         unreadable.inc();
       }
       for (JournalEntry e : slice.entries()) {

@@ -4,11 +4,11 @@ import dev.orcaset.cost.Price;
 import java.io.Serializable;
 
 /**
- * What the manifest says about the run besides counts, fixed when the pipeline is built:
- * a unique run id, the tool version, when it started, the config used (it holds no secrets: keys are read from
- * environment variables named in it) and the versions of the prompt set and license policy.
- * {@code outputDir} is where this run writes (a staging folder switched in at the end);
- * {@code previousRunsJson} the `runs` history of the snapshot it replaces, a JSON array.
+ * What the manifest says about the run besides counts, fixed when the pipeline is built: a unique
+ * run id, the tool version, when it started, the config used (it holds no secrets: keys are read
+ * from environment variables named in it) and the versions of the prompt set and license policy.
+ * {@code outputDir} is where this run writes (a staging folder switched in at the end); {@code
+ * previousRunsJson} the `runs` history of the snapshot it replaces, a JSON array.
  */
 public record RunInfo(
     String runId,

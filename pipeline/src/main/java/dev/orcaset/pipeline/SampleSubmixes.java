@@ -2,23 +2,27 @@ package dev.orcaset.pipeline;
 
 import dev.orcaset.config.SamplingConfig;
 import dev.orcaset.config.SubmixConfig;
-import dev.orcaset.flan.FlanRecord;
-import dev.orcaset.io.Hashes;
+import dev.orcaset.model.DropReason;
+import dev.orcaset.model.DroppedRecord;
+import dev.orcaset.model.FlanRecord;
+import dev.orcaset.model.Hashes;
 import java.io.Serializable;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderRegistry;
+import org.apache.beam.sdk.coders.DoubleCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
-import org.apache.beam.sdk.coders.DoubleCoder;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.View;
@@ -28,18 +32,17 @@ import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTagList;
-import org.apache.beam.sdk.transforms.Flatten;
 
 /**
- * Samples records per submix as the config says: drops submixes not sampled and template types
- * not kept, then keeps at most `max_rows` per submix and at most `limit` overall.
+ * Samples records per submix as the config says: drops submixes not sampled and template types not
+ * kept, then keeps at most `max_rows` per submix and at most `limit` overall.
  *
  * <p>Which rows a cap keeps is decided by a hash of (seed, record id), not by arrival order: the
  * same seed and inputs give the same sample on any runner, and raising a quota only adds rows.
  *
  * <p>Output: {@link Outcomes#RECORDS} the sample; {@link Outcomes#DROPPED} the rest, with reasons
- * {@code submix_not_sampled}, {@code template_type_not_kept}, {@code over_quota},
- * {@code over_limit}.
+ * {@code submix_not_sampled}, {@code template_type_not_kept}, {@code over_quota}, {@code
+ * over_limit}.
  */
 public final class SampleSubmixes extends PTransform<PCollection<FlanRecord>, PCollectionTuple> {
   private final SamplingConfig sampling;
@@ -55,33 +58,48 @@ public final class SampleSubmixes extends PTransform<PCollection<FlanRecord>, PC
     PCollection<FlanRecord> eligible = records;
     PCollectionList<DroppedRecord> dropped = PCollectionList.empty(records.getPipeline());
     if (sampling.enabled()) {
-      PCollectionTuple kept = Outcomes.withCoders(records.apply("KeepSampledSubmixes",
-          ParDo.of(new EligibleFn(sampling)).withOutputTags(Outcomes.RECORDS, TupleTagList.of(Outcomes.DROPPED))));
+      PCollectionTuple kept =
+          Outcomes.withCoders(
+              records.apply(
+                  "KeepSampledSubmixes",
+                  ParDo.of(new EligibleFn(sampling))
+                      .withOutputTags(Outcomes.RECORDS, TupleTagList.of(Outcomes.DROPPED))));
       dropped = dropped.and(kept.get(Outcomes.DROPPED));
       eligible = kept.get(Outcomes.RECORDS);
 
       Map<String, Long> quotas = new HashMap<>();
-      sampling.submixes().forEach((name, sc) -> {
-        if (sc.maxRows() != null) {
-          quotas.put(dev.orcaset.flan.Submix.fromConfigName(name).configName(), sc.maxRows());
-        }
-      });
+      sampling
+          .submixes()
+          .forEach(
+              (name, sc) -> {
+                if (sc.maxRows() != null) {
+                  quotas.put(
+                      dev.orcaset.model.Submix.fromConfigName(name).configName(), sc.maxRows());
+                }
+              });
       if (!quotas.isEmpty()) {
-        PCollectionTuple capped = eligible.apply("ApplyQuotas", new Cap(quotas, false, sampling.seed(), "over_quota"));
+        PCollectionTuple capped =
+            eligible.apply(
+                "ApplyQuotas", new Cap(quotas, false, sampling.seed(), DropReason.OVER_QUOTA));
         dropped = dropped.and(capped.get(Outcomes.DROPPED));
         eligible = capped.get(Outcomes.RECORDS);
       }
     }
     if (limit != null) {
-      PCollectionTuple capped = eligible.apply("ApplyLimit",
-          new Cap(Map.of(Cap.ALL, limit), true, sampling.seed(), "over_limit"));
+      PCollectionTuple capped =
+          eligible.apply(
+              "ApplyLimit",
+              new Cap(Map.of(Cap.ALL, limit), true, sampling.seed(), DropReason.OVER_LIMIT));
       dropped = dropped.and(capped.get(Outcomes.DROPPED));
       eligible = capped.get(Outcomes.RECORDS);
     }
     // Flattening an empty list makes a Void-typed collection that Flink cannot union later.
-    PCollection<DroppedRecord> allDropped = dropped.size() == 0
-        ? records.getPipeline().apply("NothingDropped", Create.empty(Outcomes.DROPPED_CODER))
-        : dropped.apply("AllNotSampled", Flatten.pCollections()).setCoder(Outcomes.DROPPED_CODER);
+    PCollection<DroppedRecord> allDropped =
+        dropped.size() == 0
+            ? records.getPipeline().apply("NothingDropped", Create.empty(Outcomes.DROPPED_CODER))
+            : dropped
+                .apply("AllNotSampled", Flatten.pCollections())
+                .setCoder(Outcomes.DROPPED_CODER);
     return PCollectionTuple.of(Outcomes.RECORDS, eligible).and(Outcomes.DROPPED, allDropped);
   }
 
@@ -95,15 +113,32 @@ public final class SampleSubmixes extends PTransform<PCollection<FlanRecord>, PC
     @ProcessElement
     public void process(@Element FlanRecord r, MultiOutputReceiver out) {
       String submix = r.submix().configName();
-      SubmixConfig sc = sampling.submixes().entrySet().stream()
-          .filter(e -> e.getKey().equalsIgnoreCase(submix)).map(Map.Entry::getValue)
-          .findFirst().orElse(null);
+      SubmixConfig sc =
+          sampling.submixes().entrySet().stream()
+              .filter(e -> e.getKey().equalsIgnoreCase(submix))
+              .map(Map.Entry::getValue)
+              .findFirst()
+              .orElse(null);
       if (sc == null || (sc.maxRows() != null && sc.maxRows() == 0)) {
-        out.get(Outcomes.DROPPED).output(DroppedRecord.of(r, "submix_not_sampled",
-            "sampling.submixes." + submix + (sc == null ? " is not configured" : ".max_rows is 0")));
+        out.get(Outcomes.DROPPED)
+            .output(
+                DroppedRecord.of(
+                    r,
+                    DropReason.SUBMIX_NOT_SAMPLED,
+                    "sampling.submixes."
+                        + submix
+                        + (sc == null ? " is not configured" : ".max_rows is 0")));
       } else if (!sc.keepsTemplate(r.templateType())) {
-        out.get(Outcomes.DROPPED).output(DroppedRecord.of(r, "template_type_not_kept",
-            "template_type " + r.templateType() + " not in sampling.submixes." + submix + ".template_types"));
+        out.get(Outcomes.DROPPED)
+            .output(
+                DroppedRecord.of(
+                    r,
+                    DropReason.TEMPLATE_TYPE_NOT_KEPT,
+                    "template_type "
+                        + r.templateType()
+                        + " not in sampling.submixes."
+                        + submix
+                        + ".template_types"));
       } else {
         out.get(Outcomes.RECORDS).output(r);
       }
@@ -116,9 +151,9 @@ public final class SampleSubmixes extends PTransform<PCollection<FlanRecord>, PC
     private final Map<String, Long> caps;
     private final boolean global;
     private final long seed;
-    private final String reason;
+    private final DropReason reason;
 
-    Cap(Map<String, Long> caps, boolean global, long seed, String reason) {
+    Cap(Map<String, Long> caps, boolean global, long seed, DropReason reason) {
       this.caps = Map.copyOf(caps);
       this.global = global;
       this.seed = seed;
@@ -135,45 +170,65 @@ public final class SampleSubmixes extends PTransform<PCollection<FlanRecord>, PC
 
     @Override
     public PCollectionTuple expand(PCollection<FlanRecord> records) {
-      PCollectionView<Map<String, Double>> thresholds = records
-          .apply("Rank", ParDo.of(new DoFn<FlanRecord, KV<String, KV<Long, Double>>>() {
-            @ProcessElement
-            public void process(@Element FlanRecord r, OutputReceiver<KV<String, KV<Long, Double>>> out) {
-              Long cap = caps.get(group(r));
-              if (cap != null) {
-                out.output(KV.of(group(r), KV.of(cap, rank(r))));
-              }
-            }
-          }))
-          .setCoder(KvCoder.of(StringUtf8Coder.of(), KvCoder.of(VarLongCoder.of(), DoubleCoder.of())))
-          .apply("Threshold", Combine.perKey(new ThresholdFn()))
-          .apply("AsMap", View.asMap());
-      PCollectionTuple out = records.apply("KeepUnderCap", ParDo.of(new DoFn<FlanRecord, FlanRecord>() {
-        @ProcessElement
-        public void process(@Element FlanRecord r, MultiOutputReceiver o, ProcessContext c) {
-          Double t = c.sideInput(thresholds).get(group(r));
-          if (t == null || rank(r) <= t) {
-            o.get(Outcomes.RECORDS).output(r);
-          } else {
-            String key = global ? "limit" : "sampling.submixes." + group(r) + ".max_rows";
-            o.get(Outcomes.DROPPED).output(DroppedRecord.of(r, reason, key + " = " + caps.get(group(r))));
-          }
-        }
-      }).withSideInputs(thresholds).withOutputTags(Outcomes.RECORDS, TupleTagList.of(Outcomes.DROPPED)));
+      PCollectionView<Map<String, Double>> thresholds =
+          records
+              .apply(
+                  "Rank",
+                  ParDo.of(
+                      new DoFn<FlanRecord, KV<String, KV<Long, Double>>>() {
+                        @ProcessElement
+                        public void process(
+                            @Element FlanRecord r,
+                            OutputReceiver<KV<String, KV<Long, Double>>> out) {
+                          Long cap = caps.get(group(r));
+                          if (cap != null) {
+                            out.output(KV.of(group(r), KV.of(cap, rank(r))));
+                          }
+                        }
+                      }))
+              .setCoder(
+                  KvCoder.of(StringUtf8Coder.of(), KvCoder.of(VarLongCoder.of(), DoubleCoder.of())))
+              .apply("Threshold", Combine.perKey(new ThresholdFn()))
+              .apply("AsMap", View.asMap());
+      PCollectionTuple out =
+          records.apply(
+              "KeepUnderCap",
+              ParDo.of(
+                      new DoFn<FlanRecord, FlanRecord>() {
+                        @ProcessElement
+                        public void process(
+                            @Element FlanRecord r, MultiOutputReceiver o, ProcessContext c) {
+                          Double t = c.sideInput(thresholds).get(group(r));
+                          if (t == null || rank(r) <= t) {
+                            o.get(Outcomes.RECORDS).output(r);
+                          } else {
+                            String key =
+                                global ? "limit" : "sampling.submixes." + group(r) + ".max_rows";
+                            o.get(Outcomes.DROPPED)
+                                .output(
+                                    DroppedRecord.of(r, reason, key + " = " + caps.get(group(r))));
+                          }
+                        }
+                      })
+                  .withSideInputs(thresholds)
+                  .withOutputTags(Outcomes.RECORDS, TupleTagList.of(Outcomes.DROPPED)));
       return Outcomes.withCoders(out);
     }
   }
 
   /**
-   * The largest of the {@code cap} smallest ranks in a group (+∞ when the group has fewer rows
-   * than its cap). Each input carries its group's cap, since a CombineFn does not see the key.
+   * The largest of the {@code cap} smallest ranks in a group (+∞ when the group has fewer rows than
+   * its cap). Each input carries its group's cap, since a CombineFn does not see the key.
    */
-  static final class ThresholdFn extends Combine.CombineFn<KV<Long, Double>, ThresholdFn.Acc, Double> {
+  static final class ThresholdFn
+      extends Combine.CombineFn<KV<Long, Double>, ThresholdFn.Acc, Double> {
     static final class Acc implements Serializable {
       long cap = -1;
       final PriorityQueue<Double> largestFirst = new PriorityQueue<>(Collections.reverseOrder());
 
-      /** Equal when they would produce the same threshold: the DirectRunner checks coders by this. */
+      /**
+       * Equal when they would produce the same threshold: the DirectRunner checks coders by this.
+       */
       @Override
       public boolean equals(Object o) {
         return o instanceof Acc a && a.cap == cap && sorted().equals(a.sorted());
@@ -184,7 +239,7 @@ public final class SampleSubmixes extends PTransform<PCollection<FlanRecord>, PC
         return Long.hashCode(cap) * 31 + sorted().hashCode();
       }
 
-      private java.util.List<Double> sorted() {
+      private List<Double> sorted() {
         return largestFirst.stream().sorted().toList();
       }
 

@@ -9,9 +9,9 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
- * Writes records as JSON lines under `DIR/part-SNAPSHOT-*.jsonl` (snake_case keys): the rejected, failed
- * and filtered rows a user inspects, fixes or retries. An empty stream still leaves one empty
- * file, so "nothing failed" is visible on disk too.
+ * Writes records as JSON lines under `DIR/part-SNAPSHOT-*.jsonl` (snake_case keys): the rejected,
+ * failed and filtered rows a user inspects, fixes or retries. An empty stream still leaves one
+ * empty file, so "nothing failed" is visible on disk too.
  */
 public final class WriteJsonLines<T> extends PTransform<PCollection<T>, WriteFilesResult<Void>> {
   private final String dir;
@@ -25,8 +25,12 @@ public final class WriteJsonLines<T> extends PTransform<PCollection<T>, WriteFil
 
   @Override
   public WriteFilesResult<Void> expand(PCollection<T> rows) {
-    return rows
-        .apply("ToJson", MapElements.into(TypeDescriptors.strings()).via(Json::line))
-        .apply("WriteText", TextIO.write().to(dir + "/part-" + snapshotId).withSuffix(".jsonl").withOutputFilenames());
+    return rows.apply("ToJson", MapElements.into(TypeDescriptors.strings()).via(Json::line))
+        .apply(
+            "WriteText",
+            TextIO.write()
+                .to(dir + "/part-" + snapshotId)
+                .withSuffix(".jsonl")
+                .withOutputFilenames());
   }
 }

@@ -1,6 +1,7 @@
 package dev.orcaset.pipeline;
 
 import dev.orcaset.io.SampleSchema;
+import dev.orcaset.model.Sample;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.WriteFilesResult;
@@ -11,9 +12,10 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
 /**
- * Writes samples as Parquet under `OUTPUT/data/snapshot=ID/commercial_use=true|false/license_tag=TAG/`,
- * Hive-style partitions that DuckDB and Spark read as columns, so a training team can take the
- * cleared rows, or one license's rows, by folder as well as by column.
+ * Writes samples as Parquet under
+ * `OUTPUT/data/snapshot=ID/commercial_use=true|false/license_tag=TAG/`, Hive-style partitions that
+ * DuckDB and Spark read as columns, so a training team can take the cleared rows, or one license's
+ * rows, by folder as well as by column.
  *
  * <p>Output: the files written, per partition, for the manifest.
  */
@@ -30,24 +32,30 @@ public final class WriteSamples extends PTransform<PCollection<Sample>, WriteFil
   public WriteSamples(String dataDir, String compression, String snapshotId) {
     this.dataDir = dataDir;
     this.snapshotId = snapshotId;
-    this.codec = switch (compression) {
-      case "snappy" -> CompressionCodecName.SNAPPY;
-      case "gzip" -> CompressionCodecName.GZIP;
-      case "none" -> CompressionCodecName.UNCOMPRESSED;
-      default -> CompressionCodecName.ZSTD;
-    };
+    this.codec =
+        switch (compression) {
+          case "snappy" -> CompressionCodecName.SNAPPY;
+          case "gzip" -> CompressionCodecName.GZIP;
+          case "none" -> CompressionCodecName.UNCOMPRESSED;
+          default -> CompressionCodecName.ZSTD;
+        };
   }
 
   @Override
   public WriteFilesResult<String> expand(PCollection<Sample> samples) {
     String snapshot = "snapshot=" + snapshotId;
-    return samples.apply("WriteParquet", FileIO.<String, Sample>writeDynamic()
-        .by(WriteSamples::partition)
-        .withDestinationCoder(StringUtf8Coder.of())
-        .via(Contextful.fn(SampleSchema::toRecord),
-            ParquetIO.sink(SampleSchema.SCHEMA).withCompressionCodec(codec))
-        .to(dataDir)
-        .withNaming(partition -> FileIO.Write.defaultNaming(snapshot + "/" + partition + "/part", ".parquet")));
+    return samples.apply(
+        "WriteParquet",
+        FileIO.<String, Sample>writeDynamic()
+            .by(WriteSamples::partition)
+            .withDestinationCoder(StringUtf8Coder.of())
+            .via(
+                Contextful.fn(SampleSchema::toRecord),
+                ParquetIO.sink(SampleSchema.SCHEMA).withCompressionCodec(codec))
+            .to(dataDir)
+            .withNaming(
+                partition ->
+                    FileIO.Write.defaultNaming(snapshot + "/" + partition + "/part", ".parquet")));
   }
 
   static String partition(Sample s) {

@@ -2,8 +2,8 @@ package dev.orcaset.prompts;
 
 import dev.orcaset.config.ConfigException;
 import dev.orcaset.config.ConfigLoader;
-import dev.orcaset.flan.Submix;
-import dev.orcaset.io.Hashes;
+import dev.orcaset.model.Hashes;
+import dev.orcaset.model.Submix;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
@@ -98,11 +98,14 @@ public final class SystemPromptSet implements Serializable {
       Map<String, Double> weights = e.weights() == null ? Map.of() : e.weights();
       for (Map.Entry<String, Double> w : weights.entrySet()) {
         if (!DEFAULT_KEY.equals(w.getKey()) && Submix.fromConfigName(w.getKey()) == null) {
-          throw new ConfigException(key + ".weights." + w.getKey(), indexFile
-              + ": unknown submix; use CoT, NIv2, T0, Flan2021, Dialog, Unknown or default");
+          throw new ConfigException(
+              key + ".weights." + w.getKey(),
+              indexFile
+                  + ": unknown submix; use CoT, NIv2, T0, Flan2021, Dialog, Unknown or default");
         }
         if (w.getValue() == null || w.getValue() < 0) {
-          throw new ConfigException(key + ".weights." + w.getKey(), indexFile + ": weight must be 0 or more");
+          throw new ConfigException(
+              key + ".weights." + w.getKey(), indexFile + ": weight must be 0 or more");
         }
       }
       Path file = dir.resolve(e.file());
@@ -110,18 +113,20 @@ public final class SystemPromptSet implements Serializable {
       try {
         text = Files.readString(file, StandardCharsets.UTF_8).strip();
       } catch (IOException ex) {
-        throw new ConfigException(key + ".file", indexFile + ": cannot read " + file + ": " + ex.getMessage());
+        throw new ConfigException(
+            key + ".file", indexFile + ": cannot read " + file + ": " + ex.getMessage());
       }
       prompts.add(new SystemPrompt(e.id(), e.file(), text, weights));
     }
     return new SystemPromptSet(index.version() == null ? "unversioned" : index.version(), prompts);
   }
 
-  /** Names the submixes (of those given) that no prompt may serve: a config error before any spend. */
+  /**
+   * Names the submixes (of those given) that no prompt may serve: a config error before any spend.
+   */
   public List<String> submixesWithoutPrompt(List<String> submixes) {
     return submixes.stream()
         .filter(s -> prompts.stream().noneMatch(p -> p.weightFor(s) > 0))
         .toList();
   }
-
 }

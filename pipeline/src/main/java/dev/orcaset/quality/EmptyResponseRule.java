@@ -1,21 +1,24 @@
 package dev.orcaset.quality;
 
-import dev.orcaset.pipeline.Sample;
+import dev.orcaset.model.DropReason;
+import dev.orcaset.model.Sample;
 import java.util.Optional;
 
 /** Nothing to learn from an empty or whitespace-only answer. */
 public record EmptyResponseRule() implements QualityRule {
-  public static final String NAME = "empty_response";
 
   @Override
-  public String name() {
-    return NAME;
+  public DropReason reason() {
+    return DropReason.EMPTY_RESPONSE;
   }
 
   @Override
   public Optional<String> check(Sample s) {
     if (s.response() == null || s.response().isBlank()) {
-      return Optional.of((s.response() == null ? "no content" : "only whitespace") + ", finish_reason=" + s.finishReason());
+      return Optional.of(
+          (s.response() == null ? "no content" : "only whitespace")
+              + ", finish_reason="
+              + s.finishReason());
     }
     return Optional.empty();
   }

@@ -1,16 +1,18 @@
 package dev.orcaset.quality;
 
-import dev.orcaset.pipeline.Sample;
+import dev.orcaset.model.DropReason;
+import dev.orcaset.model.Sample;
 import java.util.List;
 import java.util.Optional;
 
-/** An answer cut short (max_tokens reached, content filter) teaches the student to stop mid-thought. */
+/**
+ * An answer cut short (max_tokens reached, content filter) teaches the student to stop mid-thought.
+ */
 public record FinishReasonRule(List<String> allowed) implements QualityRule {
-  public static final String NAME = "finish_reason";
 
   @Override
-  public String name() {
-    return NAME;
+  public DropReason reason() {
+    return DropReason.FINISH_REASON;
   }
 
   @Override
@@ -19,6 +21,7 @@ public record FinishReasonRule(List<String> allowed) implements QualityRule {
     if (reason != null && allowed.contains(reason)) {
       return Optional.empty();
     }
-    return Optional.of("finish_reason=" + (reason == null ? "(none)" : reason) + ", allowed: " + allowed);
+    return Optional.of(
+        "finish_reason=" + (reason == null ? "(none)" : reason) + ", allowed: " + allowed);
   }
 }

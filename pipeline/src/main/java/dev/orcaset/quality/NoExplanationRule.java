@@ -1,6 +1,7 @@
 package dev.orcaset.quality;
 
-import dev.orcaset.pipeline.Sample;
+import dev.orcaset.model.DropReason;
+import dev.orcaset.model.Sample;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -10,11 +11,10 @@ import java.util.Optional;
  * reference answer restated. With the empty system prompt a short answer is what was asked for.
  */
 public record NoExplanationRule(int maxWords) implements QualityRule {
-  public static final String NAME = "no_explanation";
 
   @Override
-  public String name() {
-    return NAME;
+  public DropReason reason() {
+    return DropReason.NO_EXPLANATION;
   }
 
   @Override
@@ -25,10 +25,15 @@ public record NoExplanationRule(int maxWords) implements QualityRule {
     String answer = bare(s.response());
     int words = answer.isEmpty() ? 0 : answer.split(" ").length;
     if (words <= maxWords) {
-      return Optional.of(words + " word(s) to system prompt " + s.systemPromptId() + ", which asks for an explanation");
+      return Optional.of(
+          words
+              + " word(s) to system prompt "
+              + s.systemPromptId()
+              + ", which asks for an explanation");
     }
     if (s.referenceAnswer() != null && answer.equals(bare(s.referenceAnswer()))) {
-      return Optional.of("only restates the reference answer to system prompt " + s.systemPromptId());
+      return Optional.of(
+          "only restates the reference answer to system prompt " + s.systemPromptId());
     }
     return Optional.empty();
   }

@@ -1,25 +1,25 @@
 package dev.orcaset.quality;
 
-import dev.orcaset.pipeline.Sample;
+import dev.orcaset.model.DropReason;
+import dev.orcaset.model.Sample;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Refusals and assistant boilerplate ("As an AI language model…") teach a student to refuse or
- * to talk about itself instead of answering. Phrases match case-insensitively anywhere, with
- * curly apostrophes read as straight ones.
+ * Refusals and assistant boilerplate ("As an AI language model…") teach a student to refuse or to
+ * talk about itself instead of answering. Phrases match case-insensitively anywhere, with curly
+ * apostrophes read as straight ones.
  */
 public record RefusalRule(List<String> phrases) implements QualityRule {
-  public static final String NAME = "refusal";
 
   public RefusalRule {
     phrases = phrases.stream().map(RefusalRule::normalize).toList();
   }
 
   @Override
-  public String name() {
-    return NAME;
+  public DropReason reason() {
+    return DropReason.REFUSAL;
   }
 
   @Override
@@ -34,6 +34,8 @@ public record RefusalRule(List<String> phrases) implements QualityRule {
   }
 
   private static String normalize(String s) {
-    return s == null ? "" : s.toLowerCase(Locale.ROOT).replace('\u2019', '\'').replaceAll("\\s+", " ");
+    return s == null
+        ? ""
+        : s.toLowerCase(Locale.ROOT).replace('\u2019', '\'').replaceAll("\\s+", " ");
   }
 }

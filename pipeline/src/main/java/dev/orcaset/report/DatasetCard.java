@@ -16,7 +16,8 @@ public final class DatasetCard {
   public static final String FILE = "README.md";
 
   /** License tags that are also Hugging Face license identifiers. */
-  private static final Set<String> HUB_LICENSES = Set.of("apache-2.0", "mit", "cc-by-4.0", "cc-by-sa-4.0", "cc-by-nc-4.0");
+  private static final Set<String> HUB_LICENSES =
+      Set.of("apache-2.0", "mit", "cc-by-4.0", "cc-by-sa-4.0", "cc-by-nc-4.0");
 
   /** The dataset's columns and what they hold (a test checks it against the Parquet schema). */
   public static final Map<String, String> FIELDS = fields();
@@ -29,33 +30,51 @@ public final class DatasetCard {
     header(m, md);
     String snapshot = m.json().path("snapshot").path("id").asText();
     md.append("# Orca-style explanation dataset, snapshot ").append(snapshot).append("\n\n");
-    md.append("Synthetic instruction data made by [orcaset](https://github.com/orcaset): questions from the FLAN v2 ")
-        .append("collection, each sent to a teacher model with a system prompt that asks for step-by-step reasoning ")
-        .append("(\"explanation tuning\", Mukherjee et al. 2023, arXiv:2306.02707). The teacher's answers are the ")
+    md.append(
+            "Synthetic instruction data made by [orcaset](https://github.com/orcaset): questions"
+                + " from the FLAN v2 ")
+        .append(
+            "collection, each sent to a teacher model with a system prompt that asks for"
+                + " step-by-step reasoning ")
+        .append(
+            "(\"explanation tuning\", Mukherjee et al. 2023, arXiv:2306.02707). The teacher's"
+                + " answers are the ")
         .append("training targets; FLAN's own short targets are kept as `reference_answer`.\n\n");
-    md.append("**Before training a commercial model, filter on `commercial_use`.** Read the License section: ")
-        .append("some teachers' terms forbid using their output to build competing models, and some FLAN source ")
+    md.append(
+            "**Before training a commercial model, filter on `commercial_use`.** Read the License"
+                + " section: ")
+        .append(
+            "some teachers' terms forbid using their output to build competing models, and some"
+                + " FLAN source ")
         .append("datasets are non-commercial.\n\n");
     Markdown.sections(SummarySections.of(m), md);
     md.append("## Fields\n\n");
-    FIELDS.forEach((name, what) -> md.append("- `").append(name).append("`: ").append(what).append('\n'));
+    FIELDS.forEach(
+        (name, what) -> md.append("- `").append(name).append("`: ").append(what).append('\n'));
     md.append('\n');
     loading(m, md);
     return md.toString();
   }
 
   private static void header(Manifest m, StringBuilder md) {
-    List<String> tags = m.json().path("licenses").findValuesAsText("tag").stream().distinct().toList();
+    List<String> tags =
+        m.json().path("licenses").findValuesAsText("tag").stream().distinct().toList();
     String data = m.snapshotData();
     md.append("---\n");
-    md.append("pretty_name: Orca-style explanations (orcaset snapshot ").append(m.json().path("snapshot").path("id").asText()).append(")\n");
+    md.append("pretty_name: Orca-style explanations (orcaset snapshot ")
+        .append(m.json().path("snapshot").path("id").asText())
+        .append(")\n");
     if (tags.size() == 1 && HUB_LICENSES.contains(tags.get(0))) {
       md.append("license: ").append(tags.get(0)).append('\n');
     } else {
       md.append("license: other\n");
       md.append("license_name: per-row\n");
-      md.append("license_details: >-\n  Rows differ: each carries license_tag, commercial_use and license_reasons\n")
-          .append("  (tags here: ").append(tags.isEmpty() ? "none" : String.join(", ", tags)).append("). See the License section.\n");
+      md.append(
+              "license_details: >-\n"
+                  + "  Rows differ: each carries license_tag, commercial_use and license_reasons\n")
+          .append("  (tags here: ")
+          .append(tags.isEmpty() ? "none" : String.join(", ", tags))
+          .append("). See the License section.\n");
     }
     md.append("language:\n- en\n");
     md.append("size_categories:\n- ").append(m.sizeCategory()).append('\n');
@@ -67,7 +86,11 @@ public final class DatasetCard {
       config(md, "commercial_use", data + "commercial_use=true/*/*.parquet", false);
     }
     for (String tag : tags) {
-      config(md, "license_" + tag.replaceAll("[^a-z0-9]+", "_"), data + "*/license_tag=" + tag + "/*.parquet", false);
+      config(
+          md,
+          "license_" + tag.replaceAll("[^a-z0-9]+", "_"),
+          data + "*/license_tag=" + tag + "/*.parquet",
+          false);
     }
     md.append("---\n\n");
   }
@@ -85,15 +108,22 @@ public final class DatasetCard {
     md.append("## How to load\n\n");
     md.append("Paths are relative to this folder. With Hugging Face `datasets`:\n\n```python\n")
         .append("from datasets import load_dataset\n")
-        .append("ds = load_dataset(\"parquet\", data_files=\"").append(data).append("*/*/*.parquet\", split=\"train\")\n")
+        .append("ds = load_dataset(\"parquet\", data_files=\"")
+        .append(data)
+        .append("*/*/*.parquet\", split=\"train\")\n")
         .append("cleared = ds.filter(lambda row: row[\"commercial_use\"])\n```\n\n");
     md.append("With DuckDB:\n\n```sql\n")
         .append("SELECT license_tag, commercial_use, count(*) AS rows\n")
-        .append("FROM read_parquet('").append(data).append("*/*/*.parquet')\nGROUP BY ALL ORDER BY rows DESC;\n```\n\n");
+        .append("FROM read_parquet('")
+        .append(data)
+        .append("*/*/*.parquet')\nGROUP BY ALL ORDER BY rows DESC;\n```\n\n");
     md.append("With pandas:\n\n```python\nimport glob\nimport pandas as pd\n")
-        .append("df = pd.concat(pd.read_parquet(f) for f in sorted(glob.glob(\"").append(data).append("*/*/*.parquet\")))\n")
+        .append("df = pd.concat(pd.read_parquet(f) for f in sorted(glob.glob(\"")
+        .append(data)
+        .append("*/*/*.parquet\")))\n")
         .append("cleared = df[df.commercial_use]\n```\n\n");
-    md.append("Or copy just the cleared rows with `./orcaset export --commercial-only OUTPUT DEST`.\n");
+    md.append(
+        "Or copy just the cleared rows with `./orcaset export --commercial-only OUTPUT DEST`.\n");
   }
 
   private static Map<String, String> fields() {
@@ -115,8 +145,14 @@ public final class DatasetCard {
     f.put("completion_tokens", "answer tokens, as the teacher counted them");
     f.put("attempts", "HTTP attempts the answer took");
     f.put("license_tag", "license verdict (also a partition folder)");
-    f.put("commercial_use", "true only if teacher terms and source license both allow training commercial models (also a partition folder)");
-    f.put("license_reasons", "every reason behind the verdict, with the terms or license cited and the date it was read");
+    f.put(
+        "commercial_use",
+        "true only if teacher terms and source license both allow training commercial models (also"
+            + " a partition folder)");
+    f.put(
+        "license_reasons",
+        "every reason behind the verdict, with the terms or license cited and the date it was"
+            + " read");
     f.put("generated_at", "when the answer was received");
     f.put("run_id", "the run that paid for the answer");
     f.put("request_hash", "hash of the exact request; the journal's key");

@@ -34,7 +34,9 @@ public record Manifest(JsonNode json) {
   /** Rows per key of one `samples_by_*` group, in the manifest's (sorted) order. */
   public List<Map.Entry<String, Long>> group(String name) {
     List<Map.Entry<String, Long>> out = new ArrayList<>();
-    json.path(name).fields().forEachRemaining(e -> out.add(Map.entry(e.getKey(), e.getValue().asLong())));
+    json.path(name)
+        .fields()
+        .forEachRemaining(e -> out.add(Map.entry(e.getKey(), e.getValue().asLong())));
     return out;
   }
 
@@ -46,7 +48,9 @@ public record Manifest(JsonNode json) {
   public String sizeCategory() {
     long n = count("samples");
     long[] edges = {1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000};
-    String[] names = {"n<1K", "1K<n<10K", "10K<n<100K", "100K<n<1M", "1M<n<10M", "10M<n<100M", "100M<n<1B"};
+    String[] names = {
+      "n<1K", "1K<n<10K", "10K<n<100K", "100K<n<1M", "1M<n<10M", "10M<n<100M", "100M<n<1B"
+    };
     for (int i = 0; i < edges.length; i++) {
       if (n < edges[i]) {
         return names[i];
@@ -56,8 +60,8 @@ public record Manifest(JsonNode json) {
   }
 
   /**
-   * The completion-token count below which a share {@code q} of rows fall, read off the
-   * histogram: the bin's upper edge, so an upper bound ("at most").
+   * The completion-token count below which a share {@code q} of rows fall, read off the histogram:
+   * the bin's upper edge, so an upper bound ("at most").
    */
   public static long quantileUpperBound(JsonNode histogram, double q) {
     long total = 0;

@@ -15,24 +15,43 @@ public final class SummarySections {
   private SummarySections() {}
 
   public static List<Section> of(Manifest m) {
-    return List.of(overview(m), howMade(m), licenses(m), composition(m), tokens(m), qualityGates(m), leftOut(m));
+    return List.of(
+        overview(m),
+        howMade(m),
+        licenses(m),
+        composition(m),
+        tokens(m),
+        qualityGates(m),
+        leftOut(m));
   }
 
   static Section overview(Manifest m) {
     long samples = m.count("samples");
     JsonNode t = m.config("teacher");
-    List<String> p = List.of(
-        number(samples) + " explained answers by " + t.path("provider").asText() + "/" + t.path("model").asText()
-            + " to FLAN v2 questions, each paired with an Orca-style system prompt.",
-        number(m.commercialRows()) + " rows (" + percent(m.commercialRows(), samples)
-            + ") are cleared for training commercial models (`commercial_use = true`); the others say why not in `license_reasons`.",
-        "Every input is accounted for: " + (m.json().path("accounting").path("balanced").asBoolean()
-            ? "the outcomes below add up to the input records." : "the outcomes below do NOT add up to the input records; see manifest.json."));
+    List<String> p =
+        List.of(
+            number(samples)
+                + " explained answers by "
+                + t.path("provider").asText()
+                + "/"
+                + t.path("model").asText()
+                + " to FLAN v2 questions, each paired with an Orca-style system prompt.",
+            number(m.commercialRows())
+                + " rows ("
+                + percent(m.commercialRows(), samples)
+                + ") are cleared for training commercial models (`commercial_use = true`); the"
+                + " others say why not in `license_reasons`.",
+            "Every input is accounted for: "
+                + (m.json().path("accounting").path("balanced").asBoolean()
+                    ? "the outcomes below add up to the input records."
+                    : "the outcomes below do NOT add up to the input records; see manifest.json."));
     List<List<String>> rows = new ArrayList<>();
-    for (String outcome : List.of("input_records", "samples", "filtered", "duplicates", "failed", "rejected")) {
+    for (String outcome :
+        List.of("input_records", "samples", "filtered", "duplicates", "failed", "rejected")) {
       rows.add(List.of(outcome, number(m.count(outcome))));
     }
-    return new Section("Overview", p, List.of(new Table(List.of("outcome", "rows"), rows, List.of(false, true))));
+    return new Section(
+        "Overview", p, List.of(new Table(List.of("outcome", "rows"), rows, List.of(false, true))));
   }
 
   static Section howMade(Manifest m) {
@@ -41,34 +60,86 @@ public final class SummarySections {
     JsonNode v = m.json().path("versions");
     List<String> p = new ArrayList<>();
     p.add("Inputs: " + join(m.config("input").path("paths")) + ".");
-    p.add("Sampling: seed " + s.path("seed").asText() + (s.path("enabled").asBoolean(true)
-        ? ", per-submix quotas and template types below." : ", sampling off (every valid input)."));
-    p.add("System prompts: " + m.json().path("system_prompts").size() + " prompts from `"
-        + m.config("prompts").path("dir").asText() + "`, version `" + v.path("system_prompts").asText() + "`.");
-    p.add("License policy version `" + v.path("license_policy").asText() + "` (" + m.config("license").path("policy").asText() + ").");
+    p.add(
+        "Sampling: seed "
+            + s.path("seed").asText()
+            + (s.path("enabled").asBoolean(true)
+                ? ", per-submix quotas and template types below."
+                : ", sampling off (every valid input)."));
+    p.add(
+        "System prompts: "
+            + m.json().path("system_prompts").size()
+            + " prompts from `"
+            + m.config("prompts").path("dir").asText()
+            + "`, version `"
+            + v.path("system_prompts").asText()
+            + "`.");
+    p.add(
+        "License policy version `"
+            + v.path("license_policy").asText()
+            + "` ("
+            + m.config("license").path("policy").asText()
+            + ").");
     JsonNode cost = m.json().path("cost");
-    p.add("Run `" + m.json().path("run").path("id").asText() + "` of orcaset " + m.json().path("tool").path("version").asText()
-        + ", finished " + m.json().path("run").path("finished_at").asText() + "; estimated teacher cost "
-        + (cost.path("estimated_usd").isNumber() ? String.format(Locale.ROOT, "$%.4f (prices: %s, as of %s)",
-            cost.get("estimated_usd").asDouble(), cost.path("price_source").asText(), cost.path("price_as_of").asText())
-            : "unknown (" + cost.path("note").asText() + ")") + ".");
+    p.add(
+        "Run `"
+            + m.json().path("run").path("id").asText()
+            + "` of orcaset "
+            + m.json().path("tool").path("version").asText()
+            + ", finished "
+            + m.json().path("run").path("finished_at").asText()
+            + "; estimated teacher cost "
+            + (cost.path("estimated_usd").isNumber()
+                ? String.format(
+                    Locale.ROOT,
+                    "$%.4f (prices: %s, as of %s)",
+                    cost.get("estimated_usd").asDouble(),
+                    cost.path("price_source").asText(),
+                    cost.path("price_as_of").asText())
+                : "unknown (" + cost.path("note").asText() + ")")
+            + ".");
     List<List<String>> quotas = new ArrayList<>();
-    s.path("submixes").fields().forEachRemaining(e -> quotas.add(List.of(e.getKey(),
-        e.getValue().path("max_rows").isNull() ? "no cap" : number(e.getValue().path("max_rows").asLong()),
-        e.getValue().path("template_types").isEmpty() ? "all" : join(e.getValue().path("template_types")))));
+    s.path("submixes")
+        .fields()
+        .forEachRemaining(
+            e ->
+                quotas.add(
+                    List.of(
+                        e.getKey(),
+                        e.getValue().path("max_rows").isNull()
+                            ? "no cap"
+                            : number(e.getValue().path("max_rows").asLong()),
+                        e.getValue().path("template_types").isEmpty()
+                            ? "all"
+                            : join(e.getValue().path("template_types")))));
     List<List<String>> teacher = new ArrayList<>();
     teacher.add(List.of("provider", t.path("provider").asText()));
     teacher.add(List.of("model", t.path("model").asText()));
-    teacher.add(List.of("mode", t.path("mode").asText("online") + ("batch".equals(t.path("mode").asText()) ? " (provider batch API)" : "")));
+    teacher.add(
+        List.of(
+            "mode",
+            t.path("mode").asText("online")
+                + ("batch".equals(t.path("mode").asText()) ? " (provider batch API)" : "")));
     if (!t.path("simulated").asBoolean()) {
       teacher.add(List.of("base_url", t.path("base_url").asText()));
     }
     for (String k : List.of("temperature", "top_p", "max_tokens", "seed")) {
-      teacher.add(List.of(k, t.path(k).isNull() || t.path(k).isMissingNode() ? "server default" : t.path(k).asText()));
+      teacher.add(
+          List.of(
+              k,
+              t.path(k).isNull() || t.path(k).isMissingNode()
+                  ? "server default"
+                  : t.path(k).asText()));
     }
-    return new Section("How it was made", p, List.of(
-        new Table(List.of("submix", "max rows", "template types"), quotas, List.of(false, true, false)),
-        new Table(List.of("teacher parameter", "value"), teacher, List.of(false, false))));
+    return new Section(
+        "How it was made",
+        p,
+        List.of(
+            new Table(
+                List.of("submix", "max rows", "template types"),
+                quotas,
+                List.of(false, true, false)),
+            new Table(List.of("teacher parameter", "value"), teacher, List.of(false, false))));
   }
 
   static Section licenses(Manifest m) {
@@ -76,13 +147,24 @@ public final class SummarySections {
     for (JsonNode l : m.json().path("licenses")) {
       List<String> reasons = new ArrayList<>();
       l.path("reasons").forEach(r -> reasons.add(r.asText()));
-      rows.add(List.of(l.path("tag").asText(), l.path("commercial_use").asText(), number(l.path("rows").asLong()),
-          String.join(" / ", reasons)));
+      rows.add(
+          List.of(
+              l.path("tag").asText(),
+              l.path("commercial_use").asText(),
+              number(l.path("rows").asLong()),
+              String.join(" / ", reasons)));
     }
-    return new Section("License", List.of(
-        "Each row's `license_tag` is the more restrictive of the teacher's terms and the source dataset's license; "
-            + "`commercial_use` is true only when both clear it. Rows per verdict:"),
-        List.of(new Table(List.of("license_tag", "commercial_use", "rows", "reasons"), rows, List.of(false, false, true, false))));
+    return new Section(
+        "License",
+        List.of(
+            "Each row's `license_tag` is the more restrictive of the teacher's terms and the source"
+                + " dataset's license; `commercial_use` is true only when both clear it. Rows per"
+                + " verdict:"),
+        List.of(
+            new Table(
+                List.of("license_tag", "commercial_use", "rows", "reasons"),
+                rows,
+                List.of(false, false, true, false))));
   }
 
   static Section composition(Manifest m) {
@@ -94,46 +176,101 @@ public final class SummarySections {
     List<List<String>> byPrompt = new ArrayList<>();
     for (JsonNode sp : m.json().path("system_prompts")) {
       StringBuilder perSubmix = new StringBuilder();
-      m.json().path("samples_by_source_and_prompt").fields().forEachRemaining(e -> {
-        long n = e.getValue().path(sp.path("id").asText()).asLong();
-        if (n > 0) {
-          perSubmix.append(perSubmix.length() == 0 ? "" : ", ").append(e.getKey()).append(' ').append(number(n));
-        }
-      });
-      byPrompt.add(List.of(sp.path("id").asText(), sp.path("file").asText(), number(sp.path("rows").asLong()),
-          perSubmix.length() == 0 ? "-" : perSubmix.toString()));
+      m.json()
+          .path("samples_by_source_and_prompt")
+          .fields()
+          .forEachRemaining(
+              e -> {
+                long n = e.getValue().path(sp.path("id").asText()).asLong();
+                if (n > 0) {
+                  perSubmix
+                      .append(perSubmix.length() == 0 ? "" : ", ")
+                      .append(e.getKey())
+                      .append(' ')
+                      .append(number(n));
+                }
+              });
+      byPrompt.add(
+          List.of(
+              sp.path("id").asText(),
+              sp.path("file").asText(),
+              number(sp.path("rows").asLong()),
+              perSubmix.length() == 0 ? "-" : perSubmix.toString()));
     }
-    return new Section("Rows per submix and system prompt", List.of(), List.of(
-        new Table(List.of("submix", "rows", "share"), bySource, List.of(false, true, true)),
-        new Table(List.of("prompt", "file", "rows", "by submix"), byPrompt, List.of(true, false, true, false))));
+    return new Section(
+        "Rows per submix and system prompt",
+        List.of(),
+        List.of(
+            new Table(List.of("submix", "rows", "share"), bySource, List.of(false, true, true)),
+            new Table(
+                List.of("prompt", "file", "rows", "by submix"),
+                byPrompt,
+                List.of(true, false, true, false))));
   }
 
   static Section tokens(Manifest m) {
     List<List<String>> rows = new ArrayList<>();
-    m.json().path("tokens").fields().forEachRemaining(e -> {
-      JsonNode s = e.getValue();
-      long n = Math.max(1, s.path("rows").asLong());
-      rows.add(List.of(e.getKey(), number(s.path("rows").asLong()), number(Math.round(s.path("prompt_tokens").asDouble() / n)),
-          String.format(Locale.ROOT, "%.1f", s.path("mean_completion_tokens").asDouble()),
-          "≤ " + number(Manifest.quantileUpperBound(s.path("completion_histogram"), 0.5)),
-          "≤ " + number(Manifest.quantileUpperBound(s.path("completion_histogram"), 0.9)),
-          number(s.path("max_completion_tokens").asLong())));
-    });
-    return new Section("Token statistics", List.of(
-        "Tokens as the teacher counted them (`usage`). Medians and 90th percentiles are read off the histogram, so they are upper bounds."),
-        List.of(new Table(List.of("submix", "rows", "mean prompt", "mean answer", "median answer", "p90 answer", "longest answer"),
-            rows, List.of(false, true, true, true, true, true, true))));
+    m.json()
+        .path("tokens")
+        .fields()
+        .forEachRemaining(
+            e -> {
+              JsonNode s = e.getValue();
+              long n = Math.max(1, s.path("rows").asLong());
+              rows.add(
+                  List.of(
+                      e.getKey(),
+                      number(s.path("rows").asLong()),
+                      number(Math.round(s.path("prompt_tokens").asDouble() / n)),
+                      String.format(
+                          Locale.ROOT, "%.1f", s.path("mean_completion_tokens").asDouble()),
+                      "≤ "
+                          + number(
+                              Manifest.quantileUpperBound(s.path("completion_histogram"), 0.5)),
+                      "≤ "
+                          + number(
+                              Manifest.quantileUpperBound(s.path("completion_histogram"), 0.9)),
+                      number(s.path("max_completion_tokens").asLong())));
+            });
+    return new Section(
+        "Token statistics",
+        List.of(
+            "Tokens as the teacher counted them (`usage`). Medians and 90th percentiles are read"
+                + " off the histogram, so they are upper bounds."),
+        List.of(
+            new Table(
+                List.of(
+                    "submix",
+                    "rows",
+                    "mean prompt",
+                    "mean answer",
+                    "median answer",
+                    "p90 answer",
+                    "longest answer"),
+                rows,
+                List.of(false, true, true, true, true, true, true))));
   }
 
   static Section qualityGates(Manifest m) {
     List<List<String>> rows = new ArrayList<>();
     for (JsonNode g : m.json().path("quality_gates")) {
-      rows.add(List.of(g.path("rule").asText(), g.path("enabled").asBoolean() ? "on" : "off",
-          g.path("drops").asText(), number(g.path("filtered").asLong())));
+      rows.add(
+          List.of(
+              g.path("rule").asText(),
+              g.path("enabled").asBoolean() ? "on" : "off",
+              g.path("drops").asText(),
+              number(g.path("filtered").asLong())));
     }
-    return new Section("Quality gates", List.of(
-        "Answers that fail a gate are not in the data; they are kept whole in `filtered/` with the rule that dropped them."),
-        List.of(new Table(List.of("rule", "state", "drops", "rows dropped"), rows, List.of(false, false, false, true))));
+    return new Section(
+        "Quality gates",
+        List.of(
+            "Answers that fail a gate are not in the data; they are kept whole in `filtered/` with"
+                + " the rule that dropped them."),
+        List.of(
+            new Table(
+                List.of("rule", "state", "drops", "rows dropped"),
+                rows,
+                List.of(false, false, false, true))));
   }
 
   static Section leftOut(Manifest m) {
@@ -143,9 +280,13 @@ public final class SummarySections {
         rows.add(List.of(group.substring(0, group.indexOf('_')), e.getKey(), number(e.getValue())));
       }
     }
-    return new Section("Inputs left out", List.of(
-        "Rejected inputs are in `rejected/`, failed requests in `failed/`, dropped and filtered rows in `filtered/`, each with its reason."),
-        List.of(new Table(List.of("outcome", "reason", "rows"), rows, List.of(false, false, true))));
+    return new Section(
+        "Inputs left out",
+        List.of(
+            "Rejected inputs are in `rejected/`, failed requests in `failed/`, dropped and filtered"
+                + " rows in `filtered/`, each with its reason."),
+        List.of(
+            new Table(List.of("outcome", "reason", "rows"), rows, List.of(false, false, true))));
   }
 
   private static String join(JsonNode array) {

@@ -28,20 +28,46 @@ final class SvgCharts {
     long max = Math.max(1, bars.stream().mapToLong(Bar::value).max().orElse(1));
     double step = (width - left - 10) / (double) Math.max(1, bars.size());
     StringBuilder svg = open(id, title, width, height);
-    svg.append(String.format(Locale.ROOT, "<text x='%d' y='14' class='axis'>rows (max %s)</text>", 4, Manifest.number(max)));
+    svg.append(
+        String.format(
+            Locale.ROOT,
+            "<text x='%d' y='14' class='axis'>rows (max %s)</text>",
+            4,
+            Manifest.number(max)));
     for (int i = 0; i < bars.size(); i++) {
       Bar b = bars.get(i);
       double h = b.value() == 0 ? 0 : Math.max(2, plotH * b.value() / (double) max);
       double x = left + i * step;
-      svg.append(String.format(Locale.ROOT,
-          "<rect x='%.1f' y='%.1f' width='%.1f' height='%.1f' fill='%s'><title>%s: %s</title></rect>",
-          x + 1, height - bottom - h, Math.max(1, step - 2), h, b.color(), esc(b.label()), Manifest.number(b.value())));
-      svg.append(String.format(Locale.ROOT,
-          "<text x='%.1f' y='%d' class='tick' transform='rotate(45 %.1f %d)'>%s</text>",
-          x + step / 2, height - bottom + 12, x + step / 2, height - bottom + 12, esc(b.label())));
+      svg.append(
+          String.format(
+              Locale.ROOT,
+              "<rect x='%.1f' y='%.1f' width='%.1f' height='%.1f' fill='%s'><title>%s:"
+                  + " %s</title></rect>",
+              x + 1,
+              height - bottom - h,
+              Math.max(1, step - 2),
+              h,
+              b.color(),
+              esc(b.label()),
+              Manifest.number(b.value())));
+      svg.append(
+          String.format(
+              Locale.ROOT,
+              "<text x='%.1f' y='%d' class='tick' transform='rotate(45 %.1f %d)'>%s</text>",
+              x + step / 2,
+              height - bottom + 12,
+              x + step / 2,
+              height - bottom + 12,
+              esc(b.label())));
     }
-    svg.append(String.format(Locale.ROOT, "<line x1='%d' y1='%d' x2='%d' y2='%d' class='baseline'/>",
-        left, height - bottom, width - 10, height - bottom));
+    svg.append(
+        String.format(
+            Locale.ROOT,
+            "<line x1='%d' y1='%d' x2='%d' y2='%d' class='baseline'/>",
+            left,
+            height - bottom,
+            width - 10,
+            height - bottom));
     return svg.append("</svg>").toString();
   }
 
@@ -57,24 +83,55 @@ final class SvgCharts {
       Bar b = bars.get(i);
       double w = b.value() == 0 ? 0 : Math.max(2, (width - left - 70) * b.value() / (double) max);
       int y = 6 + i * rowH;
-      svg.append(String.format(Locale.ROOT, "<text x='%d' y='%d' class='label' text-anchor='end'>%s</text>",
-          left - 6, y + 15, esc(b.label())));
-      svg.append(String.format(Locale.ROOT,
-          "<rect x='%d' y='%d' width='%.1f' height='%d' fill='%s'><title>%s: %s</title></rect>",
-          left, y + 2, w, rowH - 6, b.color(), esc(b.label()), Manifest.number(b.value())));
-      svg.append(String.format(Locale.ROOT, "<text x='%.1f' y='%d' class='value'>%s</text>",
-          left + w + 4, y + 15, Manifest.number(b.value())));
+      svg.append(
+          String.format(
+              Locale.ROOT,
+              "<text x='%d' y='%d' class='label' text-anchor='end'>%s</text>",
+              left - 6,
+              y + 15,
+              esc(b.label())));
+      svg.append(
+          String.format(
+              Locale.ROOT,
+              "<rect x='%d' y='%d' width='%.1f' height='%d' fill='%s'><title>%s: %s</title></rect>",
+              left,
+              y + 2,
+              w,
+              rowH - 6,
+              b.color(),
+              esc(b.label()),
+              Manifest.number(b.value())));
+      svg.append(
+          String.format(
+              Locale.ROOT,
+              "<text x='%.1f' y='%d' class='value'>%s</text>",
+              left + w + 4,
+              y + 15,
+              Manifest.number(b.value())));
     }
     return svg.append("</svg>").toString();
   }
 
   private static StringBuilder open(String id, String title, int width, int height) {
-    return new StringBuilder().append(String.format(Locale.ROOT,
-        "<svg id='%s' role='img' xmlns='http://www.w3.org/2000/svg' width='%d' height='%d' viewBox='0 0 %d %d'><title>%s</title>",
-        esc(id), width, height, width, height, esc(title)));
+    return new StringBuilder()
+        .append(
+            String.format(
+                Locale.ROOT,
+                "<svg id='%s' role='img' xmlns='http://www.w3.org/2000/svg' width='%d' height='%d'"
+                    + " viewBox='0 0 %d %d'><title>%s</title>",
+                esc(id),
+                width,
+                height,
+                width,
+                height,
+                esc(title)));
   }
 
   static String esc(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("'", "&#39;").replace("\"", "&quot;");
+    return s.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("'", "&#39;")
+        .replace("\"", "&quot;");
   }
 }

@@ -14,9 +14,15 @@ public final class TerminalSummary {
 
   public static String render(Manifest m) {
     StringBuilder out = new StringBuilder();
-    out.append("orcaset dataset, snapshot ").append(m.json().path("snapshot").path("id").asText()).append('\n');
+    out.append("orcaset dataset, snapshot ")
+        .append(m.json().path("snapshot").path("id").asText())
+        .append('\n');
     for (Section s : SummarySections.of(m)) {
-      out.append('\n').append(s.title()).append('\n').append("-".repeat(s.title().length())).append('\n');
+      out.append('\n')
+          .append(s.title())
+          .append('\n')
+          .append("-".repeat(s.title().length()))
+          .append('\n');
       s.paragraphs().forEach(p -> out.append(p.replace("`", "")).append('\n'));
       for (Table t : s.tables()) {
         out.append('\n');
@@ -38,7 +44,8 @@ public final class TerminalSummary {
     for (List<String> r : t.rows()) {
       List<String> cut = new ArrayList<>(r);
       for (int i = 0; i < last; i++) {
-        cut.set(i, r.get(i).length() > MAX_CELL ? r.get(i).substring(0, MAX_CELL - 1) + "…" : r.get(i));
+        cut.set(
+            i, r.get(i).length() > MAX_CELL ? r.get(i).substring(0, MAX_CELL - 1) + "…" : r.get(i));
       }
       all.add(cut);
     }

@@ -1,13 +1,14 @@
 package dev.orcaset.teacher;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.orcaset.model.ChatCompletion;
 import dev.orcaset.teacher.TeacherException.Kind;
 
 /**
  * Anthropic's Messages API answers, as the rest of orcaset sees answers: the text blocks joined,
- * `stop_reason` mapped to the OpenAI `finish_reason` vocabulary (`end_turn` and `stop_sequence`
- * to `stop`, `max_tokens` to `length`), `usage.input_tokens`/`output_tokens` as prompt and
- * completion tokens. Shared by the online client and Message Batches.
+ * `stop_reason` mapped to the OpenAI `finish_reason` vocabulary (`end_turn` and `stop_sequence` to
+ * `stop`, `max_tokens` to `length`), `usage.input_tokens`/`output_tokens` as prompt and completion
+ * tokens. Shared by the online client and Message Batches.
  */
 public final class AnthropicMessages {
   /** The API version every request names in `anthropic-version`. */
@@ -17,12 +18,17 @@ public final class AnthropicMessages {
 
   public static ChatCompletion completion(JsonNode message, int attempts) throws TeacherException {
     if (!message.path("content").isArray()) {
-      throw new TeacherException(Kind.RETRYABLE, 200, null, "the answer has no content: "
-          + Redactor.abbreviate(message.toString()), attempts);
+      throw new TeacherException(
+          Kind.RETRYABLE,
+          200,
+          null,
+          "the answer has no content: " + Redactor.abbreviate(message.toString()),
+          attempts);
     }
     String stop = message.path("stop_reason").asText(null);
     if ("refusal".equals(stop)) {
-      throw new TeacherException(Kind.PERMANENT, 200, "refusal", "the model refused (stop_reason refusal)", attempts);
+      throw new TeacherException(
+          Kind.PERMANENT, 200, "refusal", "the model refused (stop_reason refusal)", attempts);
     }
     StringBuilder text = new StringBuilder();
     for (JsonNode block : message.path("content")) {
@@ -31,8 +37,13 @@ public final class AnthropicMessages {
       }
     }
     JsonNode usage = message.path("usage");
-    return new ChatCompletion(text.toString(), finishReason(stop), usage.path("input_tokens").asLong(0),
-        usage.path("output_tokens").asLong(0), message.path("model").asText(null), attempts);
+    return new ChatCompletion(
+        text.toString(),
+        finishReason(stop),
+        usage.path("input_tokens").asLong(0),
+        usage.path("output_tokens").asLong(0),
+        message.path("model").asText(null),
+        attempts);
   }
 
   static String finishReason(String stopReason) {
@@ -45,5 +56,4 @@ public final class AnthropicMessages {
       default -> stopReason;
     };
   }
-
 }

@@ -1,6 +1,8 @@
 package dev.orcaset.teacher;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.orcaset.model.ChatCompletion;
+import dev.orcaset.model.ChatRequest;
 import dev.orcaset.teacher.ErrorClassifier.ProviderError;
 import dev.orcaset.teacher.TeacherException.Kind;
 import java.io.IOException;
@@ -26,8 +28,11 @@ public final class AnthropicMessagesClient implements TeacherClient {
   private final String apiKeyEnv;
   private final String apiKey;
 
-  /** @param baseUrl e.g. `https://api.anthropic.com/v1`; `/messages` is appended */
-  public AnthropicMessagesClient(OkHttpClient http, String baseUrl, String apiKeyEnv, String apiKey) {
+  /**
+   * @param baseUrl e.g. `https://api.anthropic.com/v1`; `/messages` is appended
+   */
+  public AnthropicMessagesClient(
+      OkHttpClient http, String baseUrl, String apiKeyEnv, String apiKey) {
     this.http = http;
     this.endpoint = TeacherHttp.baseUrl(baseUrl).newBuilder().addPathSegments("messages").build();
     this.apiKeyEnv = apiKeyEnv;
@@ -36,11 +41,12 @@ public final class AnthropicMessagesClient implements TeacherClient {
 
   @Override
   public CompletableFuture<ChatCompletion> complete(ChatRequest request) {
-    Request httpRequest = new Request.Builder()
-        .url(endpoint)
-        .header("anthropic-version", AnthropicMessages.VERSION)
-        .post(RequestBody.create(request.toAnthropicJson().toString(), JSON_TYPE))
-        .build();
+    Request httpRequest =
+        new Request.Builder()
+            .url(endpoint)
+            .header("anthropic-version", AnthropicMessages.VERSION)
+            .post(RequestBody.create(request.toAnthropicJson().toString(), JSON_TYPE))
+            .build();
     return AsyncAnswer.send(http, httpRequest, apiKey, this::read);
   }
 
@@ -49,22 +55,34 @@ public final class AnthropicMessagesClient implements TeacherClient {
     if (!response.isSuccessful()) {
       ProviderError error = ErrorClassifier.parse(text);
       Kind kind = ErrorClassifier.classify(response.code(), error);
-      throw new TeacherException(kind, response.code(), error.type(),
-          Redactor.redact(describe(response.code(), kind, error), apiKey), attempts);
+      throw new TeacherException(
+          kind,
+          response.code(),
+          error.type(),
+          Redactor.redact(describe(response.code(), kind, error), apiKey),
+          attempts);
     }
     return AnthropicMessages.completion(JSON.readTree(text), attempts);
   }
 
   private String describe(int status, Kind kind, ProviderError error) {
-    String base = "HTTP " + status + (error.type() == null ? "" : " (" + error.type() + ")") + " from "
-        + endpoint.host() + ": " + error.message();
+    String base =
+        "HTTP "
+            + status
+            + (error.type() == null ? "" : " (" + error.type() + ")")
+            + " from "
+            + endpoint.host()
+            + ": "
+            + error.message();
     if (kind == Kind.FATAL && (status == 401 || status == 403)) {
       return base + Redactor.checkKeyHint(apiKeyEnv, apiKey) + " and its access to this model";
     }
     if (kind == Kind.FATAL && status == 404) {
-      return base + " — check teacher.model and teacher.base_url (the endpoint was " + endpoint + ")";
+      return base
+          + " — check teacher.model and teacher.base_url (the endpoint was "
+          + endpoint
+          + ")";
     }
     return base;
   }
-
 }

@@ -1,5 +1,6 @@
 package dev.orcaset.teacher;
 
+import dev.orcaset.model.ChatCompletion;
 import dev.orcaset.teacher.TeacherException.Kind;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
@@ -10,9 +11,9 @@ import okhttp3.Request;
 import okhttp3.Response;
 
 /**
- * Sends one request without blocking and turns its response into an answer with a
- * provider-specific {@link Reader}: transport failures and unreadable bodies become retryable
- * {@link TeacherException}s with the key redacted. The part every wire format shares.
+ * Sends one request without blocking and turns its response into an answer with a provider-specific
+ * {@link Reader}: transport failures and unreadable bodies become retryable {@link
+ * TeacherException}s with the key redacted. The part every wire format shares.
  */
 final class AsyncAnswer {
   private AsyncAnswer() {}
@@ -23,33 +24,41 @@ final class AsyncAnswer {
     ChatCompletion read(Response response, int attempts) throws IOException;
   }
 
-  static CompletableFuture<ChatCompletion> send(OkHttpClient http, Request request, String apiKey, Reader reader) {
+  static CompletableFuture<ChatCompletion> send(
+      OkHttpClient http, Request request, String apiKey, Reader reader) {
     CompletableFuture<ChatCompletion> result = new CompletableFuture<>();
-    http.newCall(request).enqueue(new Callback() {
-      @Override
-      public void onFailure(Call call, IOException e) {
-        result.completeExceptionally(e instanceof TeacherException ? e
-            : new TeacherException(Kind.RETRYABLE, Redactor.redact("request failed: " + e, apiKey), 1, e));
-      }
+    Request tagged = Attempts.tag(request);
+    http.newCall(tagged)
+        .enqueue(
+            new Callback() {
+              @Override
+              public void onFailure(Call call, IOException e) {
+                result.completeExceptionally(
+                    e instanceof TeacherException
+                        ? e
+                        : new TeacherException(
+                            Kind.RETRYABLE,
+                            Redactor.redact("request failed: " + e, apiKey),
+                            Attempts.of(tagged),
+                            e));
+              }
 
-      @Override
-      public void onResponse(Call call, Response response) {
-        try (response) {
-          result.complete(reader.read(response, attempts(response)));
-        } catch (TeacherException e) {
-          result.completeExceptionally(e);
-        } catch (IOException | RuntimeException e) {
-          result.completeExceptionally(new TeacherException(Kind.RETRYABLE,
-              Redactor.redact("could not read the answer: " + e, apiKey), attempts(response), e));
-        }
-      }
-    });
+              @Override
+              public void onResponse(Call call, Response response) {
+                try (response) {
+                  result.complete(reader.read(response, Attempts.of(tagged)));
+                } catch (TeacherException e) {
+                  result.completeExceptionally(e);
+                } catch (IOException | RuntimeException e) {
+                  result.completeExceptionally(
+                      new TeacherException(
+                          Kind.RETRYABLE,
+                          Redactor.redact("could not read the answer: " + e, apiKey),
+                          Attempts.of(tagged),
+                          e));
+                }
+              }
+            });
     return result;
-  }
-
-  /** HTTP attempts the retry layer made for this response. */
-  static int attempts(Response response) {
-    String h = response.header(RetryInterceptor.ATTEMPTS_HEADER);
-    return h == null ? 1 : Integer.parseInt(h);
   }
 }

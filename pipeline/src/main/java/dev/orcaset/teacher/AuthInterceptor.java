@@ -5,8 +5,9 @@ import okhttp3.Interceptor;
 import okhttp3.Response;
 
 /**
- * Adds the API key: `Authorization: Bearer KEY` (OpenAI and most compatible servers),
- * `api-key: KEY` (Azure OpenAI) or `x-api-key: KEY` (Anthropic). With no key (local vLLM, Ollama, llama.cpp) it adds nothing.
+ * Adds the API key: `Authorization: Bearer KEY` (OpenAI and most compatible servers), `api-key:
+ * KEY` (Azure OpenAI) or `x-api-key: KEY` (Anthropic). With no key (local vLLM, Ollama, llama.cpp)
+ * it adds nothing.
  */
 public final class AuthInterceptor implements Interceptor {
   private final String header;

@@ -5,10 +5,10 @@ import java.util.Deque;
 import java.util.Optional;
 
 /**
- * Stops a run that cannot succeed instead of letting it write every row to `failed/`: when most
- * of the first or of the last {@code window} questions failed permanently (a key without access
- * to the model, every prompt rejected), or when nothing has been answered for
- * {@code maxStallNanos} while retries keep happening (sustained 429s, a dead server).
+ * Stops a run that cannot succeed instead of letting it write every row to `failed/`: when most of
+ * the first or of the last {@code window} questions failed permanently (a key without access to the
+ * model, every prompt rejected), or when nothing has been answered for {@code maxStallNanos} while
+ * retries keep happening (sustained 429s, a dead server).
  */
 public final class CircuitBreaker {
   /** "Most": this share of a full window failing permanently trips the breaker. */
@@ -24,7 +24,9 @@ public final class CircuitBreaker {
   private long lastProgressNanos;
   private String lastFailure = "";
 
-  /** {@code window} 0 disables the ratio checks; {@code maxStallNanos} 0 disables the stall check. */
+  /**
+   * {@code window} 0 disables the ratio checks; {@code maxStallNanos} 0 disables the stall check.
+   */
   public CircuitBreaker(int window, long maxStallNanos, Ticker ticker) {
     this.window = window;
     this.maxStallNanos = maxStallNanos;
@@ -70,14 +72,23 @@ public final class CircuitBreaker {
     if (stalled < maxStallNanos) {
       return Optional.empty();
     }
-    String what = status == 429 ? "only rate limits (429)" : status == 0 ? "only dropped connections" : "only HTTP " + status;
-    return Optional.of("no question was answered for " + stalled / 60_000_000_000L + " minutes, "
-        + what + ": the teacher is not keeping up; check its limits or status, then resume");
+    String what =
+        status == 429
+            ? "only rate limits (429)"
+            : status == 0 ? "only dropped connections" : "only HTTP " + status;
+    return Optional.of(
+        "no question was answered for "
+            + stalled / 60_000_000_000L
+            + " minutes, "
+            + what
+            + ": the teacher is not keeping up; check its limits or status, then resume");
   }
 
   private String trip(String count) {
-    return count + " questions were rejected by the teacher (last: " + lastFailure
-        + "); stopping instead of writing every row to failed/. Check teacher.model, the key's access"
-        + " to it, and the inputs' size against the model's context";
+    return count
+        + " questions were rejected by the teacher (last: "
+        + lastFailure
+        + "); stopping instead of writing every row to failed/. Check teacher.model, the key's"
+        + " access to it, and the inputs' size against the model's context";
   }
 }

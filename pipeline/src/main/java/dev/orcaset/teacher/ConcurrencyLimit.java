@@ -1,37 +1,43 @@
 package dev.orcaset.teacher;
 
+import java.util.function.LongSupplier;
+
 /**
- * How many requests a worker may have in flight: at most {@code max} (`teacher.concurrency`),
- * and, when adaptive, no more than the server turns into throughput.
+ * How many requests a worker may have in flight: at most {@code max} (`teacher.concurrency`), and,
+ * when adaptive, no more than the server turns into throughput.
  *
- * <p>Self-hosted servers (vLLM, TGI, llama.cpp) do not refuse extra work with a 429: they queue
- * it, and each answer takes longer while throughput stays flat. More requests in flight then
- * only add latency and memory. So the limit is tuned on throughput, estimated per window of about
- * one limit's worth of answers by Little's law (mean in flight / mean latency, both steadier
- * than counting answers per second): starting at {@code max}, it tries 15% fewer in flight and
- * keeps the lower limit while throughput holds (within {@code SAME}); once that costs
- * throughput it goes back up, and from then on tries a quarter more now and then, keeping it
- * only if throughput grows. A probe that failed makes the next one wait twice as long, so a
- * hosted API whose throughput grows with concurrency stays at {@code max} at almost no cost.
- * After a change only answers to requests sent under the new limit count.
+ * <p>Self-hosted servers (vLLM, TGI, llama.cpp) do not refuse extra work with a 429: they queue it,
+ * and each answer takes longer while throughput stays flat. More requests in flight then only add
+ * latency and memory. So the limit is tuned on throughput, estimated per window of about one
+ * limit's worth of answers by Little's law (mean in flight / mean latency, both steadier than
+ * counting answers per second): starting at {@code max}, it tries 15% fewer in flight and keeps the
+ * lower limit while throughput holds (within {@code SAME}); once that costs throughput it goes back
+ * up, and from then on tries a quarter more now and then, keeping it only if throughput grows. A
+ * probe that failed makes the next one wait twice as long, so a hosted API whose throughput grows
+ * with concurrency stays at {@code max} at almost no cost. After a change only answers to requests
+ * sent under the new limit count.
  */
 public final class ConcurrencyLimit {
   /** Throughput within this share of the reference counts as "the same". */
   static final double SAME = 0.95;
+
   static final double DOWN = 0.85;
   static final double UP = 1.25;
   static final int MIN_WINDOW = 20;
   static final int FIRST_PAUSE = 8;
   static final int MAX_PAUSE = 128;
 
-  private enum Phase { PROBING, HOLDING }
+  private enum Phase {
+    PROBING,
+    HOLDING
+  }
 
   private final int max;
   private final boolean adaptive;
   private int limit;
   private int inFlight;
   private Phase phase = Phase.HOLDING;
-  private final java.util.function.LongSupplier clock;
+  private final LongSupplier clock;
   private long epochStart; // answers to requests sent before this do not count
   private int previousLimit;
   private double reference; // throughput at previousLimit
@@ -48,7 +54,7 @@ public final class ConcurrencyLimit {
     this(max, adaptive, System::nanoTime);
   }
 
-  ConcurrencyLimit(int max, boolean adaptive, java.util.function.LongSupplier clock) {
+  ConcurrencyLimit(int max, boolean adaptive, LongSupplier clock) {
     this.max = max;
     this.adaptive = adaptive;
     this.clock = clock;
@@ -83,7 +89,8 @@ public final class ConcurrencyLimit {
     windowInFlight += inFlight;
     windowCount++;
     if (windowCount >= Math.max(limit, MIN_WINDOW)) {
-      double throughput = windowInFlight / Math.max(1e-9, windowLatency); // Little: L / W, the n's cancel
+      double throughput =
+          windowInFlight / Math.max(1e-9, windowLatency); // Little: L / W, the n's cancel
       windowCount = 0;
       windowLatency = 0;
       windowInFlight = 0;
@@ -121,7 +128,10 @@ public final class ConcurrencyLimit {
   }
 
   private void probe() {
-    int next = nextProbeDown ? Math.max(1, (int) (limit * DOWN)) : Math.min(max, (int) Math.ceil(limit * UP));
+    int next =
+        nextProbeDown
+            ? Math.max(1, (int) (limit * DOWN))
+            : Math.min(max, (int) Math.ceil(limit * UP));
     if (next == limit) {
       nextProbeDown = !nextProbeDown; // at max (or 1): try the other way next time
       phase = Phase.HOLDING;

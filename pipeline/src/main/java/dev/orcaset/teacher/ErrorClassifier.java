@@ -6,17 +6,21 @@ import dev.orcaset.teacher.TeacherException.Kind;
 import java.util.Set;
 
 /**
- * Maps an HTTP error answer to a {@link Kind}, reading the OpenAI error body
- * {@code {"error": {"message", "type", "code"}}} that compatible servers also send.
+ * Maps an HTTP error answer to a {@link Kind}, reading the OpenAI error body {@code {"error":
+ * {"message", "type", "code"}}} that compatible servers also send.
  */
 public final class ErrorClassifier {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** 429 codes that mean money, not speed: waiting does not help, so they are never retried. */
-  private static final Set<String> QUOTA_CODES = Set.of(
-      "insufficient_quota", "billing_hard_limit_reached", "credit_balance_exhausted",
-      "organization_spend_limit_exceeded", "project_spend_limit_exceeded",
-      "enforced_spend_limit_reached");
+  private static final Set<String> QUOTA_CODES =
+      Set.of(
+          "insufficient_quota",
+          "billing_hard_limit_reached",
+          "credit_balance_exhausted",
+          "organization_spend_limit_exceeded",
+          "project_spend_limit_exceeded",
+          "enforced_spend_limit_reached");
 
   private ErrorClassifier() {}
 
@@ -31,8 +35,8 @@ public final class ErrorClassifier {
       JsonNode root = JSON.readTree(body);
       JsonNode err = root.path("error");
       if (err.isObject()) {
-        return new ProviderError(text(err.get("code")), text(err.get("type")),
-            err.path("message").asText(body));
+        return new ProviderError(
+            text(err.get("code")), text(err.get("type")), err.path("message").asText(body));
       }
       if (err.isTextual()) {
         return new ProviderError(null, null, err.asText()); // vLLM/TGI style {"error": "..."}

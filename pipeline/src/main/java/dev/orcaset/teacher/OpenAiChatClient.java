@@ -2,6 +2,8 @@ package dev.orcaset.teacher;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.orcaset.model.ChatCompletion;
+import dev.orcaset.model.ChatRequest;
 import dev.orcaset.teacher.ErrorClassifier.ProviderError;
 import dev.orcaset.teacher.TeacherException.Kind;
 import java.io.IOException;
@@ -35,17 +37,19 @@ public final class OpenAiChatClient implements TeacherClient {
    */
   public OpenAiChatClient(OkHttpClient http, String baseUrl, String apiKeyEnv, String apiKey) {
     this.http = http;
-    this.endpoint = TeacherHttp.baseUrl(baseUrl).newBuilder().addPathSegments("chat/completions").build();
+    this.endpoint =
+        TeacherHttp.baseUrl(baseUrl).newBuilder().addPathSegments("chat/completions").build();
     this.apiKeyEnv = apiKeyEnv;
     this.apiKey = apiKey;
   }
 
   @Override
   public CompletableFuture<ChatCompletion> complete(ChatRequest request) {
-    Request httpRequest = new Request.Builder()
-        .url(endpoint)
-        .post(RequestBody.create(request.toJson().toString(), JSON_TYPE))
-        .build();
+    Request httpRequest =
+        new Request.Builder()
+            .url(endpoint)
+            .post(RequestBody.create(request.toJson().toString(), JSON_TYPE))
+            .build();
     return AsyncAnswer.send(http, httpRequest, apiKey, this::read);
   }
 
@@ -55,35 +59,54 @@ public final class OpenAiChatClient implements TeacherClient {
     if (!response.isSuccessful()) {
       ProviderError error = ErrorClassifier.parse(text);
       Kind kind = ErrorClassifier.classify(response.code(), error);
-      throw new TeacherException(kind, response.code(), error.code(),
-          redact(describe(response.code(), kind, error)), attempts);
+      throw new TeacherException(
+          kind,
+          response.code(),
+          error.code(),
+          redact(describe(response.code(), kind, error)),
+          attempts);
     }
     String type = response.header("Content-Type", "");
-    JsonNode root = type.contains("event-stream") ? StreamedAnswer.assemble(text, attempts) : JSON.readTree(text);
+    JsonNode root =
+        type.contains("event-stream")
+            ? StreamedAnswer.assemble(text, attempts)
+            : JSON.readTree(text);
     return completion(root, attempts);
   }
 
   /**
    * A Chat Completions response body as an answer, or the reason it is none (a content filter, a
-   * refusal, a body without choices). Shared with the Batch API, whose output lines carry the
-   * same bodies.
+   * refusal, a body without choices). Shared with the Batch API, whose output lines carry the same
+   * bodies.
    */
   public static ChatCompletion completion(JsonNode root, int attempts) throws TeacherException {
     JsonNode choice = root.path("choices").path(0);
     if (choice.isMissingNode()) {
-      throw new TeacherException(Kind.RETRYABLE, 200, null,
-          "the answer has no choices[0]: " + Redactor.abbreviate(root.toString()), attempts);
+      throw new TeacherException(
+          Kind.RETRYABLE,
+          200,
+          null,
+          "the answer has no choices[0]: " + Redactor.abbreviate(root.toString()),
+          attempts);
     }
     JsonNode message = choice.path("message");
     String finishReason = choice.path("finish_reason").asText(null);
     if ("content_filter".equals(finishReason)) {
-      throw new TeacherException(Kind.PERMANENT, 200, "content_filter",
-          "the provider's content filter stopped the answer", attempts);
+      throw new TeacherException(
+          Kind.PERMANENT,
+          200,
+          "content_filter",
+          "the provider's content filter stopped the answer",
+          attempts);
     }
     String refusal = message.path("refusal").asText(null);
     if (refusal != null && !refusal.isEmpty()) {
-      throw new TeacherException(Kind.PERMANENT, 200, "refusal", "the model refused: "
-          + Redactor.abbreviate(refusal), attempts);
+      throw new TeacherException(
+          Kind.PERMANENT,
+          200,
+          "refusal",
+          "the model refused: " + Redactor.abbreviate(refusal),
+          attempts);
     }
     JsonNode usage = root.path("usage");
     return new ChatCompletion(
@@ -105,7 +128,10 @@ public final class OpenAiChatClient implements TeacherClient {
       return base + Redactor.checkKeyHint(apiKeyEnv, apiKey) + " and its access to this model";
     }
     if (status == 404) {
-      return base + " — check teacher.model and teacher.base_url (the endpoint was " + endpoint + ")";
+      return base
+          + " — check teacher.model and teacher.base_url (the endpoint was "
+          + endpoint
+          + ")";
     }
     return base + " — the account's quota or spend limit is used up; raise it, then resume";
   }
@@ -113,5 +139,4 @@ public final class OpenAiChatClient implements TeacherClient {
   private String redact(String s) {
     return Redactor.redact(s, apiKey);
   }
-
 }

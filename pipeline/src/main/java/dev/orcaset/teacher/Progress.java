@@ -12,9 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A worker's teacher activity, reported every few seconds while answers arrive, so a long run
- * shows that it is alive, how fast it goes and what it has cost: on a terminal as one line
- * rewritten in place, otherwise as log lines. One per shared teacher (per worker JVM and run).
+ * A worker's teacher activity, reported every few seconds while answers arrive, so a long run shows
+ * that it is alive, how fast it goes and what it has cost: on a terminal as one line rewritten in
+ * place, otherwise as log lines. One per shared teacher (per worker JVM and run).
  */
 final class Progress implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Progress.class);
@@ -35,18 +35,25 @@ final class Progress implements AutoCloseable {
   private long lastReported = -1;
 
   /** {@code terminal} null: report as log lines; {@code price} null: cost unknown. */
-  Progress(IntSupplier inFlight, IntSupplier limit, LongSupplier rateLimited, Price price, PrintStream terminal,
+  Progress(
+      IntSupplier inFlight,
+      IntSupplier limit,
+      LongSupplier rateLimited,
+      Price price,
+      PrintStream terminal,
       long everySeconds) {
     this.inFlight = inFlight;
     this.limit = limit;
     this.rateLimited = rateLimited;
     this.price = price;
     this.terminal = terminal;
-    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "orcaset-progress");
-      t.setDaemon(true);
-      return t;
-    });
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "orcaset-progress");
+              t.setDaemon(true);
+              return t;
+            });
     timer.scheduleAtFixedRate(this::report, everySeconds, everySeconds, TimeUnit.SECONDS);
   }
 
@@ -80,13 +87,22 @@ final class Progress implements AutoCloseable {
     } else {
       sb.append(done);
     }
-    sb.append(String.format(", %.1f/s, %.0f tok/s", rate, (promptTokens.get() + completionTokens.get()) / seconds));
+    sb.append(
+        String.format(
+            ", %.1f/s, %.0f tok/s", rate, (promptTokens.get() + completionTokens.get()) / seconds));
     if (all > 0 && rate > 0 && done < all) {
       sb.append(", ETA ").append(duration((long) ((all - done) / rate)));
     }
-    sb.append(String.format(", %d in flight (limit %d), %d retries, %d 429s, %d failed, tokens %d in / %d out",
-        inFlight.getAsInt(), limit.getAsInt(), retries.get(), rateLimited.getAsLong(), failed.get(), promptTokens.get(),
-        completionTokens.get()));
+    sb.append(
+        String.format(
+            ", %d in flight (limit %d), %d retries, %d 429s, %d failed, tokens %d in / %d out",
+            inFlight.getAsInt(),
+            limit.getAsInt(),
+            retries.get(),
+            rateLimited.getAsLong(),
+            failed.get(),
+            promptTokens.get(),
+            completionTokens.get()));
     if (price != null) {
       sb.append(String.format(", ~$%.4f", price.usd(promptTokens.get(), completionTokens.get())));
     }
@@ -108,7 +124,8 @@ final class Progress implements AutoCloseable {
   }
 
   private static String duration(long s) {
-    return s >= 3600 ? String.format("%dh%02dm", s / 3600, s / 60 % 60)
+    return s >= 3600
+        ? String.format("%dh%02dm", s / 3600, s / 60 % 60)
         : s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : s + "s";
   }
 

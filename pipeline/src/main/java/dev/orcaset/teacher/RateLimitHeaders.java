@@ -1,5 +1,9 @@
 package dev.orcaset.teacher;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,12 +33,13 @@ final class RateLimitHeaders {
       }
       end = m.end();
       double v = Double.parseDouble(m.group(1));
-      nanos += switch (m.group(2)) {
-        case "ms" -> v * 1e6;
-        case "s" -> v * 1e9;
-        case "m" -> v * 60e9;
-        default -> v * 3600e9;
-      };
+      nanos +=
+          switch (m.group(2)) {
+            case "ms" -> v * 1e6;
+            case "s" -> v * 1e9;
+            case "m" -> v * 60e9;
+            default -> v * 3600e9;
+          };
     }
     if (end != s.length() || end == 0) {
       try {
@@ -46,14 +51,18 @@ final class RateLimitHeaders {
     return OptionalLong.of((long) nanos);
   }
 
-  /** Nanoseconds from {@code now} until an RFC 3339 time (Anthropic's resets); 0 if it has passed. */
-  static OptionalLong untilNanos(String time, java.time.Instant now) {
+  /**
+   * Nanoseconds from {@code now} until an RFC 3339 time (Anthropic's resets); 0 if it has passed.
+   */
+  static OptionalLong untilNanos(String time, Instant now) {
     if (time == null || time.isBlank()) {
       return OptionalLong.empty();
     }
     try {
-      return OptionalLong.of(Math.max(0, java.time.Duration.between(now, java.time.OffsetDateTime.parse(time.trim()).toInstant()).toNanos()));
-    } catch (java.time.format.DateTimeParseException e) {
+      return OptionalLong.of(
+          Math.max(
+              0, Duration.between(now, OffsetDateTime.parse(time.trim()).toInstant()).toNanos()));
+    } catch (DateTimeParseException e) {
       return OptionalLong.empty();
     }
   }

@@ -11,8 +11,8 @@ import okhttp3.Response;
 import okio.Buffer;
 
 /**
- * Waits for budget before every attempt (it sits inside the retry interceptor, so retries pay
- * too), then tells the limiter what the server said: 429s and its remaining budget.
+ * Waits for budget before every attempt (it sits inside the retry interceptor, so retries pay too),
+ * then tells the limiter what the server said: 429s and its remaining budget.
  *
  * <p>A request's token cost is estimated as providers count it: prompt tokens (about four
  * characters each) plus the `max_tokens` the request reserves.
@@ -54,11 +54,16 @@ public final class RateLimitInterceptor implements Interceptor {
    * Anthropic's `anthropic-ratelimit-requests-remaining` / `-reset` (a time, RFC 3339).
    */
   private void observe(Response response, String kind, long atLeast) {
-    OptionalLong remaining = RateLimitHeaders.count(response.header("x-ratelimit-remaining-" + kind));
-    OptionalLong reset = RateLimitHeaders.durationNanos(response.header("x-ratelimit-reset-" + kind));
+    OptionalLong remaining =
+        RateLimitHeaders.count(response.header("x-ratelimit-remaining-" + kind));
+    OptionalLong reset =
+        RateLimitHeaders.durationNanos(response.header("x-ratelimit-reset-" + kind));
     if (remaining.isEmpty()) {
-      remaining = RateLimitHeaders.count(response.header("anthropic-ratelimit-" + kind + "-remaining"));
-      reset = RateLimitHeaders.untilNanos(response.header("anthropic-ratelimit-" + kind + "-reset"), Instant.now());
+      remaining =
+          RateLimitHeaders.count(response.header("anthropic-ratelimit-" + kind + "-remaining"));
+      reset =
+          RateLimitHeaders.untilNanos(
+              response.header("anthropic-ratelimit-" + kind + "-reset"), Instant.now());
     }
     if (remaining.isPresent() && reset.isPresent()) {
       limiter.onServerBudget(remaining.getAsLong(), atLeast, reset.getAsLong());

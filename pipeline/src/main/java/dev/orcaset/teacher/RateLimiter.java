@@ -1,18 +1,18 @@
 package dev.orcaset.teacher;
 
 /**
- * Keeps a worker under its requests-per-minute and tokens-per-minute budgets, and adapts to
- * what the server says.
+ * Keeps a worker under its requests-per-minute and tokens-per-minute budgets, and adapts to what
+ * the server says.
  *
  * <p>Two token buckets (requests, tokens) refill continuously. Their capacity is one second of
  * budget, not one minute: providers enforce per-minute limits over shorter windows (6,000 RPM as
- * 100 per second), so a minute's burst would be answered with 429s. A caller reserves its cost
- * and is told how long to wait; the buckets may go into debt, which later callers wait out, so
- * waiting happens outside the lock and order is first come, first served.
+ * 100 per second), so a minute's burst would be answered with 429s. A caller reserves its cost and
+ * is told how long to wait; the buckets may go into debt, which later callers wait out, so waiting
+ * happens outside the lock and order is first come, first served.
  *
- * <p>Adaptation: a 429 cuts the rate (multiplicative decrease, at most once per second, never
- * below 5% of the configured rate); every quiet second wins back 5% of it (additive increase).
- * A server reporting its remaining budget near zero pauses new requests until its reset time.
+ * <p>Adaptation: a 429 cuts the rate (multiplicative decrease, at most once per second, never below
+ * 5% of the configured rate); every quiet second wins back 5% of it (additive increase). A server
+ * reporting its remaining budget near zero pauses new requests until its reset time.
  */
 public final class RateLimiter {
   private static final long SECOND = 1_000_000_000L;
@@ -87,8 +87,8 @@ public final class RateLimiter {
 
   /**
    * The server's own count, from `x-ratelimit-remaining-*` and `x-ratelimit-reset-*`: when it is
-   * about to run out (no more than {@code atLeast} left), hold new requests until it resets
-   * instead of collecting 429s.
+   * about to run out (no more than {@code atLeast} left), hold new requests until it resets instead
+   * of collecting 429s.
    */
   public synchronized void onServerBudget(long remaining, long atLeast, long resetNanos) {
     if (remaining <= atLeast && resetNanos > 0) {
@@ -114,8 +114,13 @@ public final class RateLimiter {
     lastNanos = now;
     double seconds = elapsed / (double) SECOND;
     if (now - lastDecreaseNanos >= SECOND) {
-      requestRate = Math.min(maxRequestsPerSecond, requestRate + maxRequestsPerSecond * INCREASE_PER_SECOND * seconds);
-      tokenRate = Math.min(maxTokensPerSecond, tokenRate + maxTokensPerSecond * INCREASE_PER_SECOND * seconds);
+      requestRate =
+          Math.min(
+              maxRequestsPerSecond,
+              requestRate + maxRequestsPerSecond * INCREASE_PER_SECOND * seconds);
+      tokenRate =
+          Math.min(
+              maxTokensPerSecond, tokenRate + maxTokensPerSecond * INCREASE_PER_SECOND * seconds);
     }
     requests = Math.min(requestRate, requests + requestRate * seconds);
     tokens = Math.min(Math.max(tokenRate, 1), tokens + tokenRate * seconds);

@@ -21,6 +21,8 @@ public final class Redactor {
 
   /** What to check when a provider refuses the key (401/403): the variable named in config. */
   public static String checkKeyHint(String apiKeyEnv, String apiKey) {
-    return " — check the API key in the environment variable " + apiKeyEnv + (apiKey == null ? " (it is not set)" : "");
+    return " — check the API key in the environment variable "
+        + apiKeyEnv
+        + (apiKey == null ? " (it is not set)" : "");
   }
 }

@@ -31,7 +31,8 @@ final class RetryAfter {
       return Optional.of(Duration.ofMillis((long) (Double.parseDouble(ra.trim()) * 1000)));
     } catch (NumberFormatException notSeconds) {
       try {
-        Instant at = ZonedDateTime.parse(ra.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+        Instant at =
+            ZonedDateTime.parse(ra.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
         Duration d = Duration.between(now, at);
         return Optional.of(d.isNegative() ? Duration.ZERO : d);
       } catch (RuntimeException notADate) {

@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
@@ -13,17 +15,15 @@ import okhttp3.Interceptor;
 import okhttp3.Response;
 
 /**
- * Retries what is worth retrying (429 rate limits, 408, 409, 5xx, dropped connections and
- * timeouts) with exponential backoff and full jitter, honouring the server's `retry-after-ms` /
+ * Retries what is worth retrying (429 rate limits, 408, 409, 5xx, dropped connections and timeouts)
+ * with exponential backoff and full jitter, honouring the server's `retry-after-ms` /
  * `Retry-After`. Never retries 429s that mean an exhausted quota, nor other 4xx.
  *
- * <p>The final response carries {@value #ATTEMPTS_HEADER} so callers can record the attempts;
- * when every attempt failed on the network, the last failure is thrown with the earlier ones
- * attached as suppressed exceptions.
+ * <p>The final response carries {@value #ATTEMPTS_HEADER} so callers can record the attempts; when
+ * every attempt failed on the network, the last failure is thrown with the earlier ones attached as
+ * suppressed exceptions.
  */
 public final class RetryInterceptor implements Interceptor {
-  public static final String ATTEMPTS_HEADER = "Orcaset-Attempts";
-
   private final int maxAttempts;
   private final Duration baseDelay;
   private final Duration maxDelay;
@@ -42,8 +42,15 @@ public final class RetryInterceptor implements Interceptor {
     void onRetry(int status, int attempt, Duration delay);
   }
 
-  public RetryInterceptor(int maxAttempts, Duration baseDelay, Duration maxDelay, Duration maxTotal,
-      Sleeper sleeper, Clock clock, DoubleSupplier random, RetryListener listener) {
+  public RetryInterceptor(
+      int maxAttempts,
+      Duration baseDelay,
+      Duration maxDelay,
+      Duration maxTotal,
+      Sleeper sleeper,
+      Clock clock,
+      DoubleSupplier random,
+      RetryListener listener) {
     this.maxAttempts = maxAttempts;
     this.baseDelay = baseDelay;
     this.maxDelay = maxDelay;
@@ -54,18 +61,32 @@ public final class RetryInterceptor implements Interceptor {
     this.listener = listener;
   }
 
-  /** Defaults in the spirit of the OpenAI SDKs: 0.5 s doubling, at most 60 s a wait, 10 min a request. */
+  /**
+   * Defaults in the spirit of the OpenAI SDKs: 0.5 s doubling, at most 60 s a wait, 10 min a
+   * request.
+   */
   public static RetryInterceptor withDefaults(int maxAttempts, RetryListener listener) {
-    return new RetryInterceptor(maxAttempts, Duration.ofMillis(500), Duration.ofSeconds(60),
-        Duration.ofMinutes(10), Sleeper.SYSTEM, Clock.systemUTC(),
-        () -> ThreadLocalRandom.current().nextDouble(), listener);
+    return new RetryInterceptor(
+        maxAttempts,
+        Duration.ofMillis(500),
+        Duration.ofSeconds(60),
+        Duration.ofMinutes(10),
+        Sleeper.SYSTEM,
+        Clock.systemUTC(),
+        () -> ThreadLocalRandom.current().nextDouble(),
+        listener);
   }
 
   @Override
   public Response intercept(Chain chain) throws IOException {
     long start = clock.millis();
-    IOException firstFailure = null;
+    List<IOException> failures = new ArrayList<>();
     for (int attempt = 1; ; attempt++) {
+      // A cancelled call (a worker stopping) sends nothing more, not even after a backoff.
+      if (isCanceled(chain)) {
+        throw cancelled(failures);
+      }
+      Attempts.count(chain.request());
       Response response;
       try {
         response = chain.proceed(chain.request());
@@ -73,32 +94,47 @@ public final class RetryInterceptor implements Interceptor {
         if (e instanceof TeacherException || isCanceled(chain)) {
           throw e;
         }
-        if (firstFailure == null) {
-          firstFailure = e;
-        } else {
-          firstFailure.addSuppressed(e);
-        }
+        failures.add(e);
         Duration delay = backoff(attempt);
         if (attempt >= maxAttempts || tooLate(start, delay)) {
-          throw new TeacherException(Kind.RETRYABLE, "no answer after " + attempt
-              + " attempts, last: " + e, attempt, firstFailure);
+          throw exhausted(attempt, failures);
         }
         listener.onRetry(0, attempt, delay);
         pause(delay);
         continue;
       }
       if (!shouldRetry(response)) {
-        return withAttempts(response, attempt);
+        return response;
       }
       Optional<Duration> asked = RetryAfter.of(response, clock.instant());
-      Duration delay = asked.map(d -> d.compareTo(maxDelay) > 0 ? maxDelay : d).orElse(backoff(attempt));
+      Duration delay =
+          asked.map(d -> d.compareTo(maxDelay) > 0 ? maxDelay : d).orElse(backoff(attempt));
       if (attempt >= maxAttempts || tooLate(start, delay)) {
-        return withAttempts(response, attempt);
+        return response;
       }
       listener.onRetry(response.code(), attempt, delay);
       response.close();
       pause(delay);
     }
+  }
+
+  /**
+   * As OkHttp's {@code RetryAndFollowUpInterceptor}: the latest failure is the cause, the earlier
+   * ones are attached to it as suppressed exceptions.
+   */
+  private static TeacherException exhausted(int attempts, List<IOException> failures) {
+    IOException last = failures.get(failures.size() - 1);
+    for (IOException earlier : failures.subList(0, failures.size() - 1)) {
+      last.addSuppressed(earlier);
+    }
+    return new TeacherException(
+        Kind.RETRYABLE, "no answer after " + attempts + " attempts, last: " + last, attempts, last);
+  }
+
+  private static IOException cancelled(List<IOException> failures) {
+    IOException e = new IOException("Canceled");
+    failures.forEach(e::addSuppressed);
+    return e;
   }
 
   private static boolean shouldRetry(Response response) throws IOException {
@@ -114,7 +150,8 @@ public final class RetryInterceptor implements Interceptor {
     if ("false".equals(should)) {
       return false;
     }
-    ProviderError error = code == 429 ? ErrorClassifier.parse(response.peekBody(65_536).string()) : null;
+    ProviderError error =
+        code == 429 ? ErrorClassifier.parse(response.peekBody(65_536).string()) : null;
     return ErrorClassifier.classify(code, error == null ? new ProviderError(null, null, "") : error)
         == Kind.RETRYABLE;
   }
@@ -140,9 +177,5 @@ public final class RetryInterceptor implements Interceptor {
 
   private static boolean isCanceled(Chain chain) {
     return chain.call().isCanceled();
-  }
-
-  private static Response withAttempts(Response response, int attempts) {
-    return response.newBuilder().header(ATTEMPTS_HEADER, Integer.toString(attempts)).build();
   }
 }

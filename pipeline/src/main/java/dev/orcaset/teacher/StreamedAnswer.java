@@ -7,10 +7,10 @@ import dev.orcaset.teacher.TeacherException.Kind;
 import java.io.IOException;
 
 /**
- * Reassembles a streamed Chat Completions answer (server-sent events: `data: {chunk}` lines
- * ending with `data: [DONE]`) into the shape of a non-streamed one, so the rest of the client
- * reads both the same way: content deltas joined, the last finish_reason, usage from the final
- * chunk (sent when `stream_options.include_usage` is set).
+ * Reassembles a streamed Chat Completions answer (server-sent events: `data: {chunk}` lines ending
+ * with `data: [DONE]`) into the shape of a non-streamed one, so the rest of the client reads both
+ * the same way: content deltas joined, the last finish_reason, usage from the final chunk (sent
+ * when `stream_options.include_usage` is set).
  */
 final class StreamedAnswer {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -34,8 +34,12 @@ final class StreamedAnswer {
       }
       JsonNode chunk = JSON.readTree(data);
       if (chunk.has("error")) {
-        throw new TeacherException(Kind.RETRYABLE, 200, chunk.at("/error/code").asText(null),
-            "the stream carried an error: " + chunk.at("/error/message").asText(chunk.toString()), attempts);
+        throw new TeacherException(
+            Kind.RETRYABLE,
+            200,
+            chunk.at("/error/code").asText(null),
+            "the stream carried an error: " + chunk.at("/error/message").asText(chunk.toString()),
+            attempts);
       }
       model = chunk.path("model").asText(model);
       JsonNode choice = chunk.path("choices").path(0);
@@ -50,7 +54,8 @@ final class StreamedAnswer {
       }
     }
     if (!done && finishReason == null) {
-      throw new TeacherException(Kind.RETRYABLE, 200, "stream_cut", "the stream ended before the answer did", attempts);
+      throw new TeacherException(
+          Kind.RETRYABLE, 200, "stream_cut", "the stream ended before the answer did", attempts);
     }
     ObjectNode root = JSON.createObjectNode();
     if (model != null) {

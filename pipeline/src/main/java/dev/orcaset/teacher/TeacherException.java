@@ -3,14 +3,17 @@ package dev.orcaset.teacher;
 import java.io.IOException;
 
 /**
- * A teacher call that did not produce an answer, classified once at the HTTP boundary. An
- * {@link IOException} so it travels through OkHttp's interceptor chain unchanged.
+ * A teacher call that did not produce an answer, classified once at the HTTP boundary. An {@link
+ * IOException} so it travels through OkHttp's interceptor chain unchanged.
  */
 public final class TeacherException extends IOException {
 
   /** What the failure means for the row and for the job. */
   public enum Kind {
-    /** Worth another try (429 rate limit, 5xx, dropped connection); failed only when attempts run out. */
+    /**
+     * Worth another try (429 rate limit, 5xx, dropped connection); failed only when attempts run
+     * out.
+     */
     RETRYABLE,
     /** This request will never succeed (400, context too long, content filter): the row fails. */
     PERMANENT,
@@ -23,7 +26,8 @@ public final class TeacherException extends IOException {
   private final String providerCode;
   private final int attempts;
 
-  public TeacherException(Kind kind, int httpStatus, String providerCode, String message, int attempts) {
+  public TeacherException(
+      Kind kind, int httpStatus, String providerCode, String message, int attempts) {
     super(message);
     this.kind = kind;
     this.httpStatus = httpStatus;

@@ -3,6 +3,7 @@ package dev.orcaset.teacher;
 import dev.orcaset.config.TeacherConfig;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
 import okhttp3.HttpUrl;
@@ -17,14 +18,24 @@ import okhttp3.OkHttpClient;
 public final class TeacherHttp {
   private TeacherHttp() {}
 
-  public static OkHttpClient client(TeacherConfig cfg, String apiKey, RateLimiter limiter,
+  public static OkHttpClient client(
+      TeacherConfig cfg,
+      String apiKey,
+      RateLimiter limiter,
       RetryInterceptor.RetryListener retries) {
     return client(cfg, apiKey, limiter, retries, nanos -> {});
   }
 
-  /** {@code latency} hears the server time of every successful attempt (see {@link ConcurrencyLimit}). */
-  public static OkHttpClient client(TeacherConfig cfg, String apiKey, RateLimiter limiter,
-      RetryInterceptor.RetryListener retries, java.util.function.LongConsumer latency) {
+  /**
+   * {@code latency} hears the server time of every successful attempt (see {@link
+   * ConcurrencyLimit}).
+   */
+  public static OkHttpClient client(
+      TeacherConfig cfg,
+      String apiKey,
+      RateLimiter limiter,
+      RetryInterceptor.RetryListener retries,
+      LongConsumer latency) {
     // OkHttp's defaults (64 requests, 5 per host) would silently cap concurrency at 5.
     Dispatcher dispatcher = new Dispatcher();
     dispatcher.setMaxRequests(cfg.concurrency());
@@ -42,7 +53,9 @@ public final class TeacherHttp {
         // Inside the retry loop: every attempt waits for budget and reports 429s to the limiter.
         .addInterceptor(new RateLimitInterceptor(limiter, cfg.maxTokens(), Sleeper.SYSTEM))
         .addInterceptor(new UnreadableBodyInterceptor()) // a garbled 200 becomes a retryable 502
-        .addInterceptor(new LatencyInterceptor(latency)) // innermost: the server's time only
+        // A network interceptor: it sees each attempt once its connection is up, so DNS, TCP
+        // and TLS set-up, retry backoff and rate-limit waits are not counted.
+        .addNetworkInterceptor(new LatencyInterceptor(latency))
         .build();
   }
 

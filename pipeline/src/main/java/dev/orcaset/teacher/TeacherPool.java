@@ -1,35 +1,49 @@
 package dev.orcaset.teacher;
 
-import dev.orcaset.config.JournalConfig;
 import dev.orcaset.config.TeacherConfig;
 import dev.orcaset.cost.Price;
-import dev.orcaset.journal.JournalWriter;
+import dev.orcaset.model.ChatCompletion;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import okhttp3.OkHttpClient;
 
 /**
- * One teacher connection per worker JVM, shared by every DoFn instance that talks to the same
- * teacher. Runners start one DoFn instance per thread; if each built its own client and limit,
- * `teacher.concurrency: 16` on a 4-thread worker would mean 64 requests in flight. This is the
- * one deliberate piece of JVM-wide state, reference-counted and closed with its last user.
+ * A per-JVM cache of the HTTP resources for one teacher: client, in-flight limit, rate limiter,
+ * circuit breaker and progress line, shared by every DoFn instance that talks to the same teacher
+ * with the same config. Runners start one DoFn instance per thread; if each built its own client
+ * and limit, `teacher.concurrency: 16` on a 4-thread worker would mean 64 requests in flight.
+ *
+ * <p>It holds resources, not a run: entries are keyed by the teacher's config, opened by the first
+ * DoFn's {@code @Setup} and closed with the last one's {@code @Teardown}. Journals belong to the
+ * DoFns that write them, and each DoFn stops by itself when torn down or when its JVM shuts down.
  */
 public final class TeacherPool {
   private static final Map<Key, Shared> POOL = new HashMap<>();
 
   /**
-   * Runs that must stop, by run id. Outlives the shared clients: runners tear down a failed DoFn
-   * and start fresh instances for bundles still queued, which must not start sending again.
+   * How long resources whose teacher failed fatally outlive their last user: runners replace a
+   * failed DoFn with new instances for the bundles still queued, and those must see the verdict
+   * instead of sending again. A run with another id starts afresh at once.
    */
-  private static final Map<String, TeacherException> STOPPED = new HashMap<>();
+  static final long FATAL_LINGER_MILLIS = 30_000;
 
-  /**
-   * Scoped by run: a job-stopping error stops every thread of that run (including DoFn instances
-   * the runner creates after one failed) but not a later run in the same JVM.
-   */
-  private record Key(String runId, TeacherConfig config, Price price, JournalConfig journal) {}
+  private static final ScheduledExecutorService CLOSER =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "orcaset-teacher-pool");
+            t.setDaemon(true);
+            return t;
+          });
+
+  private record Key(TeacherConfig config, Price price) {}
 
   private TeacherPool() {}
 
@@ -43,9 +57,9 @@ public final class TeacherPool {
     private final Progress progress;
     private final RateLimiter limiter;
     private final CircuitBreaker breaker;
-    private final JournalWriter journal;
     private final AtomicInteger users = new AtomicInteger();
-    private volatile boolean draining;
+    private final Set<Runnable> stoppers = ConcurrentHashMap.newKeySet();
+    private volatile String fatalRun;
 
     private Shared(Key key) {
       this.key = key;
@@ -54,28 +68,31 @@ public final class TeacherPool {
       this.inFlight = new ConcurrencyLimit(config.concurrency(), config.adaptiveConcurrency());
       this.limiter = new RateLimiter(config.rpmPerWorker(), config.tpmPerWorker(), Ticker.SYSTEM);
       // A live line on a terminal, log lines elsewhere (CI, Dataflow workers).
-      this.progress = new Progress(inFlight::inFlight, inFlight::limit,
-          limiter::rateLimitedCount, key.price(), System.console() != null ? System.err : null,
-          System.console() != null ? 2 : 10);
-      this.breaker = new CircuitBreaker(config.breakerWindow(),
-          config.maxStallMinutes() * 60_000_000_000L, Ticker.SYSTEM);
-      this.http = TeacherHttp.client(config, apiKey, limiter, (status, attempt, delay) -> {
-        progress.retried();
-        breaker.onRetry(status).ifPresent(this::stop);
-      }, inFlight::onLatency);
-      this.client = config.isAnthropic()
-          ? new AnthropicMessagesClient(http, config.baseUrl(), config.apiKeyEnv(), apiKey)
-          : new OpenAiChatClient(http, config.baseUrl(), config.apiKeyEnv(), apiKey);
-      JournalConfig j = key.journal();
-      this.journal = new JournalWriter(j.dir(), key.runId(), j.commitEvery(), j.commitSeconds(),
-          e -> markFatal(new TeacherException(TeacherException.Kind.FATAL, 0, "journal_unwritable",
-              "cannot save answers to the journal in " + j.dir() + ": " + e.getMessage()
-                  + "; stopping so that no paid answer goes unsaved. Check the folder's space and permissions", 0)));
-    }
-
-    /** Where every answer and permanent failure is saved as it arrives. */
-    public JournalWriter journal() {
-      return journal;
+      this.progress =
+          new Progress(
+              inFlight::inFlight,
+              inFlight::limit,
+              limiter::rateLimitedCount,
+              key.price(),
+              System.console() != null ? System.err : null,
+              System.console() != null ? 2 : 10);
+      this.breaker =
+          new CircuitBreaker(
+              config.breakerWindow(), config.maxStallMinutes() * 60_000_000_000L, Ticker.SYSTEM);
+      this.http =
+          TeacherHttp.client(
+              config,
+              apiKey,
+              limiter,
+              (status, attempt, delay) -> {
+                progress.retried();
+                breaker.onRetry(status).ifPresent(this::trip);
+              },
+              inFlight::onLatency);
+      this.client =
+          config.isAnthropic()
+              ? new AnthropicMessagesClient(http, config.baseUrl(), config.apiKeyEnv(), apiKey)
+              : new OpenAiChatClient(http, config.baseUrl(), config.apiKeyEnv(), apiKey);
     }
 
     public TeacherClient client() {
@@ -87,62 +104,46 @@ public final class TeacherPool {
       return inFlight;
     }
 
-    /** Records the first job-stopping error; every user of this teacher then stops. */
-    public void markFatal(TeacherException e) {
+    /** Records the first job-stopping error of run {@code runId}; its users then stop. */
+    public void markFatal(String runId, TeacherException e) {
       if (fatal.compareAndSet(null, e)) {
-        // Answers already paid for are saved before the stop reaches the user.
-        Thread flusher = new Thread(journal::flush, "orcaset-journal-flush");
-        flusher.setDaemon(true);
-        flusher.start();
-      }
-      synchronized (TeacherPool.class) {
-        STOPPED.putIfAbsent(key.runId(), e);
+        fatalRun = runId;
       }
     }
 
-    public boolean isStopped() {
+    /**
+     * A DoFn's way to stop: called, all of them at once, before the first one fails its bundle on a
+     * fatal error, so every answer that arrived is committed before the job reports failure.
+     */
+    public void onFatal(Runnable stop) {
+      stoppers.add(stop);
+    }
+
+    public void removeOnFatal(Runnable stop) {
+      stoppers.remove(stop);
+    }
+
+    /**
+     * Throws the fatal error if there is one, after every DoFn of this worker has stopped sending,
+     * waited for its answers in flight and committed its journal.
+     */
+    public void failIfFatal() throws TeacherException {
+      TeacherException e = fatal.get();
+      if (e == null) {
+        return;
+      }
+      List<Runnable> all = List.copyOf(stoppers);
+      all.parallelStream().forEach(Runnable::run);
+      throw e;
+    }
+
+    public boolean isFatal() {
       return fatal.get() != null;
     }
 
     /**
-     * Stops sending and waits up to {@code graceMillis} for the answers in flight (they are paid
-     * for), then commits the journal. The senders are held, not failed: failing the job would
-     * tear down the HTTP client and cancel those very requests. The process is exiting anyway.
-     */
-    void drain(long graceMillis) {
-      draining = true;
-      long deadline = System.nanoTime() + graceMillis * 1_000_000;
-      while (inFlight.inFlight() > 0 && System.nanoTime() < deadline) {
-        pause();
-      }
-      journal.flush();
-    }
-
-    /** Blocks a sender for good once the process is draining (see {@link #drain}). */
-    public void holdIfDraining() {
-      while (draining) {
-        pause();
-      }
-    }
-
-    private static void pause() {
-      try {
-        Thread.sleep(10);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-
-    public void throwIfFatal() throws TeacherException {
-      TeacherException e = fatal.get();
-      if (e != null) {
-        throw e;
-      }
-    }
-
-    /**
-     * Counts a finished question for the progress log and the circuit breaker, which may stop
-     * the run when most questions are rejected.
+     * Counts a finished question for the progress log and the circuit breaker, which may stop the
+     * run when most questions are rejected.
      */
     public void recordOutcome(ChatCompletion answer, TeacherException failure) {
       if (answer != null) {
@@ -151,7 +152,7 @@ public final class TeacherPool {
         progress.failed();
       }
       boolean permanent = failure != null && failure.kind() == TeacherException.Kind.PERMANENT;
-      breaker.record(permanent, permanent ? failure.getMessage() : null).ifPresent(this::stop);
+      breaker.record(permanent, permanent ? failure.getMessage() : null).ifPresent(this::trip);
     }
 
     /** The number of questions in this run, for progress totals and ETA. */
@@ -159,48 +160,66 @@ public final class TeacherPool {
       progress.total(questions);
     }
 
-    private void stop(String why) {
-      markFatal(new TeacherException(TeacherException.Kind.FATAL, 0, "circuit_breaker", why, 0));
+    private void trip(String why) {
+      markFatal(
+          breakerRun,
+          new TeacherException(TeacherException.Kind.FATAL, 0, "circuit_breaker", why, 0));
     }
+
+    /** The run the circuit breaker judges: the latest to acquire these resources. */
+    private volatile String breakerRun;
   }
 
   /**
-   * {@code price} (may be null) only feeds the cost shown in progress; {@code journal} must name
-   * its folder ({@code dir} resolved).
+   * {@code price} (may be null) only feeds the cost shown in progress. A fatal verdict of another
+   * run (a lingering one, see {@link #FATAL_LINGER_MILLIS}) does not carry over to {@code runId}.
    */
-  public static synchronized Shared acquire(String runId, TeacherConfig config, Price price, JournalConfig journal) {
-    Shared s = POOL.computeIfAbsent(new Key(runId, config, price, journal), Shared::new);
-    TeacherException stopped = STOPPED.get(runId);
-    if (stopped != null) {
-      s.fatal.compareAndSet(null, stopped);
+  public static synchronized Shared acquire(TeacherConfig config, Price price, String runId) {
+    Key key = new Key(config, price);
+    Shared s = POOL.get(key);
+    if (s != null && s.fatal.get() != null && !runId.equals(s.fatalRun)) {
+      POOL.remove(key); // its own last user closes it
+      if (s.users.get() == 0) {
+        close(s);
+      }
+      s = null;
     }
+    if (s == null) {
+      s = new Shared(key);
+      POOL.put(key, s);
+    }
+    s.breakerRun = runId;
     s.users.incrementAndGet();
     return s;
   }
 
   public static synchronized void release(Shared shared) {
-    if (shared.users.decrementAndGet() == 0) {
-      POOL.remove(shared.key, shared);
-      TeacherHttp.shutdown(shared.http);
-      shared.journal.close();
-      shared.progress.close();
+    if (shared.users.decrementAndGet() > 0) {
+      return;
     }
+    if (POOL.get(shared.key) != shared) { // replaced by a later run's resources
+      close(shared);
+      return;
+    }
+    if (shared.fatal.get() == null) {
+      POOL.remove(shared.key, shared);
+      close(shared);
+      return;
+    }
+    CLOSER.schedule(
+        () -> {
+          synchronized (TeacherPool.class) {
+            if (shared.users.get() == 0 && POOL.remove(shared.key, shared)) {
+              close(shared);
+            }
+          }
+        },
+        FATAL_LINGER_MILLIS,
+        TimeUnit.MILLISECONDS);
   }
 
-  /** Commits every journal of this JVM now. */
-  public static void flushJournals() {
-    open().forEach(s -> s.journal.flush());
-  }
-
-  /**
-   * On SIGTERM or Ctrl-C: stop sending, give the requests in flight up to {@code graceMillis} to
-   * be answered and journaled, and commit every journal, before the process exits.
-   */
-  public static void drainAll(long graceMillis) {
-    open().parallelStream().forEach(s -> s.drain(graceMillis));
-  }
-
-  private static synchronized java.util.List<Shared> open() {
-    return java.util.List.copyOf(POOL.values());
+  private static void close(Shared shared) {
+    TeacherHttp.shutdown(shared.http);
+    shared.progress.close();
   }
 }

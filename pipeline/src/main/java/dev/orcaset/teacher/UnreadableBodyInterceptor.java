@@ -11,8 +11,8 @@ import okhttp3.ResponseBody;
 /**
  * Turns a success whose body is not a JSON object (cut off by a proxy, an HTML error page from a
  * load balancer), or a streamed answer that ends early or carries an error, into a 502, so the
- * retry layer retries it like any other bad gateway instead of the row failing on the first
- * garbled answer.
+ * retry layer retries it like any other bad gateway instead of the row failing on the first garbled
+ * answer.
  */
 public final class UnreadableBodyInterceptor implements Interceptor {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -31,16 +31,20 @@ public final class UnreadableBodyInterceptor implements Interceptor {
     }
     response.close();
     String excerpt = text.length() > 200 ? text.substring(0, 200) + "…" : text;
-    return response.newBuilder()
+    return response
+        .newBuilder()
         .code(502)
         .message("unreadable answer")
-        .body(ResponseBody.create(errorJson(response.code(), streamed, excerpt), MediaType.get("application/json")))
+        .body(
+            ResponseBody.create(
+                errorJson(response.code(), streamed, excerpt), MediaType.get("application/json")))
         .build();
   }
 
   private static String errorJson(int code, boolean streamed, String excerpt) {
     var root = JSON.createObjectNode();
-    String what = streamed ? "a stream that ended early or carried an error" : "a body that is not JSON";
+    String what =
+        streamed ? "a stream that ended early or carried an error" : "a body that is not JSON";
     root.putObject("error")
         .put("message", "the server answered " + code + " with " + what + ": " + excerpt)
         .put("code", "unreadable_body");

@@ -1,2 +1,5 @@
-/** The teacher client: Chat Completions over OkHttp, with auth and retry interceptors and error classes. */
+/**
+ * The teacher client: Chat Completions over OkHttp, with auth and retry interceptors and error
+ * classes.
+ */
 package dev.orcaset.teacher;

@@ -19,8 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** The command line contract: exit codes and messages a user or a scheduler acts on. */
 class MainTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
@@ -73,15 +72,19 @@ class MainTest {
   @Test
   void anInputPatternMatchingNothing_exits2BeforeAnyWork() throws IOException {
     Path cfg = config("{\"inputs\": \"q\"}", "");
-    assertEquals(2, run("run", "--config", cfg.toString(), "--input", dir.resolve("nope/*.jsonl").toString()));
+    assertEquals(
+        2,
+        run("run", "--config", cfg.toString(), "--input", dir.resolve("nope/*.jsonl").toString()));
     assertTrue(err.toString().contains("input.paths[0]: no file matches"), err.toString());
   }
 
   @Test
   void aHostedTeacherWithoutItsKey_exits2NamingTheVariable() throws IOException {
     Path cfg = config("{\"inputs\": \"q\"}", "");
-    assertEquals(2, run("run", "--config", cfg.toString(), "--teacher-url", "https://api.openai.com/v1"));
-    assertTrue(err.toString().contains("ORCASET_TEST_KEY_THAT_IS_NOT_SET is not set"), err.toString());
+    assertEquals(
+        2, run("run", "--config", cfg.toString(), "--teacher-url", "https://api.openai.com/v1"));
+    assertTrue(
+        err.toString().contains("ORCASET_TEST_KEY_THAT_IS_NOT_SET is not set"), err.toString());
   }
 
   @ParameterizedTest
@@ -89,7 +92,10 @@ class MainTest {
   void aRefusedKeyStopsTheRunWithExit1_namingTheVariable(String runner) throws Exception {
     StringBuilder lines = new StringBuilder();
     for (int i = 0; i < 30; i++) {
-      lines.append("{\"inputs\": \"question ").append(i).append(" [[sim:status=401:invalid_api_key]]\"}\n");
+      lines
+          .append("{\"inputs\": \"question ")
+          .append(i)
+          .append(" [[sim:status=401:invalid_api_key]]\"}\n");
     }
     Path cfg = config(lines.toString().strip(), "");
     try (SimulatedTeacher sim = SimulatedTeacher.start(0, 0, 0)) {
@@ -97,7 +103,9 @@ class MainTest {
       assertEquals(1, code, out + "\n" + err);
       assertTrue(err.toString().contains("stopped: HTTP 401 (invalid_api_key)"), err.toString());
       assertTrue(err.toString().contains("ORCASET_TEST_KEY_THAT_IS_NOT_SET"), err.toString());
-      assertTrue(sim.requestCount() < 30, "stops at once rather than trying every row: " + sim.requestCount());
+      assertTrue(
+          sim.requestCount() < 30,
+          "stops at once rather than trying every row: " + sim.requestCount());
       assertFalse(Files.exists(dir.resolve("out/manifest.json")));
     }
   }
@@ -108,22 +116,56 @@ class MainTest {
     for (int i = 0; i < 60; i++) {
       lines.append("{\"inputs\": \"question ").append(i).append("\"}\n");
     }
-    Path cfg = config(lines + "{\"inputs\": \"the last straw [[sim:status=429:insufficient_quota]]\"}", "concurrency: 2");
+    Path cfg =
+        config(
+            lines + "{\"inputs\": \"the last straw [[sim:status=429:insufficient_quota]]\"}",
+            "concurrency: 2");
     try (SimulatedTeacher sim = SimulatedTeacher.start(0, 5, 0)) {
-      assertEquals(1, run("run", "--config", cfg.toString(), "--teacher-url", sim.baseUrl(), "--runner=DirectRunner"));
+      assertEquals(
+          1,
+          run(
+              "run",
+              "--config",
+              cfg.toString(),
+              "--teacher-url",
+              sim.baseUrl(),
+              "--runner=DirectRunner"));
       String said = err.toString();
       assertTrue(said.contains("stopped: HTTP 429 (insufficient_quota)"), said);
-      long saved = dev.orcaset.journal.JournalStats.of(dir.resolve("out/.journal").toString()).entries();
-      assertTrue(said.contains(saved + " answers this run paid for are saved in the journal"), said);
-      assertTrue(said.contains("./orcaset run --config " + cfg + " --teacher-url " + sim.baseUrl() + " --runner=DirectRunner"), said);
+      long saved =
+          dev.orcaset.journal.JournalStats.of(dir.resolve("out/.journal").toString()).entries();
+      assertTrue(
+          said.contains(saved + " answers this run paid for are saved in the journal"), said);
+      assertTrue(
+          said.contains(
+              "./orcaset run --config "
+                  + cfg
+                  + " --teacher-url "
+                  + sim.baseUrl()
+                  + " --runner=DirectRunner"),
+          said);
       assertFalse(Files.exists(dir.resolve("out/data")), "no snapshot from a stopped run");
 
       // The quota is topped up (the offending marker removed): the same command finishes the job.
       Files.writeString(dir.resolve("in.jsonl"), lines.toString());
       long before = sim.requestCount();
-      assertEquals(0, run("run", "--config", cfg.toString(), "--teacher-url", sim.baseUrl(), "--runner=DirectRunner"), err.toString());
-      assertEquals(60 - saved, sim.requestCount() - before, "only what the stopped run had not saved is sent");
-      JsonNode m = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("out/manifest.json").toFile());
+      assertEquals(
+          0,
+          run(
+              "run",
+              "--config",
+              cfg.toString(),
+              "--teacher-url",
+              sim.baseUrl(),
+              "--runner=DirectRunner"),
+          err.toString());
+      assertEquals(
+          60 - saved,
+          sim.requestCount() - before,
+          "only what the stopped run had not saved is sent");
+      JsonNode m =
+          new com.fasterxml.jackson.databind.ObjectMapper()
+              .readTree(dir.resolve("out/manifest.json").toFile());
       assertEquals(60, m.at("/counts/samples").asInt());
       assertEquals(saved, m.at("/journal/reused_answers").asLong());
     }
@@ -133,14 +175,26 @@ class MainTest {
   void whenMostQuestionsAreRejected_theCircuitBreakerStopsTheRun() throws Exception {
     StringBuilder lines = new StringBuilder();
     for (int i = 0; i < 300; i++) {
-      lines.append("{\"inputs\": \"q").append(i).append(" [[sim:status=400:model_not_available]]\"}\n");
+      lines
+          .append("{\"inputs\": \"q")
+          .append(i)
+          .append(" [[sim:status=400:model_not_available]]\"}\n");
     }
     Path cfg = config(lines.toString().strip(), "concurrency: 4");
     try (SimulatedTeacher sim = SimulatedTeacher.start(0, 0, 0)) {
-      int code = run("run", "--config", cfg.toString(), "--teacher-url", sim.baseUrl(), "--runner=DirectRunner");
+      int code =
+          run(
+              "run",
+              "--config",
+              cfg.toString(),
+              "--teacher-url",
+              sim.baseUrl(),
+              "--runner=DirectRunner");
       assertEquals(1, code, out + "\n" + err);
       // Which window trips first depends on how the runner interleaves answers: either is right.
-      assertTrue(err.toString().matches("(?s).*\\b\\d+ of the (first|last) 50 questions were rejected.*"), err.toString());
+      assertTrue(
+          err.toString().matches("(?s).*\\b\\d+ of the (first|last) 50 questions were rejected.*"),
+          err.toString());
       assertTrue(err.toString().contains("model_not_available"), err.toString());
       assertTrue(sim.requestCount() < 100, "stopped early: " + sim.requestCount() + " of 300 sent");
     }
@@ -148,31 +202,65 @@ class MainTest {
 
   @Test
   void bench_reportsThroughputAgainstTheCeiling_andEveryRow() throws Exception {
-    int code = run("bench", "--requests", "60", "--latency-ms", "10", "--jitter-ms", "0", "--concurrency", "8",
-        "--rpm", "6000", "--output", dir.resolve("bench").toString(), "--runner=DirectRunner");
+    int code =
+        run(
+            "bench",
+            "--requests",
+            "60",
+            "--latency-ms",
+            "10",
+            "--jitter-ms",
+            "0",
+            "--concurrency",
+            "8",
+            "--rpm",
+            "6000",
+            "--output",
+            dir.resolve("bench").toString(),
+            "--runner=DirectRunner");
     assertEquals(0, code, out + "\n" + err);
-    JsonNode report = new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve("bench/bench.json").toFile());
+    JsonNode report =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(dir.resolve("bench/bench.json").toFile());
     assertEquals(60, report.at("/accounting/samples").asInt());
     assertEquals(0, report.at("/accounting/lost_rows").asInt());
     assertEquals(0, report.at("/accounting/answered_twice").asInt());
     assertEquals(6000.0, report.get("ceiling_rpm").asDouble(), "the RPM is the ceiling");
     assertTrue(report.get("ratio_of_ceiling").asDouble() > 0, report.toString());
-    assertTrue(report.get("peak_in_flight").asInt() <= 8, "never more than the configured concurrency");
+    assertTrue(
+        report.get("peak_in_flight").asInt() <= 8, "never more than the configured concurrency");
     assertTrue(out.toString().contains("ratio"), out.toString());
   }
 
   @Test
   void journalStatsAndCompact_describeAndShrinkARunsJournal() throws Exception {
-    Path cfg = config("{\"inputs\": \"a\"}\n{\"inputs\": \"b\"}\n{\"inputs\": \"c [[sim:status=400:too_long]]\"}", "");
+    Path cfg =
+        config(
+            "{\"inputs\": \"a\"}\n"
+                + "{\"inputs\": \"b\"}\n"
+                + "{\"inputs\": \"c [[sim:status=400:too_long]]\"}",
+            "");
     try (SimulatedTeacher sim = SimulatedTeacher.start(0, 0, 0)) {
-      for (String fresh : new String[] {"--fresh", "--fresh"}) { // twice: every request journaled twice
-        assertEquals(0, run("run", "--config", cfg.toString(), "--teacher-url", sim.baseUrl(), fresh,
-            "--runner=DirectRunner"), err.toString());
+      for (String fresh :
+          new String[] {"--fresh", "--fresh"}) { // twice: every request journaled twice
+        assertEquals(
+            0,
+            run(
+                "run",
+                "--config",
+                cfg.toString(),
+                "--teacher-url",
+                sim.baseUrl(),
+                fresh,
+                "--runner=DirectRunner"),
+            err.toString());
       }
     }
     String output = dir.resolve("out").toString();
     assertEquals(0, run("journal", "stats", output));
-    assertTrue(out.toString().contains("entries           6: 4 answers, 2 permanent failures"), out.toString());
+    assertTrue(
+        out.toString().contains("entries           6: 4 answers, 2 permanent failures"),
+        out.toString());
     assertTrue(out.toString().contains("distinct requests 3 (3 duplicates"), out.toString());
     assertEquals(0, run("journal", "compact", output));
     assertTrue(out.toString().contains("6 entries -> 3"), out.toString());

@@ -12,8 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ConfigLoaderTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private Path write(String yaml) throws IOException {
     Path f = dir.resolve("run.yaml");
@@ -21,7 +20,8 @@ class ConfigLoaderTest {
     return f;
   }
 
-  private static final String VALID = """
+  private static final String VALID =
+      """
       input:
         paths: [in/*.jsonl, "gs://bucket/flan/*.gz"]
       output: {dir: out}
@@ -71,10 +71,14 @@ class ConfigLoaderTest {
 
   @Test
   void validationNamesEveryBadKey() throws IOException {
-    Path f = write(VALID.replace("concurrency: 8", "concurrency: 0")
-        .replace("base_url: http://localhost:8000/v1", "base_url: localhost")
-        .replace("NIv2:", "NIV3:"));
-    ConfigException e = assertThrows(ConfigException.class, () -> ConfigValidator.validate(ConfigLoader.load(f)));
+    Path f =
+        write(
+            VALID
+                .replace("concurrency: 8", "concurrency: 0")
+                .replace("base_url: http://localhost:8000/v1", "base_url: localhost")
+                .replace("NIv2:", "NIV3:"));
+    ConfigException e =
+        assertThrows(ConfigException.class, () -> ConfigValidator.validate(ConfigLoader.load(f)));
     assertTrue(e.getMessage().contains("teacher.concurrency"), e.getMessage());
     assertTrue(e.getMessage().contains("teacher.base_url"), e.getMessage());
     assertTrue(e.getMessage().contains("sampling.submixes.NIV3"), e.getMessage());
@@ -82,23 +86,44 @@ class ConfigLoaderTest {
 
   @Test
   void qualityRulesAreNamedConfigKeys_andTheirMistakesNameTheKey() throws IOException {
-    OrcasetConfig c = ConfigValidator.validate(ConfigLoader.load(write(VALID
-        + "quality: {too_short: {min_tokens: 12}, refusal: {phrases: [nope]}, near_duplicate_input: {enabled: true}}\n")));
+    OrcasetConfig c =
+        ConfigValidator.validate(
+            ConfigLoader.load(
+                write(
+                    VALID
+                        + "quality: {too_short: {min_tokens: 12}, refusal: {phrases: [nope]},"
+                        + " near_duplicate_input: {enabled: true}}\n")));
     assertEquals(12, c.quality().tooShort().minTokens());
     assertEquals(List.of("nope"), c.quality().refusal().phrases());
     assertTrue(c.quality().nearDuplicateInput().enabled());
     assertTrue(c.quality().finishReason().enabled(), "rules not mentioned keep their defaults");
 
-    ConfigException unknownRule = assertThrows(ConfigException.class,
-        () -> ConfigLoader.load(write(VALID + "quality: {refusals: {enabled: false}}\n")));
+    ConfigException unknownRule =
+        assertThrows(
+            ConfigException.class,
+            () -> ConfigLoader.load(write(VALID + "quality: {refusals: {enabled: false}}\n")));
     assertEquals("quality.refusals", unknownRule.key());
-    ConfigException wrongParam = assertThrows(ConfigException.class,
-        () -> ConfigLoader.load(write(VALID + "quality: {too_short: {max_words: 3}}\n")));
+    ConfigException wrongParam =
+        assertThrows(
+            ConfigException.class,
+            () -> ConfigLoader.load(write(VALID + "quality: {too_short: {max_words: 3}}\n")));
     assertEquals("quality.too_short.max_words", wrongParam.key());
-    ConfigException bad = assertThrows(ConfigException.class, () -> ConfigValidator.validate(ConfigLoader.load(write(VALID
-        + "quality: {empty_response: {enabled: false}, near_duplicate_input: {threshold: 1.5}, finish_reason: {allowed: []}}\n"))));
-    for (String key : List.of("quality.empty_response.enabled", "quality.near_duplicate_input.threshold",
-        "quality.finish_reason.allowed")) {
+    ConfigException bad =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                ConfigValidator.validate(
+                    ConfigLoader.load(
+                        write(
+                            VALID
+                                + "quality: {empty_response: {enabled: false},"
+                                + " near_duplicate_input: {threshold: 1.5}, finish_reason:"
+                                + " {allowed: []}}\n"))));
+    for (String key :
+        List.of(
+            "quality.empty_response.enabled",
+            "quality.near_duplicate_input.threshold",
+            "quality.finish_reason.allowed")) {
       assertTrue(bad.getMessage().contains(key), bad.getMessage());
     }
   }
@@ -106,7 +131,8 @@ class ConfigLoaderTest {
   @Test
   void theApiKeyItselfCannotBePutInTheFile() throws IOException {
     Path f = write(VALID.replace("concurrency: 8", "api_key_env: sk-abc123-def"));
-    ConfigException e = assertThrows(ConfigException.class, () -> ConfigValidator.validate(ConfigLoader.load(f)));
+    ConfigException e =
+        assertThrows(ConfigException.class, () -> ConfigValidator.validate(ConfigLoader.load(f)));
     assertEquals("teacher.api_key_env", e.key());
     assertTrue(e.getMessage().contains("NAME of an environment variable"), e.getMessage());
   }
@@ -114,8 +140,12 @@ class ConfigLoaderTest {
   @Test
   void theBundledConfigsAreValid() {
     Path home = dev.orcaset.TestRuns.HOME;
-    for (String name : new String[] {"local.yaml", "openai.yaml", "vllm.yaml", "dataflow.yaml", "anthropic.yaml"}) {
-      OrcasetConfig c = ConfigValidator.validate(ConfigLoader.load(home.resolve("config").resolve(name)));
+    for (String name :
+        new String[] {
+          "local.yaml", "openai.yaml", "vllm.yaml", "dataflow.yaml", "anthropic.yaml"
+        }) {
+      OrcasetConfig c =
+          ConfigValidator.validate(ConfigLoader.load(home.resolve("config").resolve(name)));
       assertTrue(c.teacher().model() != null, name);
     }
   }

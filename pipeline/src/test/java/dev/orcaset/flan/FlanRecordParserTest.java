@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.orcaset.model.DropReason;
+import dev.orcaset.model.FlanRecord;
+import dev.orcaset.model.Origin;
+import dev.orcaset.model.Rejection;
+import dev.orcaset.model.Submix;
 import org.junit.jupiter.api.Test;
 
 class FlanRecordParserTest {
@@ -13,9 +18,14 @@ class FlanRecordParserTest {
 
   @Test
   void readsThePlainSpelling() {
-    FlanRecord r = parser.parseLine("""
-        {"inputs":"Q?","targets":"A","task_source":"NIv2","task_name":"task1","template_type":"zs_opt","_template_idx":3}""",
-        at).record();
+    FlanRecord r =
+        parser
+            .parseLine(
+                """
+                {"inputs":"Q?","targets":"A","task_source":"NIv2","task_name":"task1","template_type":"zs_opt","_template_idx":3}\
+                """,
+                at)
+            .record();
     assertEquals("Q?", r.inputs());
     assertEquals("A", r.targets());
     assertEquals(Submix.NIV2, r.submix());
@@ -27,9 +37,14 @@ class FlanRecordParserTest {
 
   @Test
   void readsTheUnderscoreSpellingOfThePublicExports() {
-    FlanRecord r = parser.parseLine("""
-        {"inputs":"Q?","targets":"A","_task_source":"CoT","_task_name":"cot_gsm8k","_template_type":"zs_noopt","_template_idx":"2"}""",
-        at).record();
+    FlanRecord r =
+        parser
+            .parseLine(
+                """
+                {"inputs":"Q?","targets":"A","_task_source":"CoT","_task_name":"cot_gsm8k","_template_type":"zs_noopt","_template_idx":"2"}\
+                """,
+                at)
+            .record();
     assertEquals(Submix.COT, r.submix());
     assertEquals("cot_gsm8k", r.taskName());
     assertEquals("zs_noopt", r.templateType());
@@ -56,13 +71,13 @@ class FlanRecordParserTest {
 
   @Test
   void rejectsEachKindOfBadLine_withReasonLineAndRawText() {
-    assertRejected("{\"inputs\": \"x\"", FlanRecordParser.NOT_JSON);
-    assertRejected("[1, 2]", FlanRecordParser.NOT_AN_OBJECT);
-    assertRejected("{\"targets\": \"x\"}", FlanRecordParser.MISSING_INPUTS);
-    assertRejected("{\"inputs\": null}", FlanRecordParser.MISSING_INPUTS);
-    assertRejected("{\"inputs\": \" \\n \"}", FlanRecordParser.BLANK_INPUTS);
-    assertRejected("{\"inputs\": 42}", FlanRecordParser.BAD_FIELD);
-    assertRejected("{\"inputs\": \"x\", \"_template_idx\": \"first\"}", FlanRecordParser.BAD_FIELD);
+    assertRejected("{\"inputs\": \"x\"", DropReason.NOT_JSON);
+    assertRejected("[1, 2]", DropReason.NOT_AN_OBJECT);
+    assertRejected("{\"targets\": \"x\"}", DropReason.MISSING_INPUTS);
+    assertRejected("{\"inputs\": null}", DropReason.MISSING_INPUTS);
+    assertRejected("{\"inputs\": \" \\n \"}", DropReason.BLANK_INPUTS);
+    assertRejected("{\"inputs\": 42}", DropReason.BAD_FIELD);
+    assertRejected("{\"inputs\": \"x\", \"_template_idx\": \"first\"}", DropReason.BAD_FIELD);
   }
 
   @Test
@@ -73,7 +88,7 @@ class FlanRecordParserTest {
     assertTrue(r.raw().contains("truncated 10015 chars"), r.raw().substring(2_000));
   }
 
-  private void assertRejected(String line, String reason) {
+  private void assertRejected(String line, DropReason reason) {
     FlanRecordParser.Parsed p = parser.parseLine(line, at);
     assertNull(p.record(), line);
     Rejection r = p.rejection();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -19,14 +20,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The snapshot switch as readers see it: old or new, whole, never a mix. */
 class OutputFolderTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   /** Stages a snapshot laid out like a run's: two partitions, files named after the snapshot. */
   private void stage(OutputFolder out, String run, int filesPerPartition) throws IOException {
     Path staged = Path.of(out.staging(run));
     for (String part : List.of("true", "false")) {
-      Path p = Files.createDirectories(staged.resolve("data/snapshot=" + run + "/commercial_use=" + part));
+      Path p =
+          Files.createDirectories(
+              staged.resolve("data/snapshot=" + run + "/commercial_use=" + part));
       for (int i = 0; i < filesPerPartition; i++) {
         Files.writeString(p.resolve("part-" + i + ".parquet"), run);
       }
@@ -45,7 +47,7 @@ class OutputFolderTest {
         files.incrementAndGet();
       }
       return seen;
-    } catch (IOException | java.io.UncheckedIOException e) {
+    } catch (IOException | UncheckedIOException e) {
       return null; // the reader retries, as a query does
     }
   }
@@ -60,21 +62,23 @@ class OutputFolderTest {
     AtomicInteger mixed = new AtomicInteger();
     AtomicInteger partial = new AtomicInteger();
     AtomicInteger retried = new AtomicInteger();
-    Thread reader = new Thread(() -> {
-      while (!done.get()) {
-        AtomicInteger files = new AtomicInteger();
-        Set<String> seen = read(dir.resolve("data"), files);
-        if (seen == null || seen.isEmpty()) {
-          retried.incrementAndGet();
-        } else if (seen.size() > 1) {
-          mixed.incrementAndGet();
-        } else if (files.get() != 40) {
-          partial.incrementAndGet();
-        } else {
-          whole.incrementAndGet();
-        }
-      }
-    });
+    Thread reader =
+        new Thread(
+            () -> {
+              while (!done.get()) {
+                AtomicInteger files = new AtomicInteger();
+                Set<String> seen = read(dir.resolve("data"), files);
+                if (seen == null || seen.isEmpty()) {
+                  retried.incrementAndGet();
+                } else if (seen.size() > 1) {
+                  mixed.incrementAndGet();
+                } else if (files.get() != 40) {
+                  partial.incrementAndGet();
+                } else {
+                  whole.incrementAndGet();
+                }
+              }
+            });
     reader.start();
     for (int i = 1; i <= 150; i++) {
       out.cleanLeftovers();
@@ -83,7 +87,8 @@ class OutputFolderTest {
     }
     done.set(true);
     reader.join();
-    System.out.printf("snapshot switch: %d whole reads, %d retried, %d mixed, %d partial%n",
+    System.out.printf(
+        "snapshot switch: %d whole reads, %d retried, %d mixed, %d partial%n",
         whole.get(), retried.get(), mixed.get(), partial.get());
     assertEquals(0, mixed.get(), "a read mixed two snapshots");
     assertEquals(0, partial.get(), "a read saw part of a snapshot");

@@ -4,11 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.orcaset.io.Hashes;
-import dev.orcaset.teacher.ChatCompletion;
+import dev.orcaset.model.ChatCompletion;
+import dev.orcaset.model.Hashes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -16,14 +17,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class JournalWriterTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private final List<IOException> failures = new ArrayList<>();
 
   private static JournalEntry answer(int i) {
-    return JournalEntry.answer(Hashes.sha256Hex("q" + i), "run-1", 1000 + i,
-        new ChatCompletion("answer " + i + " with \"quotes\"\nand a newline", "stop", 10, 20 + i, "m-1", 1));
+    return JournalEntry.answer(
+        Hashes.sha256Hex("q" + i),
+        "run-1",
+        1000 + i,
+        new ChatCompletion(
+            "answer " + i + " with \"quotes\"\nand a newline", "stop", 10, 20 + i, "m-1", 1));
   }
 
   private List<Path> slices() throws IOException {
@@ -49,7 +53,9 @@ class JournalWriterTest {
     }
     List<JournalEntry> all = new ArrayList<>();
     for (Path p : slices()) {
-      all.addAll(JournalFiles.read(JournalFiles.resource(dir.toString(), p.getFileName().toString())).entries());
+      all.addAll(
+          JournalFiles.read(JournalFiles.resource(dir.toString(), p.getFileName().toString()))
+              .entries());
     }
     assertEquals(25, all.size());
     assertTrue(all.contains(answer(7)), "an entry reads back exactly as written, text and numbers");
@@ -63,7 +69,8 @@ class JournalWriterTest {
       for (int tries = 0; tries < 150 && w.committed() == 0; tries++) {
         Thread.sleep(20);
       }
-      assertEquals(1, w.committed(), "committed within about a second without reaching commit_every");
+      assertEquals(
+          1, w.committed(), "committed within about a second without reaching commit_every");
     }
   }
 
@@ -74,16 +81,20 @@ class JournalWriterTest {
       assertEquals(answer(1), w.lookup(answer(1).requestHash()).orElseThrow(), "pending");
       w.append(answer(2), "7");
       w.flush();
-      assertEquals(answer(2), w.lookup(answer(2).requestHash()).orElseThrow(), "read back from its slice");
+      assertEquals(
+          answer(2), w.lookup(answer(2).requestHash()).orElseThrow(), "read back from its slice");
       assertFalse(w.lookup(answer(3).requestHash()).isPresent());
     }
   }
 
   @Test
   void aBatchRetriedOnAnotherWorker_findsTheAnswersTheFirstWorkerCommitted() throws Exception {
-    try (JournalWriter first = new JournalWriter(dir.toString(), "run-1", 100, 3600, failures::add);
-         JournalWriter second = new JournalWriter(dir.toString(), "run-1", 100, 3600, failures::add);
-         JournalWriter otherRun = new JournalWriter(dir.toString(), "run-2", 100, 3600, failures::add)) {
+    try (JournalWriter first =
+            new JournalWriter(dir.toString(), "run-1", 100, 3600, failures::add);
+        JournalWriter second =
+            new JournalWriter(dir.toString(), "run-1", 100, 3600, failures::add);
+        JournalWriter otherRun =
+            new JournalWriter(dir.toString(), "run-2", 100, 3600, failures::add)) {
       first.append(answer(1), "3");
       first.append(answer(2), "4");
       otherRun.append(answer(5), "3");
@@ -93,7 +104,9 @@ class JournalWriterTest {
       assertEquals(1, second.adoptBatch("3"), "only batch 3 of this run");
       assertEquals(answer(1), second.lookup(answer(1).requestHash()).orElseThrow());
       assertFalse(second.lookup(answer(2).requestHash()).isPresent(), "batch 4 is not adopted");
-      assertFalse(second.lookup(answer(5).requestHash()).isPresent(), "another run's batch 3 is not this one");
+      assertFalse(
+          second.lookup(answer(5).requestHash()).isPresent(),
+          "another run's batch 3 is not this one");
       assertEquals(0, second.adoptBatch("9"));
     }
   }
@@ -101,7 +114,8 @@ class JournalWriterTest {
   @Test
   void aHalfWrittenLineOrTempFile_isSkippedAndReported_notFatal() throws Exception {
     JournalFiles.write(dir.toString(), "a.jsonl", List.of(answer(1), answer(2)));
-    Files.writeString(dir.resolve("a.jsonl"), "{\"request_hash\": \"abc\", \"answ", java.nio.file.StandardOpenOption.APPEND);
+    Files.writeString(
+        dir.resolve("a.jsonl"), "{\"request_hash\": \"abc\", \"answ", StandardOpenOption.APPEND);
     Files.writeString(dir.resolve("_tmp-b.jsonl"), "garbage");
     Files.writeString(dir.resolve("_tmp-c.jsonl.partial"), "garbage");
     JournalStats stats = JournalStats.of(dir.toString());
@@ -126,9 +140,12 @@ class JournalWriterTest {
   @Test
   void compactKeepsOneEntryPerRequest_preferringAnswersThenTheNewest() throws Exception {
     String h = Hashes.sha256Hex("q1");
-    var failure = JournalEntry.failure(h, "run-0", 5, new JournalEntry.Failure(400, "bad", "no", 1));
-    var older = JournalEntry.answer(h, "run-1", 10, new ChatCompletion("old", "stop", 1, 1, "m", 1));
-    var newer = JournalEntry.answer(h, "run-2", 20, new ChatCompletion("new", "stop", 1, 1, "m", 1));
+    var failure =
+        JournalEntry.failure(h, "run-0", 5, new JournalEntry.Failure(400, "bad", "no", 1));
+    var older =
+        JournalEntry.answer(h, "run-1", 10, new ChatCompletion("old", "stop", 1, 1, "m", 1));
+    var newer =
+        JournalEntry.answer(h, "run-2", 20, new ChatCompletion("new", "stop", 1, 1, "m", 1));
     JournalFiles.write(dir.toString(), "1.jsonl", List.of(failure, older, answer(5)));
     JournalFiles.write(dir.toString(), "2.jsonl", List.of(newer, answer(6)));
     JournalFiles.write(dir.toString(), "3.jsonl", List.of(answer(5)));
@@ -140,8 +157,10 @@ class JournalWriterTest {
     assertEquals(3, r.entriesAfter());
     List<Path> left = slices();
     assertEquals(1, left.size());
-    List<JournalEntry> kept = JournalFiles.read(JournalFiles.resource(dir.toString(),
-        left.get(0).getFileName().toString())).entries();
+    List<JournalEntry> kept =
+        JournalFiles.read(
+                JournalFiles.resource(dir.toString(), left.get(0).getFileName().toString()))
+            .entries();
     assertEquals(3, kept.size());
     assertTrue(kept.contains(newer));
     assertFalse(kept.contains(older));

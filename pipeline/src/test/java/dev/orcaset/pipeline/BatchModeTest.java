@@ -19,7 +19,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * `teacher.mode: batch` end to end against the simulated teacher's Batch API: the same dataset as
@@ -38,14 +37,26 @@ class BatchModeTest {
   private static Path inputs(Path dir, int n) throws Exception {
     List<String> lines = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      lines.add("{\"inputs\": \"Batch question " + i + ": name " + i + " prime numbers.\", \"targets\": \"x\","
-          + " \"task_source\": \"CoT\", \"task_name\": \"cot_gsm8k\", \"template_type\": \"zs_opt\"}");
+      lines.add(
+          "{\"inputs\": \"Batch question "
+              + i
+              + ": name "
+              + i
+              + " prime numbers.\", \"targets\": \"x\", \"task_source\": \"CoT\", \"task_name\":"
+              + " \"cot_gsm8k\", \"template_type\": \"zs_opt\"}");
     }
-    lines.add("{\"inputs\": \"A line the batch rejects [[sim:batch-line-error]]\", \"task_source\": \"CoT\"}");
+    lines.add(
+        "{\"inputs\": \"A line the batch rejects [[sim:batch-line-error]]\", \"task_source\":"
+            + " \"CoT\"}");
     Files.write(dir.resolve("in.jsonl"), lines);
-    Path cfg = TestRuns.config(dir, "batch: {max_requests: 10, poll_seconds: 1, max_poll_seconds: 1}");
-    Files.writeString(cfg, Files.readString(cfg).replace("model: m,", "model: test-batch,")
-        + "pricing: " + TestRuns.HOME.resolve("config/pricing.yaml") + "\n");
+    Path cfg =
+        TestRuns.config(dir, "batch: {max_requests: 10, poll_seconds: 1, max_poll_seconds: 1}");
+    Files.writeString(
+        cfg,
+        Files.readString(cfg).replace("model: m,", "model: test-batch,")
+            + "pricing: "
+            + TestRuns.HOME.resolve("config/pricing.yaml")
+            + "\n");
     return cfg;
   }
 
@@ -62,10 +73,27 @@ class BatchModeTest {
     Path dir = Files.createTempDirectory("batch-same");
     Path cfg = inputs(dir, 24);
     try (SimulatedTeacher sim = SimulatedTeacher.start(0, 0, 0)) {
-      Run online = run("run", "--config", cfg.toString(), "--teacher-url", sim.baseUrl(), "--output", dir.resolve("online").toString());
+      Run online =
+          run(
+              "run",
+              "--config",
+              cfg.toString(),
+              "--teacher-url",
+              sim.baseUrl(),
+              "--output",
+              dir.resolve("online").toString());
       assertEquals(0, online.exit(), online.err());
-      Run batch = run("run", "--config", cfg.toString(), "--teacher-url", sim.baseUrl(), "--output", dir.resolve("batch").toString(),
-          "--teacher-mode", "batch");
+      Run batch =
+          run(
+              "run",
+              "--config",
+              cfg.toString(),
+              "--teacher-url",
+              sim.baseUrl(),
+              "--output",
+              dir.resolve("batch").toString(),
+              "--teacher-mode",
+              "batch");
       assertEquals(0, batch.exit(), batch.err());
       assertEquals(3, sim.batches().batchesCreated(), "25 requests at 10 per file: " + batch.err());
       Map<String, String> onlineRows = responses(dir.resolve("online"));
@@ -81,9 +109,22 @@ class BatchModeTest {
       assertTrue(m.get("accounting").get("balanced").asBoolean());
       JsonNode failed = DatasetReader.jsonLines(dir.resolve("batch/failed")).get(0);
       assertTrue(failed.toString().contains("simulated per-line error"), failed.toString());
-      assertTrue(m.get("cost").get("price_source").asText().contains("batch API at 50% of the online price"), m.get("cost").toString());
+      assertTrue(
+          m.get("cost")
+              .get("price_source")
+              .asText()
+              .contains("batch API at 50% of the online price"),
+          m.get("cost").toString());
       assertTrue(batch.out().contains("batch API prices"), batch.out());
-      Run estimate = run("estimate", "--config", cfg.toString(), "--teacher-mode", "batch", "--output", dir.resolve("est").toString());
+      Run estimate =
+          run(
+              "estimate",
+              "--config",
+              cfg.toString(),
+              "--teacher-mode",
+              "batch",
+              "--output",
+              dir.resolve("est").toString());
       assertTrue(estimate.out().contains("batch API prices"), estimate.out());
     }
   }
@@ -94,30 +135,52 @@ class BatchModeTest {
     Path cfg = inputs(dir, 20);
     try (SimulatedTeacher sim = SimulatedTeacher.start(0, 0, 0)) {
       sim.batches().pollsToComplete(3);
-      String[] args = {"run", "--config", cfg.toString(), "--teacher-url", sim.baseUrl(), "--teacher-mode", "batch"};
+      String[] args = {
+        "run", "--config", cfg.toString(), "--teacher-url", sim.baseUrl(), "--teacher-mode", "batch"
+      };
       List<String> first = new ArrayList<>(List.of(args));
       first.add("--no-wait");
       Run submitted = run(first.toArray(String[]::new));
       assertEquals(0, submitted.exit(), submitted.err());
       assertTrue(submitted.out().contains("21 requests are in 3 open batches"), submitted.out());
-      assertTrue(submitted.out().contains("--teacher-mode batch") && !submitted.out().contains("--no-wait"),
+      assertTrue(
+          submitted.out().contains("--teacher-mode batch")
+              && !submitted.out().contains("--no-wait"),
           "prints the command that collects: " + submitted.out());
-      assertFalse(Files.exists(dir.resolve("out/manifest.json")), "nothing is written before the answers are in");
+      assertFalse(
+          Files.exists(dir.resolve("out/manifest.json")),
+          "nothing is written before the answers are in");
       assertEquals(3, sim.batches().batchesCreated());
 
       Run status = run("batches", "status", "--config", cfg.toString());
       assertEquals(0, status.exit(), status.err());
-      assertEquals(3, status.out().lines().filter(l -> l.startsWith("batch_sim_") && l.contains("open")).count(), status.out());
+      assertEquals(
+          3,
+          status
+              .out()
+              .lines()
+              .filter(l -> l.startsWith("batch_sim_") && l.contains("open"))
+              .count(),
+          status.out());
 
       Run collected = run(args);
       assertEquals(0, collected.exit(), collected.err());
-      assertEquals(3, sim.batches().batchesCreated(), "the second run polled the same batches: " + collected.err());
-      assertEquals(Set.of(1), Set.copyOf(sim.batches().submissionsByCustomId().values()), "no request was paid twice");
+      assertEquals(
+          3,
+          sim.batches().batchesCreated(),
+          "the second run polled the same batches: " + collected.err());
+      assertEquals(
+          Set.of(1),
+          Set.copyOf(sim.batches().submissionsByCustomId().values()),
+          "no request was paid twice");
       assertEquals(20, responses(dir.resolve("out")).size());
       assertEquals(0, sim.requestCount(), "no online request was sent");
 
       Run after = run("batches", "status", "--config", cfg.toString());
-      assertEquals(3, after.out().lines().filter(l -> l.contains("collected (completed)")).count(), after.out());
+      assertEquals(
+          3,
+          after.out().lines().filter(l -> l.contains("collected (completed)")).count(),
+          after.out());
     }
   }
 
@@ -128,17 +191,28 @@ class BatchModeTest {
     try (SimulatedTeacher sim = SimulatedTeacher.start(0, 0, 0)) {
       sim.batches().pollsToComplete(1000);
       // A config that names the server itself, as a real provider's would.
-      Files.writeString(cfg, Files.readString(cfg).replace("provider: simulated,", "provider: openai-compatible, base_url: '"
-          + sim.baseUrl() + "',").replace("teacher: {", "teacher: {mode: batch, "));
+      Files.writeString(
+          cfg,
+          Files.readString(cfg)
+              .replace(
+                  "provider: simulated,",
+                  "provider: openai-compatible, base_url: '" + sim.baseUrl() + "',")
+              .replace("teacher: {", "teacher: {mode: batch, "));
       Run submitted = run("run", "--config", cfg.toString(), "--no-wait");
       assertEquals(0, submitted.exit(), submitted.err());
       assertEquals(2, sim.batches().batchesCreated(), "13 requests at 10 per file");
 
       Run status = run("batches", "status", "--config", cfg.toString());
-      assertEquals(2, status.out().lines().filter(l -> l.contains("open: in_progress, 0/")).count(), status.out());
+      assertEquals(
+          2,
+          status.out().lines().filter(l -> l.contains("open: in_progress, 0/")).count(),
+          status.out());
       Run cancel = run("batches", "cancel", "--config", cfg.toString());
       assertEquals(0, cancel.exit(), cancel.err());
-      assertEquals(2, cancel.out().lines().filter(l -> l.contains("cancel requested: cancelled")).count(), cancel.out());
+      assertEquals(
+          2,
+          cancel.out().lines().filter(l -> l.contains("cancel requested: cancelled")).count(),
+          cancel.out());
 
       // Collecting the cancelled batches keeps what they answered and resubmits only the rest.
       sim.batches().pollsToComplete(1);
@@ -146,8 +220,14 @@ class BatchModeTest {
       assertEquals(0, collected.exit(), collected.err());
       assertEquals(12, responses(dir.resolve("out")).size());
       Map<String, Integer> submissions = sim.batches().submissionsByCustomId();
-      assertEquals(6, submissions.values().stream().filter(n -> n == 1).count(), "half of each cancelled batch was answered");
-      assertEquals(7, submissions.values().stream().filter(n -> n == 2).count(), "the rest were resubmitted once");
+      assertEquals(
+          6,
+          submissions.values().stream().filter(n -> n == 1).count(),
+          "half of each cancelled batch was answered");
+      assertEquals(
+          7,
+          submissions.values().stream().filter(n -> n == 2).count(),
+          "the rest were resubmitted once");
     }
   }
 }

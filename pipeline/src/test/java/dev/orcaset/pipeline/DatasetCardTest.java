@@ -34,13 +34,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The hand-off to a training team: the dataset card (golden), `inspect` on a terminal and as
- * HTML rendered in headless Chromium, and `export --commercial-only`, all for one small fixed
- * run whose license verdicts are mixed (a policy that clears the simulated teacher, so each
- * source's license decides).
+ * The hand-off to a training team: the dataset card (golden), `inspect` on a terminal and as HTML
+ * rendered in headless Chromium, and `export --commercial-only`, all for one small fixed run whose
+ * license verdicts are mixed (a policy that clears the simulated teacher, so each source's license
+ * decides).
  */
 class DatasetCardTest {
-  private static final Path GOLDEN = TestRuns.HOME.resolve("pipeline/src/test/resources/golden/dataset-card.md");
+  private static final Path GOLDEN =
+      TestRuns.HOME.resolve("pipeline/src/test/resources/golden/dataset-card.md");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   @TempDir static Path dir;
@@ -50,20 +51,30 @@ class DatasetCardTest {
   static void runOnce() throws Exception {
     Path cfg = FlanFixtures.write(dir, TestRuns.HOME);
     Path policy = dir.resolve("licenses.yaml");
-    Files.writeString(policy, Files.readString(TestRuns.HOME.resolve("config/licenses.yaml"))
-        .replace("tag: simulated\n    commercial_use: false", "tag: simulated\n    commercial_use: true"));
-    Files.writeString(cfg, Files.readString(cfg).replace(TestRuns.HOME.resolve("config/licenses.yaml").toString(), policy.toString()));
+    Files.writeString(
+        policy,
+        Files.readString(TestRuns.HOME.resolve("config/licenses.yaml"))
+            .replace(
+                "tag: simulated\n    commercial_use: false",
+                "tag: simulated\n    commercial_use: true"));
+    Files.writeString(
+        cfg,
+        Files.readString(cfg)
+            .replace(TestRuns.HOME.resolve("config/licenses.yaml").toString(), policy.toString()));
     String[] args = {"run", "--config", cfg.toString(), "--runner=DirectRunner"};
     StringWriter err = new StringWriter();
-    int exit = new Main(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true)).run(args);
+    int exit =
+        new Main(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true)).run(args);
     assertEquals(0, exit, err.toString());
     output = dir.resolve("out");
   }
 
-  /** The card with what differs between runs (ids, times, folders, versions) replaced by placeholders. */
+  /**
+   * The card with what differs between runs (ids, times, folders, versions) replaced by
+   * placeholders.
+   */
   static String normalized(String card, JsonNode manifest) {
-    return card
-        .replace(manifest.get("run").get("id").asText(), "<RUN_ID>")
+    return card.replace(manifest.get("run").get("id").asText(), "<RUN_ID>")
         .replace(manifest.get("snapshot").get("id").asText(), "<SNAPSHOT>")
         .replace(dir.toString(), "<TMP>")
         .replace(TestRuns.HOME.toString(), "<HOME>")
@@ -74,13 +85,20 @@ class DatasetCardTest {
 
   @Test
   void theCardMatchesTheGoldenCard() throws Exception {
-    String card = normalized(Files.readString(output.resolve("README.md")), DatasetReader.manifest(output));
+    String card =
+        normalized(Files.readString(output.resolve("README.md")), DatasetReader.manifest(output));
     if (Boolean.getBoolean("orcaset.golden.update")) {
       Files.createDirectories(GOLDEN.getParent());
       Files.writeString(GOLDEN, card);
     }
-    assertTrue(Files.exists(GOLDEN), "no golden card yet: run with -Dorcaset.golden.update=true and review it");
-    assertEquals(Files.readString(GOLDEN), card, "the card changed; if that is intended, regenerate with -Dorcaset.golden.update=true and review the diff");
+    assertTrue(
+        Files.exists(GOLDEN),
+        "no golden card yet: run with -Dorcaset.golden.update=true and review it");
+    assertEquals(
+        Files.readString(GOLDEN),
+        card,
+        "the card changed; if that is intended, regenerate with -Dorcaset.golden.update=true and"
+            + " review the diff");
   }
 
   @Test
@@ -104,16 +122,20 @@ class DatasetCardTest {
       rowsPerConfig.put(c.get("config_name").asText(), n);
     }
     long cleared = rows.stream().filter(r -> (Boolean) r.get("commercial_use")).count();
-    long ccBySa = rows.stream().filter(r -> r.get("license_tag").toString().equals("cc-by-sa-4.0")).count();
+    long ccBySa =
+        rows.stream().filter(r -> r.get("license_tag").toString().equals("cc-by-sa-4.0")).count();
     assertEquals(rows.size(), rowsPerConfig.get("default"));
     assertEquals((int) cleared, rowsPerConfig.get("commercial_use"));
     assertEquals((int) ccBySa, rowsPerConfig.get("license_cc_by_sa_4_0"));
-    assertTrue(cleared > 0 && cleared < rows.size(), "the fixture has cleared and uncleared rows: " + cleared);
+    assertTrue(
+        cleared > 0 && cleared < rows.size(),
+        "the fixture has cleared and uncleared rows: " + cleared);
   }
 
   @Test
   void theCardDescribesEveryColumnOfTheData() {
-    List<String> columns = SampleSchema.SCHEMA.getFields().stream().map(Schema.Field::name).toList();
+    List<String> columns =
+        SampleSchema.SCHEMA.getFields().stream().map(Schema.Field::name).toList();
     assertEquals(columns, new ArrayList<>(DatasetCard.FIELDS.keySet()));
   }
 
@@ -121,8 +143,14 @@ class DatasetCardTest {
   void theManifestAndPartitionsCarryTheLicenseTags() throws Exception {
     JsonNode manifest = DatasetReader.manifest(output);
     Map<String, Long> fromManifest = new TreeMap<>();
-    manifest.get("licenses").forEach(l -> fromManifest.merge(l.get("tag").asText() + "/" + l.get("commercial_use").asText(),
-        l.get("rows").asLong(), Long::sum));
+    manifest
+        .get("licenses")
+        .forEach(
+            l ->
+                fromManifest.merge(
+                    l.get("tag").asText() + "/" + l.get("commercial_use").asText(),
+                    l.get("rows").asLong(),
+                    Long::sum));
     Map<String, Long> fromRows = new TreeMap<>();
     for (Path f : DatasetReader.files(output.resolve("data"), ".parquet")) {
       String folder = output.resolve("data").relativize(f).toString();
@@ -132,17 +160,21 @@ class DatasetCardTest {
       fromRows.merge(tag + "/" + cleared, (long) n, Long::sum);
     }
     assertEquals(fromRows, fromManifest);
-    assertEquals(Map.of("simulated/true", 11L, "flan-unreviewed/false", 20L, "cc-by-sa-4.0/true", 9L), fromManifest,
-        "CoT gsm8k is MIT, which ties with the cleared teacher (its tag shows); NIv2 sentiment tasks are unreviewed; "
-            + "SNLI and adversarial_qa are CC BY-SA, a condition, so more restrictive than the teacher");
+    assertEquals(
+        Map.of("simulated/true", 11L, "flan-unreviewed/false", 20L, "cc-by-sa-4.0/true", 9L),
+        fromManifest,
+        "CoT gsm8k is MIT, which ties with the cleared teacher (its tag shows); NIv2 sentiment"
+            + " tasks are unreviewed; SNLI and adversarial_qa are CC BY-SA, a condition, so more"
+            + " restrictive than the teacher");
   }
 
   @Test
   void inspectPrintsTheSummary_andItsHtmlReportShowsThePlotsInChromium() throws Exception {
     Path html = dir.resolve("report/report.html");
     StringWriter out = new StringWriter();
-    int exit = new Main(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true))
-        .run("inspect", output.toString(), "--html", html.toString());
+    int exit =
+        new Main(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true))
+            .run("inspect", output.toString(), "--html", html.toString());
     assertEquals(0, exit, out.toString());
     String text = out.toString();
     assertTrue(text.contains("License\n-------"), text);
@@ -155,8 +187,13 @@ class DatasetCardTest {
 
     BufferedImage shot = screenshot(html);
     Map<String, Integer> pixels = new TreeMap<>();
-    for (String[] color : new String[][] {{"tokens", "#3b6fb6"}, {"prompts", "#e08a1e"}, {"cleared", "#2e9e4f"},
-        {"not cleared", "#c8423b"}}) {
+    for (String[] color :
+        new String[][] {
+          {"tokens", "#3b6fb6"},
+          {"prompts", "#e08a1e"},
+          {"cleared", "#2e9e4f"},
+          {"not cleared", "#c8423b"}
+        }) {
       pixels.put(color[0], count(shot, Integer.parseInt(color[1].substring(1), 16)));
     }
     for (Map.Entry<String, Integer> e : pixels.entrySet()) {
@@ -168,19 +205,28 @@ class DatasetCardTest {
   void exportCopiesExactlyTheClearedRows() throws Exception {
     Path dest = dir.resolve("export");
     StringWriter out = new StringWriter();
-    int exit = new Main(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true))
-        .run("export", "--commercial-only", output.toString(), dest.toString());
+    int exit =
+        new Main(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true))
+            .run("export", "--commercial-only", output.toString(), dest.toString());
     assertEquals(0, exit, out.toString());
     List<GenericRecord> exported = DatasetReader.rows(dest);
     List<GenericRecord> all = DatasetReader.rows(output.resolve("data"));
-    assertEquals(all.stream().filter(r -> (Boolean) r.get("commercial_use")).map(r -> r.get("id").toString()).sorted().toList(),
+    assertEquals(
+        all.stream()
+            .filter(r -> (Boolean) r.get("commercial_use"))
+            .map(r -> r.get("id").toString())
+            .sorted()
+            .toList(),
         exported.stream().map(r -> r.get("id").toString()).sorted().toList());
     JsonNode record = new ObjectMapper().readTree(dest.resolve("export.json").toFile());
     assertEquals(exported.size(), record.get("rows").asInt());
     assertTrue(out.toString().startsWith("exported " + exported.size() + " rows"), out.toString());
 
-    int again = new Main(new PrintWriter(new StringWriter(), true), new PrintWriter(new StringWriter(), true))
-        .run("export", "--commercial-only", output.toString(), dest.toString());
+    int again =
+        new Main(
+                new PrintWriter(new StringWriter(), true),
+                new PrintWriter(new StringWriter(), true))
+            .run("export", "--commercial-only", output.toString(), dest.toString());
     assertEquals(2, again, "a second export into the same folder is refused");
   }
 
@@ -194,13 +240,29 @@ class DatasetCardTest {
       Assumptions.abort("chromium is not installed; .ci/run installs it and requires this test");
     }
     Path png = html.resolveSibling("report.png");
-    Process p = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-        "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--hide-scrollbars", "--user-data-dir=" + Files.createTempDirectory(dir, "chromium-profile"),
-        "--window-size=1280,2600", "--screenshot=" + png, html.toUri().toString())
-        .redirectErrorStream(true).redirectOutput(html.resolveSibling("chromium.log").toFile()).start();
+    Process p =
+        new ProcessBuilder(
+                chromium.toString(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--hide-scrollbars",
+                "--user-data-dir=" + Files.createTempDirectory(dir, "chromium-profile"),
+                "--window-size=1280,2600",
+                "--screenshot=" + png,
+                html.toUri().toString())
+            .redirectErrorStream(true)
+            .redirectOutput(html.resolveSibling("chromium.log").toFile())
+            .start();
     assertTrue(p.waitFor(90, TimeUnit.SECONDS), "chromium did not finish in 90 s");
-    assertTrue(Files.exists(png), "chromium wrote no screenshot: " + Files.readString(html.resolveSibling("chromium.log")));
+    assertTrue(
+        Files.exists(png),
+        "chromium wrote no screenshot: " + Files.readString(html.resolveSibling("chromium.log")));
     return ImageIO.read(new File(png.toString()));
   }
 
@@ -209,7 +271,8 @@ class DatasetCardTest {
     for (int y = 0; y < img.getHeight(); y++) {
       for (int x = 0; x < img.getWidth(); x++) {
         int c = img.getRGB(x, y) & 0xFFFFFF;
-        if (Math.abs((c >> 16) - (rgb >> 16)) <= 3 && Math.abs(((c >> 8) & 0xFF) - ((rgb >> 8) & 0xFF)) <= 3
+        if (Math.abs((c >> 16) - (rgb >> 16)) <= 3
+            && Math.abs(((c >> 8) & 0xFF) - ((rgb >> 8) & 0xFF)) <= 3
             && Math.abs((c & 0xFF) - (rgb & 0xFF)) <= 3) {
           n++;
         }

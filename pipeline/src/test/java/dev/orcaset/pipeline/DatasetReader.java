@@ -30,8 +30,11 @@ final class DatasetReader {
 
   static List<GenericRecord> rowsOf(Path f) throws IOException {
     List<GenericRecord> rows = new ArrayList<>();
-    try (ParquetReader<GenericRecord> r = AvroParquetReader.<GenericRecord>builder(HadoopInputFile.fromPath(
-        new org.apache.hadoop.fs.Path(f.toString()), new Configuration())).build()) {
+    try (ParquetReader<GenericRecord> r =
+        AvroParquetReader.<GenericRecord>builder(
+                HadoopInputFile.fromPath(
+                    new org.apache.hadoop.fs.Path(f.toString()), new Configuration()))
+            .build()) {
       for (GenericRecord g = r.read(); g != null; g = r.read()) {
         rows.add(g);
       }
@@ -61,7 +64,9 @@ final class DatasetReader {
     }
     try (Stream<Path> s = Files.walk(dir)) {
       return s.filter(p -> p.getFileName().toString().endsWith(suffix))
-          .filter(p -> !p.toString().contains("/.")).sorted().toList();
+          .filter(p -> !p.toString().contains("/."))
+          .sorted()
+          .toList();
     }
   }
 }

@@ -12,7 +12,9 @@ import dev.orcaset.teacher.sim.SimulatedAnswers;
 import dev.orcaset.teacher.sim.SimulatedTeacher;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -31,8 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole product path through the CLI, against the simulated teacher over real HTTP: read all
- * three input formats, sample, pair, call, tag, write; then read the dataset back and check it.
- * The same inputs run on the DirectRunner and on Flink in-process must give the same dataset.
+ * three input formats, sample, pair, call, tag, write; then read the dataset back and check it. The
+ * same inputs run on the DirectRunner and on Flink in-process must give the same dataset.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EndToEndTest {
@@ -65,34 +67,53 @@ class EndToEndTest {
     Path output = dir.resolve(name);
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    List<String> args = new java.util.ArrayList<>(List.of("run", "--config", config.toString(),
-        "--teacher-url", teacher.baseUrl(), "--output", output.toString()));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "run",
+                "--config",
+                config.toString(),
+                "--teacher-url",
+                teacher.baseUrl(),
+                "--output",
+                output.toString()));
     args.addAll(List.of(extra));
-    int exit = new Main(new PrintWriter(out, true), new PrintWriter(err, true)).run(args.toArray(String[]::new));
+    int exit =
+        new Main(new PrintWriter(out, true), new PrintWriter(err, true))
+            .run(args.toArray(String[]::new));
     return new Run(exit, out.toString(), err.toString(), output);
   }
 
   @Test
   void directRunner_writesACompleteCorrectDatasetAndAccountsForEveryInput() throws Exception {
-    Run r = run("direct", "--runner=DirectRunner", "--enforceImmutability=true"); // Beam's check that no stage mutates its input
+    Run r =
+        run(
+            "direct",
+            "--runner=DirectRunner",
+            "--enforceImmutability=true"); // Beam's check that no stage mutates its input
     assertEquals(0, r.exit(), r.out() + r.err());
 
     List<GenericRecord> rows = DatasetReader.rows(r.output().resolve("data"));
     assertEquals(FlanFixtures.SAMPLES, rows.size());
-    assertEquals(SampleSchema.SCHEMA.getFields().stream().map(Schema.Field::name).toList(),
+    assertEquals(
+        SampleSchema.SCHEMA.getFields().stream().map(Schema.Field::name).toList(),
         rows.get(0).getSchema().getFields().stream().map(Schema.Field::name).toList());
 
     Set<String> ids = new HashSet<>();
     for (GenericRecord row : rows) {
       String question = row.get("question").toString();
       String system = row.get("system_prompt").toString();
-      assertEquals(SimulatedAnswers.answer(system, question), row.get("response").toString(),
+      assertEquals(
+          SimulatedAnswers.answer(system, question),
+          row.get("response").toString(),
           "response must belong to its own question and prompt");
       assertTrue(ids.add(row.get("id").toString()), "duplicate id " + row.get("id"));
-      assertTrue(row.get("id").toString().startsWith(row.get("source").toString().toLowerCase() + "."));
+      assertTrue(
+          row.get("id").toString().startsWith(row.get("source").toString().toLowerCase() + "."));
       assertEquals("openai-compatible", row.get("teacher_provider").toString());
       assertEquals("test-model", row.get("teacher_model").toString());
-      assertEquals("unknown", row.get("license_tag").toString(), "an unlisted teacher is not cleared");
+      assertEquals(
+          "unknown", row.get("license_tag").toString(), "an unlisted teacher is not cleared");
       assertEquals(false, row.get("commercial_use"));
       assertEquals(2, ((List<?>) row.get("license_reasons")).size());
       assertEquals("stop", row.get("finish_reason").toString());
@@ -100,14 +121,29 @@ class EndToEndTest {
       assertEquals(64, row.get("request_hash").toString().length());
       assertFalse(question.contains("[[sim:status"), "the rejected request must not be a sample");
     }
-    Map<String, Long> bySource = rows.stream().collect(Collectors.groupingBy(
-        g -> g.get("source").toString(), TreeMap::new, Collectors.counting()));
+    Map<String, Long> bySource =
+        rows.stream()
+            .collect(
+                Collectors.groupingBy(
+                    g -> g.get("source").toString(), TreeMap::new, Collectors.counting()));
     assertEquals(Map.of("CoT", 11L, "Flan2021", 4L, "NIv2", 20L, "T0", 5L), bySource);
-    assertTrue(rows.stream().anyMatch(g -> g.get("question").toString().contains("[[sim:fail-once=503]]")
-        && (Integer) g.get("attempts") == 2), "the 503 was retried once and then answered");
+    assertTrue(
+        rows.stream()
+            .anyMatch(
+                g ->
+                    g.get("question").toString().contains("[[sim:fail-once=503]]")
+                        && (Integer) g.get("attempts") == 2),
+        "the 503 was retried once and then answered");
     List<Path> parquet = DatasetReader.files(r.output().resolve("data"), ".parquet");
-    assertTrue(parquet.stream().allMatch(p -> p.getParent().toString().endsWith("/commercial_use=false/license_tag="
-        + rows.get(0).get("license_tag"))), "partitioned by verdict and tag: " + parquet);
+    assertTrue(
+        parquet.stream()
+            .allMatch(
+                p ->
+                    p.getParent()
+                        .toString()
+                        .endsWith(
+                            "/commercial_use=false/license_tag=" + rows.get(0).get("license_tag"))),
+        "partitioned by verdict and tag: " + parquet);
 
     JsonNode m = DatasetReader.manifest(r.output());
     JsonNode c = m.get("counts");
@@ -118,22 +154,38 @@ class EndToEndTest {
     assertEquals(FlanFixtures.DUPLICATES, c.get("duplicates").asInt());
     assertEquals(FlanFixtures.FILTERED, c.get("filtered").asInt());
     assertTrue(m.at("/accounting/balanced").asBoolean());
-    assertEquals(10, m.at("/dropped_by_reason/over_quota").asInt() - 6, "NIv2 10 + Flan2021 6 over quota");
-    assertEquals(FlanFixtures.SAMPLES + FlanFixtures.FAILED, m.at("/teacher_usage/requests").asInt());
-    assertEquals(rows.stream().mapToLong(g -> (Long) g.get("prompt_tokens")).sum(),
+    assertEquals(
+        10, m.at("/dropped_by_reason/over_quota").asInt() - 6, "NIv2 10 + Flan2021 6 over quota");
+    assertEquals(
+        FlanFixtures.SAMPLES + FlanFixtures.FAILED, m.at("/teacher_usage/requests").asInt());
+    assertEquals(
+        rows.stream().mapToLong(g -> (Long) g.get("prompt_tokens")).sum(),
         m.at("/teacher_usage/prompt_tokens").asLong());
     assertFalse(m.at("/config/teacher/api_key_env").isMissingNode(), "the config used is recorded");
-    assertEquals(0.0, m.at("/cost/estimated_usd").asDouble(-1), "test-* models are priced at 0 in pricing.yaml");
+    assertEquals(
+        0.0,
+        m.at("/cost/estimated_usd").asDouble(-1),
+        "test-* models are priced at 0 in pricing.yaml");
     assertEquals("simulated teacher", m.at("/cost/price_source").asText());
-    assertEquals(DatasetReader.files(r.output().resolve("data"), ".parquet").size(), m.at("/files/data").size());
+    assertEquals(
+        DatasetReader.files(r.output().resolve("data"), ".parquet").size(),
+        m.at("/files/data").size());
 
     List<JsonNode> rejected = DatasetReader.jsonLines(r.output().resolve("rejected"));
     assertEquals(FlanFixtures.REJECTED, rejected.size());
-    JsonNode notJson = rejected.stream().filter(j -> j.get("reason").asText().equals("not_json")).findFirst().orElseThrow();
+    JsonNode notJson =
+        rejected.stream()
+            .filter(j -> j.get("reason").asText().equals("not_json"))
+            .findFirst()
+            .orElseThrow();
     assertTrue(notJson.get("file").asText().endsWith("a.jsonl"));
     assertEquals(FlanFixtures.NOT_JSON_LINE, notJson.get("line").asInt());
     assertEquals("{not json", notJson.get("raw").asText());
-    JsonNode blankInParquet = rejected.stream().filter(j -> j.get("file").asText().endsWith("c.parquet")).findFirst().orElseThrow();
+    JsonNode blankInParquet =
+        rejected.stream()
+            .filter(j -> j.get("file").asText().endsWith("c.parquet"))
+            .findFirst()
+            .orElseThrow();
     assertEquals("blank_inputs", blankInParquet.get("reason").asText());
     assertEquals(6, blankInParquet.get("line").asInt(), "Parquet rejections name the row");
 
@@ -148,11 +200,23 @@ class EndToEndTest {
     assertEquals(FlanFixtures.DUPLICATES + FlanFixtures.FILTERED, filtered.size());
     Map<String, Integer> reasons = new HashMap<>();
     filtered.forEach(j -> reasons.merge(j.get("reason").asText(), 1, Integer::sum));
-    assertEquals(Map.of("duplicate_input", 2, "template_type_not_kept", 6, "submix_not_sampled", 3, "over_quota", 16), reasons);
+    assertEquals(
+        Map.of(
+            "duplicate_input",
+            2,
+            "template_type_not_kept",
+            6,
+            "submix_not_sampled",
+            3,
+            "over_quota",
+            16),
+        reasons);
 
     // 41 questions, 1 retried once: no request was answered twice.
     assertEquals(FlanFixtures.SAMPLES + FlanFixtures.FAILED + 1, teacher.requestCount());
-    assertTrue(teacher.answeredByHash().values().stream().allMatch(n -> n.get() == 1), "no request answered twice");
+    assertTrue(
+        teacher.answeredByHash().values().stream().allMatch(n -> n.get() == 1),
+        "no request answered twice");
     assertTrue(r.out().contains("wrote 40 samples"), r.out());
   }
 
@@ -163,26 +227,39 @@ class EndToEndTest {
     assertEquals(0, direct.exit(), direct.err());
     assertEquals(0, flink.exit(), flink.out() + flink.err());
     assertEquals(content(direct.output()), content(flink.output()));
-    assertEquals(DatasetReader.manifest(direct.output()).get("counts"), DatasetReader.manifest(flink.output()).get("counts"));
+    assertEquals(
+        DatasetReader.manifest(direct.output()).get("counts"),
+        DatasetReader.manifest(flink.output()).get("counts"));
   }
 
   @Test
   void estimate_countsTheQuestionsARunWouldSend_withoutCallingTheTeacher() throws Exception {
     StringWriter out = new StringWriter();
     Path output = dir.resolve("estimate");
-    int exit = new Main(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true)).run("estimate",
-        "--config", config.toString(), "--teacher-url", teacher.baseUrl(), "--output", output.toString(),
-        "--runner=DirectRunner");
+    int exit =
+        new Main(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true))
+            .run(
+                "estimate",
+                "--config",
+                config.toString(),
+                "--teacher-url",
+                teacher.baseUrl(),
+                "--output",
+                output.toString(),
+                "--runner=DirectRunner");
     assertEquals(0, exit, out.toString());
     assertEquals(0, teacher.requestCount(), "an estimate sends nothing");
-    JsonNode e = new com.fasterxml.jackson.databind.ObjectMapper().readTree(output.resolve("estimate.json").toFile());
+    JsonNode e =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(output.resolve("estimate.json").toFile());
     assertEquals(FlanFixtures.SAMPLES + FlanFixtures.FAILED, e.get("questions").asInt());
     assertEquals(20, e.at("/questions_by_source/NIv2").asInt());
     assertEquals(FlanFixtures.REJECTED, e.get("rejected").asInt());
     assertEquals(FlanFixtures.DUPLICATES, e.get("duplicates").asInt());
     assertEquals(FlanFixtures.FILTERED, e.get("filtered").asInt());
     assertTrue(e.get("prompt_tokens_estimate").asLong() > 41 * 10, e.toString());
-    assertEquals(41L * 1024, e.get("completion_tokens_max").asLong(), "max_tokens defaults to 1024");
+    assertEquals(
+        41L * 1024, e.get("completion_tokens_max").asLong(), "max_tokens defaults to 1024");
     assertTrue(out.toString().contains("41 questions would be sent"), out.toString());
   }
 
@@ -197,18 +274,21 @@ class EndToEndTest {
   @Test
   void aDifferentSeed_samplesOtherRowsWithinTheSameQuotas() throws Exception {
     Run seed42 = run("seed-42", "--runner=DirectRunner");
-    java.nio.file.Files.writeString(config, java.nio.file.Files.readString(config).replace("seed: 42", "seed: 7"));
+    Files.writeString(config, Files.readString(config).replace("seed: 42", "seed: 7"));
     try {
       Run seed7 = run("seed-7", "--runner=DirectRunner");
       assertEquals(0, seed42.exit() + seed7.exit());
       Map<String, String> a = content(seed42.output());
       Map<String, String> b = content(seed7.output());
       assertEquals(a.size(), b.size(), "quotas do not depend on the seed");
-      assertEquals(DatasetReader.manifest(seed42.output()).get("samples_by_source"),
+      assertEquals(
+          DatasetReader.manifest(seed42.output()).get("samples_by_source"),
           DatasetReader.manifest(seed7.output()).get("samples_by_source"));
-      assertFalse(a.keySet().equals(b.keySet()), "NIv2 and Flan2021 are over quota: another seed keeps other rows");
+      assertFalse(
+          a.keySet().equals(b.keySet()),
+          "NIv2 and Flan2021 are over quota: another seed keeps other rows");
     } finally {
-      java.nio.file.Files.writeString(config, java.nio.file.Files.readString(config).replace("seed: 7", "seed: 42"));
+      Files.writeString(config, Files.readString(config).replace("seed: 7", "seed: 42"));
     }
   }
 
@@ -216,7 +296,9 @@ class EndToEndTest {
   private static Map<String, String> content(Path output) throws Exception {
     Map<String, String> m = new TreeMap<>();
     for (GenericRecord g : DatasetReader.rows(output.resolve("data"))) {
-      m.put(g.get("id").toString(), g.get("system_prompt_id") + "|" + g.get("request_hash") + "|" + g.get("response"));
+      m.put(
+          g.get("id").toString(),
+          g.get("system_prompt_id") + "|" + g.get("request_hash") + "|" + g.get("response"));
     }
     return m;
   }

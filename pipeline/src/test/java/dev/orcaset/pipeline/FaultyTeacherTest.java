@@ -30,7 +30,8 @@ class FaultyTeacherTest {
   void everyRowIsAccountedFor_andNothingIsAnsweredTwice(@TempDir Path dir) throws Exception {
     List<String> lines = new ArrayList<>();
     for (int i = 0; i < INPUTS; i++) {
-      lines.add("{\"inputs\": \"Question " + i + ": why is the sky blue?\", \"task_source\": \"T0\"}");
+      lines.add(
+          "{\"inputs\": \"Question " + i + ": why is the sky blue?\", \"task_source\": \"T0\"}");
     }
     Files.write(dir.resolve("in.jsonl"), lines);
     Path cfg = TestRuns.config(dir, "concurrency: 32, max_attempts: 8, rpm: 3000, max_tokens: 64");
@@ -39,8 +40,15 @@ class FaultyTeacherTest {
     try (SimulatedTeacher sim = SimulatedTeacher.start(options)) {
       StringWriter out = new StringWriter();
       StringWriter err = new StringWriter();
-      int exit = new Main(new PrintWriter(out, true), new PrintWriter(err, true)).run("run", "--config",
-          cfg.toString(), "--teacher-url", sim.baseUrl(), "--runner=DirectRunner");
+      int exit =
+          new Main(new PrintWriter(out, true), new PrintWriter(err, true))
+              .run(
+                  "run",
+                  "--config",
+                  cfg.toString(),
+                  "--teacher-url",
+                  sim.baseUrl(),
+                  "--runner=DirectRunner");
       assertEquals(0, exit, out + "\n" + err);
 
       Path output = dir.resolve("out");
@@ -51,18 +59,35 @@ class FaultyTeacherTest {
       assertEquals(INPUTS, rows.size() + failed.size(), "samples + failed = inputs");
       assertEquals(rows.size(), counts.get("samples").asInt());
       for (GenericRecord g : rows) {
-        assertEquals(SimulatedAnswers.answer(g.get("system_prompt").toString(), g.get("question").toString()),
+        assertEquals(
+            SimulatedAnswers.answer(
+                g.get("system_prompt").toString(), g.get("question").toString()),
             g.get("response").toString());
       }
-      assertTrue(sim.injectedErrorCount() > 0 && sim.droppedConnectionCount() > 0,
-          "faults were injected: " + sim.injectedErrorCount() + " errors, " + sim.droppedConnectionCount() + " resets");
-      assertTrue(sim.answeredByHash().values().stream().allMatch(n -> n.get() == 1), "no question answered twice");
+      assertTrue(
+          sim.injectedErrorCount() > 0 && sim.droppedConnectionCount() > 0,
+          "faults were injected: "
+              + sim.injectedErrorCount()
+              + " errors, "
+              + sim.droppedConnectionCount()
+              + " resets");
+      assertTrue(
+          sim.answeredByHash().values().stream().allMatch(n -> n.get() == 1),
+          "no question answered twice");
       assertEquals(rows.size(), sim.answeredByHash().size());
       // The client paces itself at the server's limit: 429s stay a small share of requests.
       double share429 = sim.rateLimitedCount() / (double) sim.requestCount();
-      System.out.printf("faulty teacher: %d inputs, %d samples, %d failed, %d HTTP requests, %d 429s (%.1f%%), %d 500s, %d resets%n",
-          INPUTS, rows.size(), failed.size(), sim.requestCount(), sim.rateLimitedCount(), 100 * share429,
-          sim.injectedErrorCount(), sim.droppedConnectionCount());
+      System.out.printf(
+          "faulty teacher: %d inputs, %d samples, %d failed, %d HTTP requests, %d 429s (%.1f%%), %d"
+              + " 500s, %d resets%n",
+          INPUTS,
+          rows.size(),
+          failed.size(),
+          sim.requestCount(),
+          sim.rateLimitedCount(),
+          100 * share429,
+          sim.injectedErrorCount(),
+          sim.droppedConnectionCount());
       assertTrue(share429 < 0.10, "429 share " + share429 + " of " + sim.requestCount());
       long attempts = DatasetReader.manifest(output).at("/teacher_usage/http_attempts").asLong();
       assertTrue(attempts > INPUTS, "retries are counted: " + attempts);

@@ -29,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A fixed run, recorded before the teacher stage was restructured: the same inputs through the
  * simulated teacher must give the same rows, value by value, in data/, failed/, rejected/ and
  * filtered/, and the same manifest counts. Only what differs by run (run id, times, temp paths,
- * snapshot ids) is left out. Regenerate with {@code -Dorcaset.updateGolden=true} only when a
- * change of output is intended, and say why in the commit.
+ * snapshot ids) is left out. Regenerate with {@code -Dorcaset.updateGolden=true} only when a change
+ * of output is intended, and say why in the commit.
  */
 class GoldenRunTest {
   private static final ObjectMapper JSON =
@@ -79,7 +79,11 @@ class GoldenRunTest {
     List<String> gated = new ArrayList<>();
     for (String q : GATED) {
       ObjectNode n = JSON.createObjectNode().put("inputs", q).put("targets", "t");
-      gated.add(n.put("task_source", "CoT").put("task_name", "cot_gated").put("template_type", "zs_noopt").toString());
+      gated.add(
+          n.put("task_source", "CoT")
+              .put("task_name", "cot_gated")
+              .put("template_type", "zs_noopt")
+              .toString());
     }
     Files.write(dir.resolve("inputs/gated.jsonl"), gated);
     Path output = dir.resolve("golden");
@@ -88,8 +92,15 @@ class GoldenRunTest {
     try (SimulatedTeacher teacher = SimulatedTeacher.start(0, 5, 3)) {
       exit =
           new Main(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true))
-              .run("run", "--config", config.toString(), "--teacher-url", teacher.baseUrl(),
-                  "--output", output.toString(), "--runner=DirectRunner");
+              .run(
+                  "run",
+                  "--config",
+                  config.toString(),
+                  "--teacher-url",
+                  teacher.baseUrl(),
+                  "--output",
+                  output.toString(),
+                  "--runner=DirectRunner");
     }
     assertEquals(0, exit, err.toString());
 
@@ -119,7 +130,9 @@ class GoldenRunTest {
     for (String k : List.of("new_rows", "kept_rows", "dropped_rows")) {
       counts.with("snapshot").set(k, manifest.path("snapshot").get(k));
     }
-    String text = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(JSON.treeToValue(actual, Map.class));
+    String text =
+        JSON.writerWithDefaultPrettyPrinter()
+            .writeValueAsString(JSON.treeToValue(actual, Map.class));
 
     if (Boolean.getBoolean("orcaset.updateGolden")) {
       Files.createDirectories(GOLDEN.getParent());

@@ -21,26 +21,28 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A scheduled refresh: 10% new inputs, some inputs gone, one system prompt reworded. Only the
- * new questions and those paired with the changed prompt are sent; the manifest says so and
- * keeps the run history.
+ * A scheduled refresh: 10% new inputs, some inputs gone, one system prompt reworded. Only the new
+ * questions and those paired with the changed prompt are sent; the manifest says so and keeps the
+ * run history.
  */
 class RefreshTest {
   static final int INPUTS = 200;
   static final int CHANGED_PROMPT = 2;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private static String input(int i) {
-    return "{\"inputs\": \"Question " + i + ": what makes a bridge stand?\", \"task_source\": \"T0\"}";
+    return "{\"inputs\": \"Question "
+        + i
+        + ": what makes a bridge stand?\", \"task_source\": \"T0\"}";
   }
 
   private int run(Path cfg, SimulatedTeacher sim) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int exit = new Main(new PrintWriter(out, true), new PrintWriter(err, true))
-        .run("run", "--config", cfg.toString(), "--teacher-url", sim.baseUrl());
+    int exit =
+        new Main(new PrintWriter(out, true), new PrintWriter(err, true))
+            .run("run", "--config", cfg.toString(), "--teacher-url", sim.baseUrl());
     assertEquals(0, exit, out + "\n" + err);
     return exit;
   }
@@ -55,7 +57,10 @@ class RefreshTest {
       }
     }
     Path cfg = TestRuns.config(dir, "concurrency: 8");
-    Files.writeString(cfg, Files.readString(cfg).replace(TestRuns.HOME.resolve("system-prompts").toString(), "prompts"));
+    Files.writeString(
+        cfg,
+        Files.readString(cfg)
+            .replace(TestRuns.HOME.resolve("system-prompts").toString(), "prompts"));
     List<String> lines = new ArrayList<>();
     for (int i = 0; i < INPUTS; i++) {
       lines.add(input(i));
@@ -72,10 +77,14 @@ class RefreshTest {
       // The refresh: reword prompt 2, drop 10 inputs paired with other prompts, add 20 new ones.
       Path changed = prompts.resolve("02-step-by-step.txt");
       Files.writeString(changed, Files.readString(changed).strip() + " Keep each step short.\n");
-      Set<String> removed = before.stream()
-          .filter(r -> (int) r.get("system_prompt_id") != CHANGED_PROMPT)
-          .map(r -> r.get("question").toString()).limit(10).collect(Collectors.toSet());
-      long affected = before.stream().filter(r -> (int) r.get("system_prompt_id") == CHANGED_PROMPT).count();
+      Set<String> removed =
+          before.stream()
+              .filter(r -> (int) r.get("system_prompt_id") != CHANGED_PROMPT)
+              .map(r -> r.get("question").toString())
+              .limit(10)
+              .collect(Collectors.toSet());
+      long affected =
+          before.stream().filter(r -> (int) r.get("system_prompt_id") == CHANGED_PROMPT).count();
       assertTrue(affected > 0, "the changed prompt was used");
       List<String> refreshed = new ArrayList<>();
       for (int i = 0; i < INPUTS; i++) {
@@ -92,17 +101,24 @@ class RefreshTest {
 
       // The estimate knows what the journal holds: it prices only what will be sent.
       StringWriter said = new StringWriter();
-      assertEquals(0, new Main(new PrintWriter(said, true), new PrintWriter(new StringWriter(), true))
-          .run("estimate", "--config", cfg.toString(), "--teacher-url", sim.baseUrl()));
-      JsonNode estimate = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.resolve("estimate.json").toFile());
+      assertEquals(
+          0,
+          new Main(new PrintWriter(said, true), new PrintWriter(new StringWriter(), true))
+              .run("estimate", "--config", cfg.toString(), "--teacher-url", sim.baseUrl()));
+      JsonNode estimate =
+          new com.fasterxml.jackson.databind.ObjectMapper()
+              .readTree(out.resolve("estimate.json").toFile());
       assertEquals(INPUTS / 10 + affected, estimate.get("questions").asLong(), estimate.toString());
       assertEquals(INPUTS - 10 - affected, estimate.get("reused_from_journal").asLong());
-      assertTrue(said.toString().contains((INPUTS - 10 - affected) + " already answered"), said.toString());
+      assertTrue(
+          said.toString().contains((INPUTS - 10 - affected) + " already answered"),
+          said.toString());
       assertEquals(requestsBefore, sim.requestCount(), "an estimate sends nothing");
 
       run(cfg, sim);
       long sent = sim.requestCount() - requestsBefore;
-      assertEquals(INPUTS / 10 + affected, sent, "only new inputs and questions with the changed prompt");
+      assertEquals(
+          INPUTS / 10 + affected, sent, "only new inputs and questions with the changed prompt");
 
       JsonNode m = DatasetReader.manifest(out);
       assertEquals(INPUTS - 10 + INPUTS / 10, m.at("/counts/samples").asInt());
@@ -111,7 +127,10 @@ class RefreshTest {
       assertEquals(INPUTS - 10 - affected, m.at("/journal/reused_answers").asLong());
       assertEquals(INPUTS / 10 + affected, m.at("/snapshot/new_rows").asLong());
       assertEquals(INPUTS - 10 - affected, m.at("/snapshot/kept_rows").asLong());
-      assertEquals(10 + affected, m.at("/snapshot/dropped_rows").asLong(), "removed inputs + old-prompt rows");
+      assertEquals(
+          10 + affected,
+          m.at("/snapshot/dropped_rows").asLong(),
+          "removed inputs + old-prompt rows");
       JsonNode runs = m.get("runs");
       assertEquals(2, runs.size(), "run history: " + runs);
       assertEquals(INPUTS, runs.get(0).get("questions_sent").asLong());
@@ -128,8 +147,13 @@ class RefreshTest {
         }
         assertTrue(!removed.contains(r.get("question").toString()), "removed inputs are gone");
       }
-      assertEquals(1, DatasetReader.files(out.resolve("data"), ".parquet").stream()
-          .map(p -> p.getParent().getParent().getFileName().toString()).distinct().count(), "one snapshot visible");
+      assertEquals(
+          1,
+          DatasetReader.files(out.resolve("data"), ".parquet").stream()
+              .map(p -> p.getParent().getParent().getFileName().toString())
+              .distinct()
+              .count(),
+          "one snapshot visible");
     }
   }
 

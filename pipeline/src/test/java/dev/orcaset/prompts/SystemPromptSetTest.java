@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.orcaset.TestRuns;
 import dev.orcaset.config.ConfigException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import dev.orcaset.TestRuns;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,8 +27,16 @@ class SystemPromptSetTest {
     SystemPromptSet set = SystemPromptSet.load(BUNDLED);
     assertEquals(16, set.prompts().size());
     assertEquals("", set.prompts().get(0).text());
-    assertEquals(15, set.prompts().stream().filter(p -> !p.text().isEmpty()).map(SystemPrompt::text).distinct().count());
-    assertEquals(List.of(), set.submixesWithoutPrompt(List.of("CoT", "NIv2", "T0", "Flan2021", "Dialog", "Unknown")));
+    assertEquals(
+        15,
+        set.prompts().stream()
+            .filter(p -> !p.text().isEmpty())
+            .map(SystemPrompt::text)
+            .distinct()
+            .count());
+    assertEquals(
+        List.of(),
+        set.submixesWithoutPrompt(List.of("CoT", "NIv2", "T0", "Flan2021", "Dialog", "Unknown")));
   }
 
   @Test
@@ -35,7 +44,9 @@ class SystemPromptSetTest {
     SystemPromptSet set = SystemPromptSet.load(BUNDLED);
     for (int i = 0; i < 200; i++) {
       String id = "niv2.record" + i;
-      assertEquals(set.choose(id, "NIv2", 42).orElseThrow().id(), set.choose(id, "NIv2", 42).orElseThrow().id());
+      assertEquals(
+          set.choose(id, "NIv2", 42).orElseThrow().id(),
+          set.choose(id, "NIv2", 42).orElseThrow().id());
     }
     List<Integer> seed42 = ids(set, 42);
     assertEquals(seed42, ids(set, 42));
@@ -45,21 +56,29 @@ class SystemPromptSetTest {
   @Test
   void onlyPromptsWeightedForTheSubmixAreDrawn_inProportionToTheirWeights() {
     SystemPromptSet set = SystemPromptSet.load(BUNDLED);
-    Set<Integer> allowedForCot = set.prompts().stream().filter(p -> p.weightFor("CoT") > 0)
-        .map(SystemPrompt::id).collect(Collectors.toSet());
+    Set<Integer> allowedForCot =
+        set.prompts().stream()
+            .filter(p -> p.weightFor("CoT") > 0)
+            .map(SystemPrompt::id)
+            .collect(Collectors.toSet());
     Map<Integer, Integer> drawn = new HashMap<>();
     for (int i = 0; i < 5_000; i++) {
       drawn.merge(set.choose("cot." + i, "CoT", 1).orElseThrow().id(), 1, Integer::sum);
     }
     assertEquals(allowedForCot, drawn.keySet(), "every allowed prompt drawn, no other");
     double expected = 5_000.0 / allowedForCot.size();
-    drawn.values().forEach(n -> assertTrue(Math.abs(n - expected) < expected * 0.15, "uniform weights: " + drawn));
+    drawn
+        .values()
+        .forEach(
+            n -> assertTrue(Math.abs(n - expected) < expected * 0.15, "uniform weights: " + drawn));
   }
 
   @Test
   void aSubmixNoPromptMayServe_getsNoPrompt(@TempDir Path dir) throws IOException {
     Files.writeString(dir.resolve("a.txt"), "Think step by step.\n");
-    Files.writeString(dir.resolve("index.yaml"), "version: t\nprompts:\n  - {id: 1, file: a.txt, weights: {CoT: 2}}\n");
+    Files.writeString(
+        dir.resolve("index.yaml"),
+        "version: t\nprompts:\n  - {id: 1, file: a.txt, weights: {CoT: 2}}\n");
     SystemPromptSet set = SystemPromptSet.load(dir);
     assertEquals("Think step by step.", set.choose("x", "CoT", 1).orElseThrow().text());
     assertTrue(set.choose("x", "T0", 1).isEmpty());
@@ -68,16 +87,19 @@ class SystemPromptSetTest {
 
   @Test
   void indexErrorsNameTheEntry(@TempDir Path dir) throws IOException {
-    Files.writeString(dir.resolve("index.yaml"), "prompts:\n  - {id: 1, file: missing.txt, weights: {CoT: 1}}\n");
+    Files.writeString(
+        dir.resolve("index.yaml"), "prompts:\n  - {id: 1, file: missing.txt, weights: {CoT: 1}}\n");
     ConfigException e = assertThrows(ConfigException.class, () -> SystemPromptSet.load(dir));
     assertEquals("prompts[0].file", e.key());
-    Files.writeString(dir.resolve("index.yaml"), "prompts:\n  - {id: 1, file: a.txt, weights: {Cot2: 1}}\n");
+    Files.writeString(
+        dir.resolve("index.yaml"), "prompts:\n  - {id: 1, file: a.txt, weights: {Cot2: 1}}\n");
     e = assertThrows(ConfigException.class, () -> SystemPromptSet.load(dir));
     assertEquals("prompts[0].weights.Cot2", e.key());
   }
 
   private static List<Integer> ids(SystemPromptSet set, long seed) {
-    return java.util.stream.IntStream.range(0, 50)
-        .mapToObj(i -> set.choose("t0." + i, "T0", seed).orElseThrow().id()).toList();
+    return IntStream.range(0, 50)
+        .mapToObj(i -> set.choose("t0." + i, "T0", seed).orElseThrow().id())
+        .toList();
   }
 }

@@ -8,17 +8,19 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The limit against a modelled server on a simulated clock: each request takes
- * {@code base × max(1, in flight / capacity)} with ±25% jitter, like a server that queues
- * instead of refusing. No threads and no sleeping, so the outcome does not depend on the machine.
+ * The limit against a modelled server on a simulated clock: each request takes {@code base × max(1,
+ * in flight / capacity)} with ±25% jitter, like a server that queues instead of refusing. No
+ * threads and no sleeping, so the outcome does not depend on the machine.
  */
 class ConcurrencyLimitTest {
   private long now;
   private final Random random = new Random(7);
-  private final PriorityQueue<long[]> inFlight = new PriorityQueue<>((a, b) -> Long.compare(a[0], b[0])); // {done, sent}
+  private final PriorityQueue<long[]> inFlight =
+      new PriorityQueue<>((a, b) -> Long.compare(a[0], b[0])); // {done, sent}
 
   /** Runs {@code answers} requests; returns the limit averaged over the second half. */
-  private double run(ConcurrencyLimit limit, int capacity, int answers) throws InterruptedException {
+  private double run(ConcurrencyLimit limit, int capacity, int answers)
+      throws InterruptedException {
     long base = 800_000_000L;
     double limitSum = 0;
     for (int i = 0; i < answers; i++) {
@@ -43,7 +45,9 @@ class ConcurrencyLimitTest {
   void aServerThatQueues_getsAboutWhatItCanServe_notEverythingAllowed() throws Exception {
     ConcurrencyLimit limit = new ConcurrencyLimit(128, true, () -> now);
     double settled = run(limit, 16, 20_000);
-    assertTrue(settled >= 16 && settled <= 40, "settles near the server's capacity of 16, not 128: " + settled);
+    assertTrue(
+        settled >= 16 && settled <= 40,
+        "settles near the server's capacity of 16, not 128: " + settled);
   }
 
   @Test

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.orcaset.config.TeacherConfig;
+import dev.orcaset.model.ChatCompletion;
+import dev.orcaset.model.ChatRequest;
 import dev.orcaset.teacher.TeacherException.Kind;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,8 +31,7 @@ class OpenAiChatClientTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String KEY = "sk-test-0123456789abcdef";
 
-  @StartStop
-  final MockWebServer server = new MockWebServer();
+  @StartStop final MockWebServer server = new MockWebServer();
 
   private final List<Long> sleeps = new ArrayList<>();
   private OkHttpClient http;
@@ -43,12 +44,21 @@ class OpenAiChatClientTest {
   }
 
   private TeacherClient client(String key) {
-    http = new OkHttpClient.Builder()
-        .addInterceptor(AuthInterceptor.of("bearer", key))
-        .addInterceptor(new RetryInterceptor(4, Duration.ofMillis(100), Duration.ofSeconds(5),
-            Duration.ofMinutes(1), sleeps::add, Clock.systemUTC(), () -> 1.0, RetryInterceptor.RetryListener.NONE))
-        .addInterceptor(new UnreadableBodyInterceptor())
-        .build();
+    http =
+        new OkHttpClient.Builder()
+            .addInterceptor(AuthInterceptor.of("bearer", key))
+            .addInterceptor(
+                new RetryInterceptor(
+                    4,
+                    Duration.ofMillis(100),
+                    Duration.ofSeconds(5),
+                    Duration.ofMinutes(1),
+                    sleeps::add,
+                    Clock.systemUTC(),
+                    () -> 1.0,
+                    RetryInterceptor.RetryListener.NONE))
+            .addInterceptor(new UnreadableBodyInterceptor())
+            .build();
     return new OpenAiChatClient(http, server.url("/v1").toString(), "MY_KEY_VAR", key);
   }
 
@@ -57,20 +67,33 @@ class OpenAiChatClientTest {
   }
 
   private static MockResponse ok(String content) {
-    return new MockResponse.Builder().code(200).addHeader("Content-Type", "application/json").body("""
-        {"id":"x","model":"gpt-test-2025","choices":[{"index":0,"message":{"role":"assistant","content":%s},
-        "finish_reason":"stop"}],"usage":{"prompt_tokens":12,"completion_tokens":34}}
-        """.formatted(JSON.valueToTree(content).toString())).build();
+    return new MockResponse.Builder()
+        .code(200)
+        .addHeader("Content-Type", "application/json")
+        .body(
+            """
+            {"id":"x","model":"gpt-test-2025","choices":[{"index":0,"message":{"role":"assistant","content":%s},
+            "finish_reason":"stop"}],"usage":{"prompt_tokens":12,"completion_tokens":34}}
+            """
+                .formatted(JSON.valueToTree(content).toString()))
+        .build();
   }
 
   private static MockResponse error(int code, String errorCode, String message) {
-    return new MockResponse.Builder().code(code).body("""
-        {"error":{"message":"%s","type":"x","param":null,"code":%s}}
-        """.formatted(message, errorCode == null ? "null" : "\"" + errorCode + "\"")).build();
+    return new MockResponse.Builder()
+        .code(code)
+        .body(
+            """
+            {"error":{"message":"%s","type":"x","param":null,"code":%s}}
+            """
+                .formatted(message, errorCode == null ? "null" : "\"" + errorCode + "\""))
+        .build();
   }
 
-  private static TeacherException failure(TeacherClient c, ChatRequest r) throws InterruptedException {
-    ExecutionException e = assertThrows(ExecutionException.class, () -> c.complete(r).get(10, TimeUnit.SECONDS));
+  private static TeacherException failure(TeacherClient c, ChatRequest r)
+      throws InterruptedException {
+    ExecutionException e =
+        assertThrows(ExecutionException.class, () -> c.complete(r).get(10, TimeUnit.SECONDS));
     assertTrue(e.getCause() instanceof TeacherException, "cause: " + e.getCause());
     return (TeacherException) e.getCause();
   }
@@ -78,7 +101,8 @@ class OpenAiChatClientTest {
   @Test
   void sendsSystemAndUserMessagesWithSamplingParams_andReadsTheAnswer() throws Exception {
     server.enqueue(ok("Step 1: add. Answer: 4."));
-    ChatCompletion answer = client(KEY).complete(request("Explain step by step.")).get(10, TimeUnit.SECONDS);
+    ChatCompletion answer =
+        client(KEY).complete(request("Explain step by step.")).get(10, TimeUnit.SECONDS);
 
     RecordedRequest sent = server.takeRequest();
     assertEquals("POST", sent.getMethod());
@@ -127,8 +151,12 @@ class OpenAiChatClientTest {
   void azureStyleSendsTheKeyAsApiKeyHeaderAndKeepsTheQuery() throws Exception {
     server.enqueue(ok("a"));
     http = new OkHttpClient.Builder().addInterceptor(AuthInterceptor.of("api-key", KEY)).build();
-    TeacherClient azure = new OpenAiChatClient(http,
-        server.url("/openai/deployments/gpt4o?api-version=2024-06-01").toString(), "AZURE_KEY", KEY);
+    TeacherClient azure =
+        new OpenAiChatClient(
+            http,
+            server.url("/openai/deployments/gpt4o?api-version=2024-06-01").toString(),
+            "AZURE_KEY",
+            KEY);
     azure.complete(request("")).get(10, TimeUnit.SECONDS);
     RecordedRequest sent = server.takeRequest();
     assertEquals(KEY, sent.getHeaders().get("api-key"));
@@ -139,8 +167,14 @@ class OpenAiChatClientTest {
 
   @Test
   void retriesA429HonouringRetryAfter_thenA503_thenSucceeds() throws Exception {
-    server.enqueue(new MockResponse.Builder().code(429).addHeader("retry-after-ms", "1500")
-        .body("{\"error\":{\"message\":\"Rate limit reached. Please try again in 1.5s\",\"code\":\"rate_limit_exceeded\"}}").build());
+    server.enqueue(
+        new MockResponse.Builder()
+            .code(429)
+            .addHeader("retry-after-ms", "1500")
+            .body(
+                "{\"error\":{\"message\":\"Rate limit reached. Please try again in"
+                    + " 1.5s\",\"code\":\"rate_limit_exceeded\"}}")
+            .build());
     server.enqueue(error(503, null, "overloaded"));
     server.enqueue(ok("finally"));
 
@@ -166,8 +200,11 @@ class OpenAiChatClientTest {
   }
 
   @Test
-  void a400ContextLengthError_isPermanentForTheRow_notRetried_andKeepsTheServersMessage() throws Exception {
-    server.enqueue(error(400, "context_length_exceeded", "This model's maximum context length is 8192 tokens"));
+  void a400ContextLengthError_isPermanentForTheRow_notRetried_andKeepsTheServersMessage()
+      throws Exception {
+    server.enqueue(
+        error(
+            400, "context_length_exceeded", "This model's maximum context length is 8192 tokens"));
     TeacherException e = failure(client(KEY), request(""));
     assertEquals(Kind.PERMANENT, e.kind());
     assertEquals(400, e.httpStatus());
@@ -197,8 +234,13 @@ class OpenAiChatClientTest {
 
   @Test
   void aGarbledSuccessIsRetried_andAnswersOnceReadable() throws Exception {
-    server.enqueue(new MockResponse.Builder().code(200).body("<html>502 Bad Gateway</html>").build());
-    server.enqueue(new MockResponse.Builder().code(200).body("{\"choices\": [{\"message\": {\"content\": \"ok\"").build());
+    server.enqueue(
+        new MockResponse.Builder().code(200).body("<html>502 Bad Gateway</html>").build());
+    server.enqueue(
+        new MockResponse.Builder()
+            .code(200)
+            .body("{\"choices\": [{\"message\": {\"content\": \"ok\"")
+            .build());
     server.enqueue(ok("readable"));
     ChatCompletion answer = client(KEY).complete(request("")).get(10, TimeUnit.SECONDS);
     assertEquals("readable", answer.content());
@@ -218,22 +260,28 @@ class OpenAiChatClientTest {
 
   @Test
   void streaming_assemblesDeltasFinishReasonAndUsage_andKeepsTheRequestHash() throws Exception {
-    server.enqueue(new MockResponse.Builder().code(200).addHeader("Content-Type", "text/event-stream; charset=utf-8")
-        .body("""
-            : keep-alive
+    server.enqueue(
+        new MockResponse.Builder()
+            .code(200)
+            .addHeader("Content-Type", "text/event-stream; charset=utf-8")
+            .body(
+                """
+                : keep-alive
 
-            data: {"model":"gpt-test-2025","choices":[{"index":0,"delta":{"role":"assistant","content":""}}]}
+                data: {"model":"gpt-test-2025","choices":[{"index":0,"delta":{"role":"assistant","content":""}}]}
 
-            data: {"choices":[{"index":0,"delta":{"content":"Step 1: add. "}}]}
+                data: {"choices":[{"index":0,"delta":{"content":"Step 1: add. "}}]}
 
-            data: {"choices":[{"index":0,"delta":{"content":"Answer: 4."},"finish_reason":"stop"}]}
+                data: {"choices":[{"index":0,"delta":{"content":"Answer: 4."},"finish_reason":"stop"}]}
 
-            data: {"choices":[],"usage":{"prompt_tokens":12,"completion_tokens":7}}
+                data: {"choices":[],"usage":{"prompt_tokens":12,"completion_tokens":7}}
 
-            data: [DONE]
+                data: [DONE]
 
-            """).build());
-    ChatRequest streamed = new ChatRequest("gpt-test", "", "What is 2 + 2?", 0.7, 0.9, 256, 7L, true);
+                """)
+            .build());
+    ChatRequest streamed =
+        new ChatRequest("gpt-test", "", "What is 2 + 2?", 0.7, 0.9, 256, 7L, true);
     ChatCompletion answer = client(KEY).complete(streamed).get(10, TimeUnit.SECONDS);
 
     JsonNode body = JSON.readTree(server.takeRequest().getBody().utf8());
@@ -244,26 +292,47 @@ class OpenAiChatClientTest {
     assertEquals(12, answer.promptTokens());
     assertEquals(7, answer.completionTokens());
     assertEquals("gpt-test-2025", answer.servedModel());
-    assertEquals(request("").requestHash(), streamed.requestHash(), "streaming does not change what is asked");
+    assertEquals(
+        request("").requestHash(),
+        streamed.requestHash(),
+        "streaming does not change what is asked");
   }
 
   @Test
   void aStreamCutShort_isRetried() throws Exception {
-    server.enqueue(new MockResponse.Builder().code(200).addHeader("Content-Type", "text/event-stream")
-        .body("data: {\"choices\":[{\"delta\":{\"content\":\"Step 1\"}}]}\n\n").build());
-    server.enqueue(new MockResponse.Builder().code(200).addHeader("Content-Type", "text/event-stream")
-        .body("data: {\"choices\":[{\"delta\":{\"content\":\"whole\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n")
-        .build());
-    ChatCompletion answer = client(KEY).complete(new ChatRequest("gpt-test", "", "q", 0.7, null, 16, null, true))
-        .get(10, TimeUnit.SECONDS);
+    server.enqueue(
+        new MockResponse.Builder()
+            .code(200)
+            .addHeader("Content-Type", "text/event-stream")
+            .body("data: {\"choices\":[{\"delta\":{\"content\":\"Step 1\"}}]}\n\n")
+            .build());
+    server.enqueue(
+        new MockResponse.Builder()
+            .code(200)
+            .addHeader("Content-Type", "text/event-stream")
+            .body(
+                "data:"
+                    + " {\"choices\":[{\"delta\":{\"content\":\"whole\"},\"finish_reason\":\"stop\"}]}\n\n"
+                    + "data: [DONE]\n\n")
+            .build());
+    ChatCompletion answer =
+        client(KEY)
+            .complete(new ChatRequest("gpt-test", "", "q", 0.7, null, 16, null, true))
+            .get(10, TimeUnit.SECONDS);
     assertEquals("whole", answer.content());
     assertEquals(2, answer.attempts());
   }
 
   @Test
   void aContentFilterStop_failsTheRowPermanently() throws Exception {
-    server.enqueue(new MockResponse.Builder().code(200).body("""
-        {"choices":[{"message":{"role":"assistant","content":""},"finish_reason":"content_filter"}]}""").build());
+    server.enqueue(
+        new MockResponse.Builder()
+            .code(200)
+            .body(
+                """
+                {"choices":[{"message":{"role":"assistant","content":""},"finish_reason":"content_filter"}]}\
+                """)
+            .build());
     TeacherException e = failure(client(KEY), request(""));
     assertEquals(Kind.PERMANENT, e.kind());
     assertEquals("content_filter", e.providerCode());
@@ -271,10 +340,18 @@ class OpenAiChatClientTest {
 
   @Test
   void dispatcherLimitsFollowTheConfiguredConcurrency() {
-    TeacherConfig cfg = new TeacherConfig("openai-compatible", server.url("/v1").toString(), "m", null, null,
-        null, null, null, null, 48, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
-    http = TeacherHttp.client(cfg, null, RateLimiter.unlimited(), RetryInterceptor.RetryListener.NONE);
+    TeacherConfig cfg =
+        TeacherConfig.defaults().toBuilder()
+            .baseUrl(server.url("/v1").toString())
+            .model("m")
+            .concurrency(48)
+            .build();
+    http =
+        TeacherHttp.client(cfg, null, RateLimiter.unlimited(), RetryInterceptor.RetryListener.NONE);
     assertEquals(48, http.dispatcher().getMaxRequests());
-    assertEquals(48, http.dispatcher().getMaxRequestsPerHost(), "OkHttp's default of 5 per host would cap us");
+    assertEquals(
+        48,
+        http.dispatcher().getMaxRequestsPerHost(),
+        "OkHttp's default of 5 per host would cap us");
   }
 }

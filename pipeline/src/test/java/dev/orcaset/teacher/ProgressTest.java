@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 class ProgressTest {
   @Test
   void theLineShowsDoneOfTotalTokensCostAndTroubles() {
-    try (Progress p = new Progress(() -> 7, () -> 16, () -> 2, new Price("m", 1.0, 2.0, "s", "d"), null, 3600)) {
+    try (Progress p =
+        new Progress(() -> 7, () -> 16, () -> 2, new Price("m", 1.0, 2.0, "s", "d"), null, 3600)) {
       p.total(10);
       p.answered(1_000_000, 500_000);
       p.answered(0, 0);
@@ -20,8 +21,13 @@ class ProgressTest {
       String line = p.line();
       assertTrue(line.startsWith("teacher: 3/10 (30.0%), "), line);
       assertTrue(line.contains(", ETA "), line);
-      assertTrue(line.matches(".*, [0-9.]+/s, [0-9]+ tok/s, .*"), "rows and tokens per second: " + line);
-      assertTrue(line.contains("7 in flight (limit 16), 1 retries, 2 429s, 1 failed, tokens 1000000 in / 500000 out"), line);
+      assertTrue(
+          line.matches(".*, [0-9.]+/s, [0-9]+ tok/s, .*"), "rows and tokens per second: " + line);
+      assertTrue(
+          line.contains(
+              "7 in flight (limit 16), 1 retries, 2 429s, 1 failed, tokens 1000000 in / 500000"
+                  + " out"),
+          line);
       assertTrue(line.endsWith("~$2.0000"), "1M in at $1 + 0.5M out at $2: " + line);
     }
   }

@@ -17,24 +17,30 @@ import org.junit.jupiter.api.Test;
 class RateLimitInterceptorTest {
   private static final long MS = 1_000_000L;
 
-  @StartStop
-  final MockWebServer server = new MockWebServer();
+  @StartStop final MockWebServer server = new MockWebServer();
 
   private long now = 0;
   private final List<Long> slept = new ArrayList<>();
 
   private OkHttpClient client(RateLimiter limiter) {
     return new OkHttpClient.Builder()
-        .addInterceptor(new RateLimitInterceptor(limiter, 100, ms -> {
-          slept.add(ms);
-          now += ms * MS;
-        }))
+        .addInterceptor(
+            new RateLimitInterceptor(
+                limiter,
+                100,
+                ms -> {
+                  slept.add(ms);
+                  now += ms * MS;
+                }))
         .build();
   }
 
   private int call(OkHttpClient c, String body) throws Exception {
-    Request r = new Request.Builder().url(server.url("/v1/chat/completions"))
-        .post(RequestBody.create(body, MediaType.get("application/json"))).build();
+    Request r =
+        new Request.Builder()
+            .url(server.url("/v1/chat/completions"))
+            .post(RequestBody.create(body, MediaType.get("application/json")))
+            .build();
     try (Response resp = c.newCall(r).execute()) {
       return resp.code();
     }
@@ -44,8 +50,13 @@ class RateLimitInterceptorTest {
   void aServerReportingNothingLeftPausesTheNextRequestUntilItsReset() throws Exception {
     RateLimiter limiter = new RateLimiter(6_000, 0, () -> now);
     OkHttpClient c = client(limiter);
-    server.enqueue(new MockResponse.Builder().code(200).addHeader("x-ratelimit-remaining-requests", "0")
-        .addHeader("x-ratelimit-reset-requests", "750ms").body("{}").build());
+    server.enqueue(
+        new MockResponse.Builder()
+            .code(200)
+            .addHeader("x-ratelimit-remaining-requests", "0")
+            .addHeader("x-ratelimit-reset-requests", "750ms")
+            .body("{}")
+            .build());
     server.enqueue(new MockResponse.Builder().code(200).body("{}").build());
     assertEquals(200, call(c, "{}"));
     assertEquals(List.of(), slept);
@@ -56,7 +67,11 @@ class RateLimitInterceptorTest {
   @Test
   void a429IsReportedToTheLimiter() throws Exception {
     RateLimiter limiter = new RateLimiter(6_000, 0, () -> now);
-    server.enqueue(new MockResponse.Builder().code(429).body("{\"error\":{\"code\":\"rate_limit_exceeded\"}}").build());
+    server.enqueue(
+        new MockResponse.Builder()
+            .code(429)
+            .body("{\"error\":{\"code\":\"rate_limit_exceeded\"}}")
+            .build());
     assertEquals(429, call(client(limiter), "{}"));
     assertEquals(1, limiter.rateLimitedCount());
     assertEquals(4_200, limiter.currentRpm(), 1);
@@ -65,8 +80,11 @@ class RateLimitInterceptorTest {
   @Test
   void estimatesTokensAsPromptCharactersOverFourPlusMaxTokens() throws Exception {
     RateLimitInterceptor i = new RateLimitInterceptor(RateLimiter.unlimited(), 100, ms -> {});
-    Request r = new Request.Builder().url(server.url("/"))
-        .post(RequestBody.create("x".repeat(400), MediaType.get("application/json"))).build();
+    Request r =
+        new Request.Builder()
+            .url(server.url("/"))
+            .post(RequestBody.create("x".repeat(400), MediaType.get("application/json")))
+            .build();
     assertEquals(200, i.estimateTokens(r));
   }
 }

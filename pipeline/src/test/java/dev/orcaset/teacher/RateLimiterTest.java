@@ -54,7 +54,8 @@ class RateLimiterTest {
     assertEquals(4_200, limiter.currentRpm(), 1);
     now += SECOND;
     limiter.onRateLimited();
-    assertEquals((4_200 + 300) * 0.7, limiter.currentRpm(), 1, "one quiet second won back 5%, then a cut");
+    assertEquals(
+        (4_200 + 300) * 0.7, limiter.currentRpm(), 1, "one quiet second won back 5%, then a cut");
     now += 20 * SECOND;
     assertEquals(6_000, limiter.currentRpm(), 1, "recovers fully, never above the configured rate");
     assertEquals(3, limiter.rateLimitedCount());

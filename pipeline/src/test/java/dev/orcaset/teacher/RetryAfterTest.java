@@ -14,15 +14,23 @@ class RetryAfterTest {
   private static final Instant NOW = Instant.parse("2026-11-23T10:00:00Z");
 
   private static Response with(String name, String value) {
-    return new Response.Builder().request(new Request.Builder().url("http://x/").build())
-        .protocol(Protocol.HTTP_1_1).code(429).message("x").header(name, value).build();
+    return new Response.Builder()
+        .request(new Request.Builder().url("http://x/").build())
+        .protocol(Protocol.HTTP_1_1)
+        .code(429)
+        .message("x")
+        .header(name, value)
+        .build();
   }
 
   @Test
   void readsMillisecondsSecondsAndHttpDates() {
-    assertEquals(Duration.ofMillis(250), RetryAfter.of(with("retry-after-ms", "250"), NOW).orElseThrow());
-    assertEquals(Duration.ofMillis(16_062), RetryAfter.of(with("Retry-After", "16.062"), NOW).orElseThrow());
-    assertEquals(Duration.ofSeconds(30),
+    assertEquals(
+        Duration.ofMillis(250), RetryAfter.of(with("retry-after-ms", "250"), NOW).orElseThrow());
+    assertEquals(
+        Duration.ofMillis(16_062), RetryAfter.of(with("Retry-After", "16.062"), NOW).orElseThrow());
+    assertEquals(
+        Duration.ofSeconds(30),
         RetryAfter.of(with("Retry-After", "Mon, 23 Nov 2026 10:00:30 GMT"), NOW).orElseThrow());
   }
 

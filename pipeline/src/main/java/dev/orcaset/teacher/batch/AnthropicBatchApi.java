@@ -59,11 +59,14 @@ public final class AnthropicBatchApi implements BatchApi {
   }
 
   @Override
-  public BatchStatus submit(List<BatchItem> items, Map<String, String> metadata) throws IOException {
+  public BatchStatus submit(List<BatchItem> items, Map<String, String> metadata)
+      throws IOException {
     ObjectNode body = JSON.createObjectNode();
     ArrayNode requests = body.putArray("requests");
     items.forEach(i -> requests.add(request(i)));
-    return status(http.json(call("messages/batches").post(RequestBody.create(body.toString(), JSON_TYPE)).build()));
+    return status(
+        http.json(
+            call("messages/batches").post(RequestBody.create(body.toString(), JSON_TYPE)).build()));
   }
 
   @Override
@@ -73,7 +76,11 @@ public final class AnthropicBatchApi implements BatchApi {
 
   @Override
   public BatchStatus cancel(String batchId) throws IOException {
-    return status(http.json(call("messages/batches/" + batchId + "/cancel").post(RequestBody.create("", JSON_TYPE)).build()));
+    return status(
+        http.json(
+            call("messages/batches/" + batchId + "/cancel")
+                .post(RequestBody.create("", JSON_TYPE))
+                .build()));
   }
 
   @Override
@@ -85,8 +92,14 @@ public final class AnthropicBatchApi implements BatchApi {
     if (url == null) {
       throw new IOException("the batch's results_url is not a URL: " + batch.resultsUrl());
     }
-    http.results(new Request.Builder().url(url).header("anthropic-version", AnthropicMessages.VERSION).get().build(),
-        AnthropicBatchApi::result, sink);
+    http.results(
+        new Request.Builder()
+            .url(url)
+            .header("anthropic-version", AnthropicMessages.VERSION)
+            .get()
+            .build(),
+        AnthropicBatchApi::result,
+        sink);
   }
 
   /** One results line; null for `canceled` and `expired`, which the runner resubmits. */
@@ -114,10 +127,14 @@ public final class AnthropicBatchApi implements BatchApi {
         JsonNode error = result.path("error").path("error");
         String type = error.path("type").asText("error");
         // invalid_request_error will fail again; api_error and overloaded_error may not.
-        TeacherException.Kind kind = "invalid_request_error".equals(type)
-            ? TeacherException.Kind.PERMANENT : TeacherException.Kind.RETRYABLE;
-        return BatchResult.failed(id, new TeacherException(kind, 0, type,
-            "batch result errored: " + error.path("message").asText(type), 1));
+        TeacherException.Kind kind =
+            "invalid_request_error".equals(type)
+                ? TeacherException.Kind.PERMANENT
+                : TeacherException.Kind.RETRYABLE;
+        return BatchResult.failed(
+            id,
+            new TeacherException(
+                kind, 0, type, "batch result errored: " + error.path("message").asText(type), 1));
       }
       default -> {
         return null; // canceled, expired
@@ -130,21 +147,33 @@ public final class AnthropicBatchApi implements BatchApi {
     JsonNode c = b.path("request_counts");
     long expired = c.path("expired").asLong();
     long canceled = c.path("canceled").asLong();
-    BatchStatus.State state = switch (processing) {
-      case "ended" -> canceled > 0 ? BatchStatus.State.CANCELLED
-          : expired > 0 ? BatchStatus.State.EXPIRED : BatchStatus.State.COMPLETED;
-      case "canceling" -> BatchStatus.State.CANCELLING;
-      default -> BatchStatus.State.IN_PROGRESS;
-    };
+    BatchStatus.State state =
+        switch (processing) {
+          case "ended" ->
+              canceled > 0
+                  ? BatchStatus.State.CANCELLED
+                  : expired > 0 ? BatchStatus.State.EXPIRED : BatchStatus.State.COMPLETED;
+          case "canceling" -> BatchStatus.State.CANCELLING;
+          default -> BatchStatus.State.IN_PROGRESS;
+        };
     String shown = "ended".equals(processing) ? state.name().toLowerCase() : processing;
     long done = c.path("succeeded").asLong() + c.path("errored").asLong() + expired + canceled;
-    return new BatchStatus(b.path("id").asText(), state, shown, done + c.path("processing").asLong(),
-        c.path("succeeded").asLong(), c.path("errored").asLong(), "", null, null,
+    return new BatchStatus(
+        b.path("id").asText(),
+        state,
+        shown,
+        done + c.path("processing").asLong(),
+        c.path("succeeded").asLong(),
+        c.path("errored").asLong(),
+        "",
+        null,
+        null,
         b.path("results_url").isNull() ? null : b.path("results_url").asText(null));
   }
 
   private Request.Builder call(String path) {
-    return new Request.Builder().url(base.newBuilder().addPathSegments(path).build())
+    return new Request.Builder()
+        .url(base.newBuilder().addPathSegments(path).build())
         .header("anthropic-version", AnthropicMessages.VERSION);
   }
 }

@@ -5,7 +5,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
-/** One provider's batch endpoints. Implementations map wire formats; {@link BatchRunner} decides. */
+/**
+ * One provider's batch endpoints. Implementations map wire formats; {@link BatchRunner} decides.
+ */
 public interface BatchApi {
   /** The provider's name for the ledger and messages: `openai`, `anthropic`. */
   String provider();

@@ -11,6 +11,7 @@ public final class BatchApis {
     if (t.isAnthropic()) {
       return new AnthropicBatchApi(http, t.baseUrl(), t.apiKeyEnv(), apiKey);
     }
-    return new OpenAiBatchApi(http, t.baseUrl(), t.apiKeyEnv(), apiKey, t.batch().completionWindow());
+    return new OpenAiBatchApi(
+        http, t.baseUrl(), t.apiKeyEnv(), apiKey, t.batch().completionWindow());
   }
 }

@@ -7,21 +7,23 @@ import dev.orcaset.teacher.Redactor;
 import dev.orcaset.teacher.TeacherException;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 
 /**
  * The synchronous calls of the batch APIs, through the teacher's OkHttp stack (auth, retry with
- * backoff): JSON answers, streamed line by line for result files, errors as
- * {@link TeacherException}s with the key redacted.
+ * backoff): JSON answers, streamed line by line for result files, errors as {@link
+ * TeacherException}s with the key redacted.
  */
 final class BatchHttp {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final OkHttpClient http;
-  private final java.util.concurrent.atomic.AtomicLong calls = new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicLong calls = new AtomicLong();
   private final String apiKey;
   private final String apiKeyEnv;
 
@@ -61,15 +63,20 @@ final class BatchHttp {
     }
   }
 
-  /** Streams a results file, each line parsed by {@code parse}; lines it returns null for are skipped. */
-  void results(Request request, java.util.function.Function<String, BatchResult> parse, Consumer<BatchResult> sink)
+  /**
+   * Streams a results file, each line parsed by {@code parse}; lines it returns null for are
+   * skipped.
+   */
+  void results(Request request, Function<String, BatchResult> parse, Consumer<BatchResult> sink)
       throws IOException {
-    lines(request, line -> {
-      BatchResult r = parse.apply(line);
-      if (r != null) {
-        sink.accept(r);
-      }
-    });
+    lines(
+        request,
+        line -> {
+          BatchResult r = parse.apply(line);
+          if (r != null) {
+            sink.accept(r);
+          }
+        });
   }
 
   private void check(Request request, Response r, String body) throws TeacherException {
@@ -78,10 +85,25 @@ final class BatchHttp {
     }
     ErrorClassifier.ProviderError e = ErrorClassifier.parse(body);
     TeacherException.Kind kind = ErrorClassifier.classify(r.code(), e);
-    String hint = r.code() == 401 || r.code() == 403 ? Redactor.checkKeyHint(apiKeyEnv, apiKey) : "";
-    // Any error of the batch endpoints stops the run: rows cannot be told apart from each other here.
-    throw new TeacherException(kind == TeacherException.Kind.PERMANENT ? TeacherException.Kind.FATAL : kind, r.code(),
-        e.code(), Redactor.redact(request.method() + " " + request.url().encodedPath() + ": HTTP " + r.code()
-            + (e.code() == null ? "" : " (" + e.code() + ")") + ": " + e.message() + hint, apiKey), 1);
+    String hint =
+        r.code() == 401 || r.code() == 403 ? Redactor.checkKeyHint(apiKeyEnv, apiKey) : "";
+    // Any error of the batch endpoints stops the run: rows cannot be told apart from each other
+    // here.
+    throw new TeacherException(
+        kind == TeacherException.Kind.PERMANENT ? TeacherException.Kind.FATAL : kind,
+        r.code(),
+        e.code(),
+        Redactor.redact(
+            request.method()
+                + " "
+                + request.url().encodedPath()
+                + ": HTTP "
+                + r.code()
+                + (e.code() == null ? "" : " (" + e.code() + ")")
+                + ": "
+                + e.message()
+                + hint,
+            apiKey),
+        1);
   }
 }

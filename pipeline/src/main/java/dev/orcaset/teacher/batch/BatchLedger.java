@@ -16,8 +16,8 @@ import org.apache.beam.sdk.io.fs.MatchResult;
 
 /**
  * The submitted batches, one JSON file each under the journal's `batches/` folder (any Beam file
- * system). A batch is recorded the moment the provider accepts it, so a crash or `--no-wait`
- * never loses a batch that is being paid for.
+ * system). A batch is recorded the moment the provider accepts it, so a crash or `--no-wait` never
+ * loses a batch that is being paid for.
  */
 public final class BatchLedger {
   private static final ObjectMapper JSON = Json.mapper();
@@ -34,18 +34,23 @@ public final class BatchLedger {
 
   public void save(BatchRecord record) throws IOException {
     // Written whole: a reader sees the old record or the new one (FileSystems.create replaces).
-    JsonFiles.writeText(dir, safe(record.batchId()) + ".json", JSON.writeValueAsString(record), "application/json");
+    JsonFiles.writeText(
+        dir, safe(record.batchId()) + ".json", JSON.writeValueAsString(record), "application/json");
   }
 
   /** Every recorded batch, oldest first. */
   public List<BatchRecord> all() throws IOException {
     List<BatchRecord> out = new ArrayList<>();
-    for (MatchResult.Metadata m : FileSystems.match(dir + "/*.json", EmptyMatchTreatment.ALLOW).metadata()) {
-      try (Reader r = Channels.newReader(FileSystems.open(m.resourceId()), StandardCharsets.UTF_8)) {
+    for (MatchResult.Metadata m :
+        FileSystems.match(dir + "/*.json", EmptyMatchTreatment.ALLOW).metadata()) {
+      try (Reader r =
+          Channels.newReader(FileSystems.open(m.resourceId()), StandardCharsets.UTF_8)) {
         out.add(JSON.readValue(r, BatchRecord.class));
       }
     }
-    out.sort(Comparator.comparingLong(BatchRecord::submittedAtMillis).thenComparing(BatchRecord::batchId));
+    out.sort(
+        Comparator.comparingLong(BatchRecord::submittedAtMillis)
+            .thenComparing(BatchRecord::batchId));
     return out;
   }
 

@@ -4,9 +4,9 @@ import java.util.List;
 
 /**
  * The ledger's entry for one submitted batch, written before anything waits on it: which run
- * submitted it, when, as which attempt, and the request hashes it covers. {@code collected} is
- * set once its results are in the journal; until then a later run polls this batch instead of
- * paying for its requests again.
+ * submitted it, when, as which attempt, and the request hashes it covers. {@code collected} is set
+ * once its results are in the journal; until then a later run polls this batch instead of paying
+ * for its requests again.
  */
 public record BatchRecord(
     String batchId,
@@ -23,6 +23,7 @@ public record BatchRecord(
   }
 
   public BatchRecord collected(String state) {
-    return new BatchRecord(batchId, provider, runId, submittedAtMillis, attempt, true, state, requestHashes);
+    return new BatchRecord(
+        batchId, provider, runId, submittedAtMillis, attempt, true, state, requestHashes);
   }
 }

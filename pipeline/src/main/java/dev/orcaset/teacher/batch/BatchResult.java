@@ -1,11 +1,11 @@
 package dev.orcaset.teacher.batch;
 
-import dev.orcaset.teacher.ChatCompletion;
+import dev.orcaset.model.ChatCompletion;
 import dev.orcaset.teacher.TeacherException;
 
 /**
- * What a batch returned for one request: an answer, or the provider's error for that line
- * ({@code error.kind()} says whether asking again could help).
+ * What a batch returned for one request: an answer, or the provider's error for that line ({@code
+ * error.kind()} says whether asking again could help).
  */
 public record BatchResult(String customId, ChatCompletion answer, TeacherException error) {
   public static BatchResult answered(String customId, ChatCompletion answer) {

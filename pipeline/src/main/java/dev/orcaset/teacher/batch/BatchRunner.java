@@ -37,8 +37,14 @@ public final class BatchRunner {
   private final Sleeper sleeper;
   private final Consumer<String> log;
 
-  public BatchRunner(BatchApi api, BatchLedger ledger, BatchConfig cfg, String runId, Map<String, String> metadata,
-      Sleeper sleeper, Consumer<String> log) {
+  public BatchRunner(
+      BatchApi api,
+      BatchLedger ledger,
+      BatchConfig cfg,
+      String runId,
+      Map<String, String> metadata,
+      Sleeper sleeper,
+      Consumer<String> log) {
     this.api = api;
     this.ledger = ledger;
     this.cfg = cfg;
@@ -57,7 +63,8 @@ public final class BatchRunner {
    *
    * @return the batches this call submitted or adopted
    */
-  public List<BatchRecord> run(Map<String, BatchItem> items, boolean wait, Consumer<List<BatchResult>> sink)
+  public List<BatchRecord> run(
+      Map<String, BatchItem> items, boolean wait, Consumer<List<BatchResult>> sink)
       throws IOException, InterruptedException {
     List<Active> active = new ArrayList<>();
     Set<String> covered = new HashSet<>();
@@ -67,8 +74,14 @@ public final class BatchRunner {
       if (!wanted.isEmpty()) {
         active.add(new Active(open, wanted));
         covered.addAll(wanted);
-        log.accept("batch " + open.batchId() + ": submitted earlier (run " + open.runId() + "), "
-            + wanted.size() + " of its requests still wanted; polling it instead of submitting again");
+        log.accept(
+            "batch "
+                + open.batchId()
+                + ": submitted earlier (run "
+                + open.runId()
+                + "), "
+                + wanted.size()
+                + " of its requests still wanted; polling it instead of submitting again");
       }
     }
     Map<String, BatchItem> rest = new LinkedHashMap<>(items);
@@ -87,9 +100,24 @@ public final class BatchRunner {
     for (List<BatchItem> chunk : split(new ArrayList<>(items.values()))) {
       BatchStatus s = api.submit(chunk, metadata);
       List<String> hashes = chunk.stream().map(BatchItem::customId).toList();
-      BatchRecord record = new BatchRecord(s.id(), api.provider(), runId, System.currentTimeMillis(), attempt, false, null, hashes);
+      BatchRecord record =
+          new BatchRecord(
+              s.id(),
+              api.provider(),
+              runId,
+              System.currentTimeMillis(),
+              attempt,
+              false,
+              null,
+              hashes);
       ledger.save(record);
-      log.accept("batch " + s.id() + ": submitted " + chunk.size() + " requests" + (attempt > 1 ? " (resubmission " + (attempt - 1) + ")" : ""));
+      log.accept(
+          "batch "
+              + s.id()
+              + ": submitted "
+              + chunk.size()
+              + " requests"
+              + (attempt > 1 ? " (resubmission " + (attempt - 1) + ")" : ""));
       out.add(new Active(record, new HashSet<>(hashes)));
     }
     return out;
@@ -102,7 +130,8 @@ public final class BatchRunner {
     long bytes = 0;
     for (BatchItem item : items) {
       long size = api.sizeOf(item);
-      if (!current.isEmpty() && (current.size() >= cfg.maxRequests() || bytes + size > cfg.maxBytes())) {
+      if (!current.isEmpty()
+          && (current.size() >= cfg.maxRequests() || bytes + size > cfg.maxBytes())) {
         chunks.add(current);
         current = new ArrayList<>();
         bytes = 0;
@@ -116,7 +145,8 @@ public final class BatchRunner {
     return chunks;
   }
 
-  private void poll(List<Active> active, Map<String, BatchItem> items, Consumer<List<BatchResult>> sink)
+  private void poll(
+      List<Active> active, Map<String, BatchItem> items, Consumer<List<BatchResult>> sink)
       throws IOException, InterruptedException {
     long delay = cfg.pollSeconds() * 1000L;
     while (!active.isEmpty()) {
@@ -132,8 +162,12 @@ public final class BatchRunner {
           // The provider does not know the batch (an in-process simulated teacher that was
           // restarted, a batch deleted by hand): nothing of it can be collected, so its
           // requests are submitted again.
-          log.accept("batch " + a.record().batchId() + ": unknown to the provider (HTTP 404); submitting its "
-              + a.wanted().size() + " requests again");
+          log.accept(
+              "batch "
+                  + a.record().batchId()
+                  + ": unknown to the provider (HTTP 404); submitting its "
+                  + a.wanted().size()
+                  + " requests again");
           ledger.save(a.record().collected("not_found"));
           Map<String, BatchItem> again = new LinkedHashMap<>();
           a.wanted().forEach(h -> again.put(h, items.get(h)));
@@ -141,8 +175,17 @@ public final class BatchRunner {
           continue;
         }
         if (!s.state().isFinal()) {
-          log.accept("batch " + s.id() + ": " + s.providerStatus() + ", " + s.completed() + "/" + s.total() + " done"
-              + (s.failed() > 0 ? ", " + s.failed() + " failed" : ""));
+          log.accept(
+              "batch "
+                  + s.id()
+                  + ": "
+                  + s.providerStatus()
+                  + ", "
+                  + s.completed()
+                  + "/"
+                  + s.total()
+                  + " done"
+                  + (s.failed() > 0 ? ", " + s.failed() + " failed" : ""));
           next.add(a);
           continue;
         }
@@ -157,21 +200,32 @@ public final class BatchRunner {
   }
 
   /** Collects a final batch; returns the resubmission of what it left unanswered, if any. */
-  private List<Active> finish(Active a, BatchStatus s, Map<String, BatchItem> items, Consumer<List<BatchResult>> sink)
+  private List<Active> finish(
+      Active a, BatchStatus s, Map<String, BatchItem> items, Consumer<List<BatchResult>> sink)
       throws IOException {
     Map<String, BatchResult> results = new HashMap<>();
     if (s.state() == BatchStatus.State.FAILED) {
       log.accept("batch " + s.id() + ": failed: " + s.errors());
       for (String hash : a.wanted()) {
-        results.put(hash, BatchResult.failed(hash, new TeacherException(Kind.RETRYABLE, 0, "batch_failed",
-            "the batch " + s.id() + " failed: " + s.errors(), 1)));
+        results.put(
+            hash,
+            BatchResult.failed(
+                hash,
+                new TeacherException(
+                    Kind.RETRYABLE,
+                    0,
+                    "batch_failed",
+                    "the batch " + s.id() + " failed: " + s.errors(),
+                    1)));
       }
     } else {
-      api.results(s, r -> {
-        if (a.wanted().contains(r.customId())) {
-          results.put(r.customId(), r);
-        }
-      });
+      api.results(
+          s,
+          r -> {
+            if (a.wanted().contains(r.customId())) {
+              results.put(r.customId(), r);
+            }
+          });
     }
     Map<String, BatchItem> missing = new LinkedHashMap<>();
     for (String hash : a.wanted()) {
@@ -182,12 +236,32 @@ public final class BatchRunner {
     boolean resubmit = !missing.isEmpty() && a.record().attempt() <= cfg.maxResubmits();
     if (!missing.isEmpty() && !resubmit) {
       for (String hash : missing.keySet()) {
-        results.put(hash, BatchResult.failed(hash, new TeacherException(Kind.RETRYABLE, 0, "batch_" + s.providerStatus(),
-            "no answer after " + a.record().attempt() + " batch submissions (last batch " + s.id() + " "
-                + s.providerStatus() + ")", a.record().attempt())));
+        results.put(
+            hash,
+            BatchResult.failed(
+                hash,
+                new TeacherException(
+                    Kind.RETRYABLE,
+                    0,
+                    "batch_" + s.providerStatus(),
+                    "no answer after "
+                        + a.record().attempt()
+                        + " batch submissions (last batch "
+                        + s.id()
+                        + " "
+                        + s.providerStatus()
+                        + ")",
+                    a.record().attempt())));
       }
     }
-    log.accept("batch " + s.id() + ": " + s.providerStatus() + ", collected " + results.size() + " results");
+    log.accept(
+        "batch "
+            + s.id()
+            + ": "
+            + s.providerStatus()
+            + ", collected "
+            + results.size()
+            + " results");
     // Journal first, then mark collected, then resubmit: a crash between any two steps leaves
     // each request either answered in the journal or in exactly one open batch, or in neither
     // (and then the next run submits it once).
@@ -196,8 +270,14 @@ public final class BatchRunner {
     if (!resubmit) {
       return List.of();
     }
-    log.accept("batch " + s.id() + ": " + s.providerStatus() + " with " + missing.size()
-        + " requests unanswered; resubmitting only those");
+    log.accept(
+        "batch "
+            + s.id()
+            + ": "
+            + s.providerStatus()
+            + " with "
+            + missing.size()
+            + " requests unanswered; resubmitting only those");
     List<Active> resubmitted = submit(missing, a.record().attempt() + 1);
     return resubmitted;
   }

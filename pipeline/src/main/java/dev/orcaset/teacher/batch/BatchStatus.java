@@ -22,7 +22,12 @@ public record BatchStatus(
 
   /** Where a batch is in its life; the last four are final. */
   public enum State {
-    IN_PROGRESS, CANCELLING, COMPLETED, FAILED, EXPIRED, CANCELLED;
+    IN_PROGRESS,
+    CANCELLING,
+    COMPLETED,
+    FAILED,
+    EXPIRED,
+    CANCELLED;
 
     public boolean isFinal() {
       return this == COMPLETED || this == FAILED || this == EXPIRED || this == CANCELLED;

@@ -1,11 +1,11 @@
 package dev.orcaset.teacher.sim;
 
-import dev.orcaset.io.Hashes;
+import dev.orcaset.model.Hashes;
 
 /**
- * The simulated teacher's answers: a fixed function of (system prompt, user message), shaped
- * like an explanation, with a fingerprint of both. Tests recompute it to prove every row's
- * response belongs to its own question and prompt.
+ * The simulated teacher's answers: a fixed function of (system prompt, user message), shaped like
+ * an explanation, with a fingerprint of both. Tests recompute it to prove every row's response
+ * belongs to its own question and prompt.
  */
 public final class SimulatedAnswers {
   private SimulatedAnswers() {}
@@ -14,11 +14,16 @@ public final class SimulatedAnswers {
     String system = systemPrompt == null ? "" : systemPrompt;
     String fingerprint = Hashes.sha256Hex(system + "\u0000" + userMessage).substring(0, 16);
     return "Let me work through this step by step.\n"
-        + "Step 1: Read the task. It begins: \"" + excerpt(userMessage, 80) + "\".\n"
+        + "Step 1: Read the task. It begins: \""
+        + excerpt(userMessage, 80)
+        + "\".\n"
         + "Step 2: Follow the system message: "
-        + (system.isEmpty() ? "(none)" : "\"" + excerpt(system, 60) + "\"") + ".\n"
+        + (system.isEmpty() ? "(none)" : "\"" + excerpt(system, 60) + "\"")
+        + ".\n"
         + "Step 3: Reason from the information given to a conclusion.\n"
-        + "Answer: this is a simulated answer [sim:" + fingerprint + "], not training data.";
+        + "Answer: this is a simulated answer [sim:"
+        + fingerprint
+        + "], not training data.";
   }
 
   /** A rough token count (words × 4/3), the same on every run. */

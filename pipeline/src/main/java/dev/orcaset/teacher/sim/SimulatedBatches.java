@@ -5,28 +5,32 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import dev.orcaset.io.Hashes;
+import dev.orcaset.model.Hashes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * The simulated teacher's OpenAI Batch API: `POST /v1/files` (multipart, purpose `batch`),
- * `POST /v1/batches`, `GET /v1/batches/{id}`, `POST /v1/batches/{id}/cancel`,
- * `GET /v1/files/{id}/content`. A batch is `validating` at creation, `in_progress` while polled,
- * and `completed` on the {@code pollsToComplete}-th poll. Output lines come back in reverse order
- * (the API promises no order); markers in a request make its line a 500
- * (`[[sim:status=500]]`), an error-file line (`[[sim:batch-line-error]]`), or fail the whole
- * batch's validation (`[[sim:batch-invalid]]`). {@link #expireNext} makes the next batches expire
- * with half their lines answered.
+ * The simulated teacher's OpenAI Batch API: `POST /v1/files` (multipart, purpose `batch`), `POST
+ * /v1/batches`, `GET /v1/batches/{id}`, `POST /v1/batches/{id}/cancel`, `GET
+ * /v1/files/{id}/content`. A batch is `validating` at creation, `in_progress` while polled, and
+ * `completed` on the {@code pollsToComplete}-th poll. Output lines come back in reverse order (the
+ * API promises no order); markers in a request make its line a 500 (`[[sim:status=500]]`), an
+ * error-file line (`[[sim:batch-line-error]]`), or fail the whole batch's validation
+ * (`[[sim:batch-invalid]]`). {@link #expireNext} makes the next batches expire with half their
+ * lines answered.
  */
 public final class SimulatedBatches {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -80,9 +84,11 @@ public final class SimulatedBatches {
     return batches.size();
   }
 
-  /** How many batches each custom_id was submitted in: 1 everywhere means nothing was paid twice. */
+  /**
+   * How many batches each custom_id was submitted in: 1 everywhere means nothing was paid twice.
+   */
   public Map<String, Integer> submissionsByCustomId() {
-    Map<String, Integer> out = new java.util.TreeMap<>();
+    Map<String, Integer> out = new TreeMap<>();
     submissionsByCustomId.forEach((k, v) -> out.put(k, v.get()));
     return out;
   }
@@ -97,20 +103,31 @@ public final class SimulatedBatches {
       }
       Map<String, String> parts = multipart(ex.getRequestHeaders().getFirst("Content-Type"), body);
       if (!"batch".equals(parts.get("purpose")) || parts.get("file") == null) {
-        SimulatedTeacher.send(ex, 400, SimulatedTeacher.error("need purpose=batch and a file", "invalid_request_error", null));
+        SimulatedTeacher.send(
+            ex,
+            400,
+            SimulatedTeacher.error("need purpose=batch and a file", "invalid_request_error", null));
         return;
       }
       String id = "file-sim-" + ids.incrementAndGet();
       files.put(id, parts.get("file"));
-      SimulatedTeacher.send(ex, 200, JSON.createObjectNode().put("id", id).put("object", "file")
-          .put("bytes", parts.get("file").length()).put("purpose", "batch").toString());
+      SimulatedTeacher.send(
+          ex,
+          200,
+          JSON.createObjectNode()
+              .put("id", id)
+              .put("object", "file")
+              .put("bytes", parts.get("file").length())
+              .put("purpose", "batch")
+              .toString());
       return;
     }
     if ("GET".equals(ex.getRequestMethod()) && path.matches("/v1/files/[^/]+/content")) {
       String id = path.split("/")[3];
       String content = files.get(id);
       if (content == null) {
-        SimulatedTeacher.send(ex, 404, SimulatedTeacher.error("no such file " + id, "invalid_request_error", null));
+        SimulatedTeacher.send(
+            ex, 404, SimulatedTeacher.error("no such file " + id, "invalid_request_error", null));
         return;
       }
       byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
@@ -121,7 +138,8 @@ public final class SimulatedBatches {
       }
       return;
     }
-    SimulatedTeacher.send(ex, 404, SimulatedTeacher.error("no route " + path, "invalid_request_error", null));
+    SimulatedTeacher.send(
+        ex, 404, SimulatedTeacher.error("no route " + path, "invalid_request_error", null));
   }
 
   void handleBatches(HttpExchange ex) throws IOException {
@@ -136,7 +154,11 @@ public final class SimulatedBatches {
       String fileId = req.path("input_file_id").asText();
       String content = files.get(fileId);
       if (content == null) {
-        SimulatedTeacher.send(ex, 400, SimulatedTeacher.error("unknown input_file_id " + fileId, "invalid_request_error", null));
+        SimulatedTeacher.send(
+            ex,
+            400,
+            SimulatedTeacher.error(
+                "unknown input_file_id " + fileId, "invalid_request_error", null));
         return;
       }
       List<JsonNode> lines = new ArrayList<>();
@@ -144,11 +166,15 @@ public final class SimulatedBatches {
         if (!line.isBlank()) {
           JsonNode l = JSON.readTree(line);
           lines.add(l);
-          submissionsByCustomId.computeIfAbsent(l.path("custom_id").asText(), k -> new AtomicInteger()).incrementAndGet();
+          submissionsByCustomId
+              .computeIfAbsent(l.path("custom_id").asText(), k -> new AtomicInteger())
+              .incrementAndGet();
         }
       }
       boolean expire = expireNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
-      Batch b = new Batch("batch_sim_" + ids.incrementAndGet(), fileId, req.path("metadata"), expire, lines);
+      Batch b =
+          new Batch(
+              "batch_sim_" + ids.incrementAndGet(), fileId, req.path("metadata"), expire, lines);
       batches.put(b.id, b);
       SimulatedTeacher.send(ex, 200, describe(b).toString());
       return;
@@ -156,7 +182,8 @@ public final class SimulatedBatches {
     String[] seg = path.split("/");
     Batch b = seg.length >= 4 ? batches.get(seg[3]) : null;
     if (b == null) {
-      SimulatedTeacher.send(ex, 404, SimulatedTeacher.error("no such batch", "invalid_request_error", null));
+      SimulatedTeacher.send(
+          ex, 404, SimulatedTeacher.error("no such batch", "invalid_request_error", null));
       return;
     }
     synchronized (b) {
@@ -196,7 +223,9 @@ public final class SimulatedBatches {
     }
   }
 
-  /** Runs the first {@code answered} requests; the rest carry the batch's fate in the error file. */
+  /**
+   * Runs the first {@code answered} requests; the rest carry the batch's fate in the error file.
+   */
   private void finish(Batch b, String status, int answered) {
     StringBuilder out = new StringBuilder();
     StringBuilder err = new StringBuilder();
@@ -204,17 +233,24 @@ public final class SimulatedBatches {
     for (int i = 0; i < b.lines.size(); i++) {
       JsonNode line = b.lines.get(i);
       String customId = line.path("custom_id").asText();
-      ObjectNode result = JSON.createObjectNode().put("id", "batch_req_" + i).put("custom_id", customId);
+      ObjectNode result =
+          JSON.createObjectNode().put("id", "batch_req_" + i).put("custom_id", customId);
       if (i >= answered) {
         result.putNull("response");
-        result.putObject("error").put("code", "batch_" + status).put("message", "This request could not be executed before the batch " + status + ".");
+        result
+            .putObject("error")
+            .put("code", "batch_" + status)
+            .put("message", "This request could not be executed before the batch " + status + ".");
         err.append(result).append('\n');
         continue;
       }
       JsonNode body = line.path("body");
       if (body.toString().contains("[[sim:batch-line-error]]")) {
         result.putNull("response");
-        result.putObject("error").put("code", "invalid_request").put("message", "simulated per-line error");
+        result
+            .putObject("error")
+            .put("code", "invalid_request")
+            .put("message", "simulated per-line error");
         err.append(result).append('\n');
         b.failed++;
         continue;
@@ -228,8 +264,9 @@ public final class SimulatedBatches {
           user = m.path("content").asText();
         }
       }
-      SimulatedTeacher.Reply reply = SimulatedTeacher.reply(system, user, body.path("model").asText(),
-          Hashes.sha256Hex(body.toString()));
+      SimulatedTeacher.Reply reply =
+          SimulatedTeacher.reply(
+              system, user, body.path("model").asText(), Hashes.sha256Hex(body.toString()));
       ObjectNode response = result.putObject("response");
       response.put("status_code", reply.status()).put("request_id", "req_sim_" + i);
       try {
@@ -264,42 +301,55 @@ public final class SimulatedBatches {
 
   private static ObjectNode describe(Batch b) {
     ObjectNode o = JSON.createObjectNode();
-    o.put("id", b.id).put("object", "batch").put("endpoint", "/v1/chat/completions")
-        .put("input_file_id", b.inputFileId).put("completion_window", "24h").put("status", b.status);
+    o.put("id", b.id)
+        .put("object", "batch")
+        .put("endpoint", "/v1/chat/completions")
+        .put("input_file_id", b.inputFileId)
+        .put("completion_window", "24h")
+        .put("status", b.status);
     o.put("output_file_id", b.outputFileId);
     o.put("error_file_id", b.errorFileId);
     if (b.errors != null) {
       ArrayNode data = o.putObject("errors").put("object", "list").putArray("data");
       for (String line : b.errors.split("\n")) {
-        data.addObject().put("code", "invalid_request").put("message", "simulated validation error")
-            .put("param", "body").put("line", Integer.parseInt(line));
+        data.addObject()
+            .put("code", "invalid_request")
+            .put("message", "simulated validation error")
+            .put("param", "body")
+            .put("line", Integer.parseInt(line));
       }
     } else {
       o.putNull("errors");
     }
-    o.putObject("request_counts").put("total", b.lines.size()).put("completed", b.completed).put("failed", b.failed);
+    o.putObject("request_counts")
+        .put("total", b.lines.size())
+        .put("completed", b.completed)
+        .put("failed", b.failed);
     o.set("metadata", b.metadata);
     return o;
   }
 
   /** The text parts of a multipart/form-data body, by name. */
   static Map<String, String> multipart(String contentType, byte[] body) {
-    Map<String, String> parts = new java.util.HashMap<>();
+    Map<String, String> parts = new HashMap<>();
     if (contentType == null || !contentType.contains("boundary=")) {
       return parts;
     }
-    String boundary = "--" + contentType.substring(contentType.indexOf("boundary=") + 9).replace("\"", "").trim();
+    String boundary =
+        "--" + contentType.substring(contentType.indexOf("boundary=") + 9).replace("\"", "").trim();
     String text = new String(body, StandardCharsets.UTF_8);
-    for (String part : text.split(java.util.regex.Pattern.quote(boundary))) {
+    for (String part : text.split(Pattern.quote(boundary))) {
       int headersEnd = part.indexOf("\r\n\r\n");
       if (headersEnd < 0) {
         continue;
       }
       String headers = part.substring(0, headersEnd);
-      java.util.regex.Matcher name = java.util.regex.Pattern.compile("name=\"([^\"]+)\"").matcher(headers);
+      Matcher name = Pattern.compile("name=\"([^\"]+)\"").matcher(headers);
       if (name.find()) {
         String content = part.substring(headersEnd + 4);
-        parts.put(name.group(1), content.endsWith("\r\n") ? content.substring(0, content.length() - 2) : content);
+        parts.put(
+            name.group(1),
+            content.endsWith("\r\n") ? content.substring(0, content.length() - 2) : content);
       }
     }
     return parts;

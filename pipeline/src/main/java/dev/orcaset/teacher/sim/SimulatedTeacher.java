@@ -5,36 +5,38 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.orcaset.io.Hashes;
+import dev.orcaset.model.Hashes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A local HTTP server speaking the OpenAI Chat Completions shape, so the demo and the tests run
- * the real HTTP client end to end without a paid API. Answers are deterministic
- * ({@link SimulatedAnswers}); latency is configurable.
+ * A local HTTP server speaking the OpenAI Chat Completions shape, so the demo and the tests run the
+ * real HTTP client end to end without a paid API. Answers are deterministic ({@link
+ * SimulatedAnswers}); latency is configurable.
  *
- * <p>Markers in the user message make it misbehave on purpose, for tests and demos of the
- * failure paths: {@code [[sim:status=400:context_length_exceeded]]} always answers that status
- * and error code; {@code [[sim:fail-once=503]]} fails the first attempt of that request only.
- * Markers for the quality gates: {@code [[sim:reply=TEXT]]} answers exactly TEXT (a refusal, a
- * bare "Yes", a copy of another answer), {@code [[sim:finish=length]]} reports that finish reason.
+ * <p>Markers in the user message make it misbehave on purpose, for tests and demos of the failure
+ * paths: {@code [[sim:status=400:context_length_exceeded]]} always answers that status and error
+ * code; {@code [[sim:fail-once=503]]} fails the first attempt of that request only. Markers for the
+ * quality gates: {@code [[sim:reply=TEXT]]} answers exactly TEXT (a refusal, a bare "Yes", a copy
+ * of another answer), {@code [[sim:finish=length]]} reports that finish reason.
  *
- * <p>{@link Options} make it behave like a loaded provider: RPM/TPM limits enforced per second
- * (429 with `retry-after-ms` and `x-ratelimit-*` headers, as OpenAI sends them), a share of
- * 500s, a share of dropped connections, and latency jitter.
+ * <p>{@link Options} make it behave like a loaded provider: RPM/TPM limits enforced per second (429
+ * with `retry-after-ms` and `x-ratelimit-*` headers, as OpenAI sends them), a share of 500s, a
+ * share of dropped connections, and latency jitter.
  */
 public final class SimulatedTeacher implements AutoCloseable {
   static {
@@ -46,7 +48,8 @@ public final class SimulatedTeacher implements AutoCloseable {
   }
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern STATUS = Pattern.compile("\\[\\[sim:status=(\\d{3})(?::([a-z_]+))?]]");
+  private static final Pattern STATUS =
+      Pattern.compile("\\[\\[sim:status=(\\d{3})(?::([a-z_]+))?]]");
   private static final Pattern FAIL_ONCE = Pattern.compile("\\[\\[sim:fail-once=(\\d{3})]]");
   private static final Pattern REPLY = Pattern.compile("\\[\\[sim:reply=(.*?)]]", Pattern.DOTALL);
   private static final Pattern FINISH = Pattern.compile("\\[\\[sim:finish=([a-z_]+)]]");
@@ -56,13 +59,28 @@ public final class SimulatedTeacher implements AutoCloseable {
    * @param tpm tokens per minute, counted as prompt estimate plus max_tokens (0: no limit)
    * @param errorRate share of requests answered with a 500
    * @param resetRate share of requests whose connection is dropped without an answer
-   * @param capacity requests the server works on at full speed (0: no limit); beyond that it
-   *     slows down instead of refusing, as vLLM and other self-hosted servers do: each answer
-   *     takes {@code latency × in flight / capacity}, so throughput stays at capacity / latency
+   * @param capacity requests the server works on at full speed (0: no limit); beyond that it slows
+   *     down instead of refusing, as vLLM and other self-hosted servers do: each answer takes
+   *     {@code latency × in flight / capacity}, so throughput stays at capacity / latency
    */
-  public record Options(int port, int latencyMs, int jitterMs, long rpm, long tpm, double errorRate,
-      double resetRate, long seed, int capacity) {
-    public Options(int port, int latencyMs, int jitterMs, long rpm, long tpm, double errorRate, double resetRate,
+  public record Options(
+      int port,
+      int latencyMs,
+      int jitterMs,
+      long rpm,
+      long tpm,
+      double errorRate,
+      double resetRate,
+      long seed,
+      int capacity) {
+    public Options(
+        int port,
+        int latencyMs,
+        int jitterMs,
+        long rpm,
+        long tpm,
+        double errorRate,
+        double resetRate,
         long seed) {
       this(port, latencyMs, jitterMs, rpm, tpm, errorRate, resetRate, seed, 0);
     }
@@ -77,15 +95,15 @@ public final class SimulatedTeacher implements AutoCloseable {
   private final Options options;
   private final int latencyMs;
   private final int jitterMs;
-  private final java.util.Random faults;
+  private final Random faults;
   private final Bucket requestBucket;
   private final Bucket tokenBucket;
   private final AtomicLong requests = new AtomicLong();
   private final AtomicLong rateLimited = new AtomicLong();
   private final AtomicLong injectedErrors = new AtomicLong();
   private final AtomicLong droppedConnections = new AtomicLong();
-  private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
-  private final java.util.concurrent.atomic.AtomicInteger peakInFlight = new java.util.concurrent.atomic.AtomicInteger();
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger peakInFlight = new AtomicInteger();
   private final AtomicLong firstRequestNanos = new AtomicLong();
   private final AtomicLong lastAnswerNanos = new AtomicLong();
   private final AtomicLong heldNanos = new AtomicLong();
@@ -98,7 +116,7 @@ public final class SimulatedTeacher implements AutoCloseable {
     this.options = options;
     this.latencyMs = options.latencyMs();
     this.jitterMs = options.jitterMs();
-    this.faults = new java.util.Random(options.seed());
+    this.faults = new Random(options.seed());
     this.requestBucket = new Bucket(options.rpm() / 60.0);
     this.tokenBucket = new Bucket(options.tpm() / 60.0);
   }
@@ -110,11 +128,13 @@ public final class SimulatedTeacher implements AutoCloseable {
 
   public static SimulatedTeacher start(Options options) throws IOException {
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", options.port()), 512);
-    ExecutorService executor = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "simulated-teacher");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService executor =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "simulated-teacher");
+              t.setDaemon(true);
+              return t;
+            });
     SimulatedTeacher sim = new SimulatedTeacher(server, executor, options);
     server.createContext("/v1/chat/completions", sim::handleChat);
     server.createContext("/v1/models", sim::handleModels);
@@ -158,13 +178,18 @@ public final class SimulatedTeacher implements AutoCloseable {
     return droppedConnections.get();
   }
 
-  /** How many times a request body (by hash) was answered with 200: more than 1 is double billing. */
+  /**
+   * How many times a request body (by hash) was answered with 200: more than 1 is double billing.
+   */
   public Map<String, AtomicInteger> answeredByHash() {
     return answeredByHash;
   }
 
   private void handleModels(HttpExchange ex) throws IOException {
-    send(ex, 200, "{\"object\":\"list\",\"data\":[{\"id\":\"orcaset-sim-1\",\"object\":\"model\"}]}");
+    send(
+        ex,
+        200,
+        "{\"object\":\"list\",\"data\":[{\"id\":\"orcaset-sim-1\",\"object\":\"model\"}]}");
   }
 
   private void handleChat(HttpExchange ex) throws IOException {
@@ -200,18 +225,32 @@ public final class SimulatedTeacher implements AutoCloseable {
         }
       }
       if (user == null || !body.hasNonNull("model")) {
-        respond(ex, left, 400, error("model and a user message are required", "invalid_request_error", null));
+        respond(
+            ex,
+            left,
+            400,
+            error("model and a user message are required", "invalid_request_error", null));
         return;
       }
       String hash = Hashes.sha256Hex(bodyText);
       int seen = seenByHash.computeIfAbsent(hash, h -> new AtomicInteger()).incrementAndGet();
-      long cost = SimulatedAnswers.tokens(system) + SimulatedAnswers.tokens(user) + body.path("max_tokens").asLong(0);
+      long cost =
+          SimulatedAnswers.tokens(system)
+              + SimulatedAnswers.tokens(user)
+              + body.path("max_tokens").asLong(0);
       long waitMs = Math.max(requestBucket.take(1), tokenBucket.take(cost));
       addLimitHeaders(ex);
       if (waitMs > 0) {
         rateLimited.incrementAndGet();
         ex.getResponseHeaders().set("retry-after-ms", Long.toString(waitMs));
-        respond(ex, left, 429, error("Rate limit reached. Please try again in " + waitMs + "ms.", "requests", "rate_limit_exceeded"));
+        respond(
+            ex,
+            left,
+            429,
+            error(
+                "Rate limit reached. Please try again in " + waitMs + "ms.",
+                "requests",
+                "rate_limit_exceeded"));
         return;
       }
       double roll;
@@ -225,12 +264,20 @@ public final class SimulatedTeacher implements AutoCloseable {
       }
       if (roll < options.resetRate() + options.errorRate()) {
         injectedErrors.incrementAndGet();
-        respond(ex, left, 500, error("The server had an error while processing your request.", "server_error", null));
+        respond(
+            ex,
+            left,
+            500,
+            error("The server had an error while processing your request.", "server_error", null));
         return;
       }
       Matcher failOnce = FAIL_ONCE.matcher(user);
       if (failOnce.find() && seen == 1 && !STATUS.matcher(user).find()) {
-        respond(ex, left, Integer.parseInt(failOnce.group(1)), error("simulated transient error", "server_error", null));
+        respond(
+            ex,
+            left,
+            Integer.parseInt(failOnce.group(1)),
+            error("simulated transient error", "server_error", null));
         return;
       }
       Reply reply = reply(system, user, body.get("model").asText(), hash);
@@ -247,11 +294,11 @@ public final class SimulatedTeacher implements AutoCloseable {
   }
 
   /**
-   * Answers and stops counting the request as in flight first: the client may send its next
-   * request as soon as it has this answer, which must not look like one more in flight.
+   * Answers and stops counting the request as in flight first: the client may send its next request
+   * as soon as it has this answer, which must not look like one more in flight.
    */
   /** When a request arrived, and whether it has stopped counting as in flight. */
-  private static final class HeldSince extends java.util.concurrent.atomic.AtomicBoolean {
+  private static final class HeldSince extends AtomicBoolean {
     final long arrived;
 
     HeldSince(long arrived) {
@@ -293,19 +340,21 @@ public final class SimulatedTeacher implements AutoCloseable {
   private void addLimitHeaders(HttpExchange ex) {
     if (options.rpm() > 0) {
       ex.getResponseHeaders().set("x-ratelimit-limit-requests", Long.toString(options.rpm()));
-      ex.getResponseHeaders().set("x-ratelimit-remaining-requests", Long.toString(requestBucket.remaining()));
+      ex.getResponseHeaders()
+          .set("x-ratelimit-remaining-requests", Long.toString(requestBucket.remaining()));
       ex.getResponseHeaders().set("x-ratelimit-reset-requests", requestBucket.resetMillis() + "ms");
     }
     if (options.tpm() > 0) {
       ex.getResponseHeaders().set("x-ratelimit-limit-tokens", Long.toString(options.tpm()));
-      ex.getResponseHeaders().set("x-ratelimit-remaining-tokens", Long.toString(tokenBucket.remaining()));
+      ex.getResponseHeaders()
+          .set("x-ratelimit-remaining-tokens", Long.toString(tokenBucket.remaining()));
       ex.getResponseHeaders().set("x-ratelimit-reset-tokens", tokenBucket.resetMillis() + "ms");
     }
   }
 
   /**
-   * A provider-side budget: refills continuously at {@code perSecond}, holds one second's worth,
-   * so a per-minute limit is enforced over each second as real providers do.
+   * A provider-side budget: refills continuously at {@code perSecond}, holds one second's worth, so
+   * a per-minute limit is enforced over each second as real providers do.
    */
   private static final class Bucket {
     private final double perSecond;
@@ -317,7 +366,9 @@ public final class SimulatedTeacher implements AutoCloseable {
       this.level = perSecond;
     }
 
-    /** Takes {@code n} if available and returns 0, else returns the milliseconds until it would be. */
+    /**
+     * Takes {@code n} if available and returns 0, else returns the milliseconds until it would be.
+     */
     synchronized long take(double n) {
       if (perSecond <= 0) {
         return 0;
@@ -337,7 +388,9 @@ public final class SimulatedTeacher implements AutoCloseable {
 
     synchronized long resetMillis() {
       refill();
-      return perSecond <= 0 ? 0 : (long) Math.ceil(Math.max(0, perSecond - level) / perSecond * 1000);
+      return perSecond <= 0
+          ? 0
+          : (long) Math.ceil(Math.max(0, perSecond - level) / perSecond * 1000);
     }
 
     private void refill() {
@@ -348,7 +401,9 @@ public final class SimulatedTeacher implements AutoCloseable {
   }
 
   private void pause() {
-    int ms = latencyMs + (jitterMs > 0 ? ThreadLocalRandom.current().nextInt(-jitterMs, jitterMs + 1) : 0);
+    int ms =
+        latencyMs
+            + (jitterMs > 0 ? ThreadLocalRandom.current().nextInt(-jitterMs, jitterMs + 1) : 0);
     if (options.capacity() > 0) {
       ms = (int) (ms * Math.max(1.0, inFlight.get() / (double) options.capacity()));
     }
@@ -372,11 +427,14 @@ public final class SimulatedTeacher implements AutoCloseable {
   static Reply reply(String system, String user, String model, String hash) {
     Matcher status = STATUS.matcher(user);
     if (status.find()) {
-      return new Reply(Integer.parseInt(status.group(1)), error("simulated error", "invalid_request_error", status.group(2)));
+      return new Reply(
+          Integer.parseInt(status.group(1)),
+          error("simulated error", "invalid_request_error", status.group(2)));
     }
     Matcher replyMarker = REPLY.matcher(user);
     Matcher finish = FINISH.matcher(user);
-    String answer = replyMarker.find() ? replyMarker.group(1) : SimulatedAnswers.answer(system, user);
+    String answer =
+        replyMarker.find() ? replyMarker.group(1) : SimulatedAnswers.answer(system, user);
     ObjectNode out = JSON.createObjectNode();
     out.put("id", "chatcmpl-sim-" + hash.substring(0, 12));
     out.put("object", "chat.completion");
@@ -389,7 +447,10 @@ public final class SimulatedTeacher implements AutoCloseable {
     ObjectNode usage = out.putObject("usage");
     long prompt = SimulatedAnswers.tokens(system) + SimulatedAnswers.tokens(user);
     long completion = SimulatedAnswers.tokens(answer);
-    usage.put("prompt_tokens", prompt).put("completion_tokens", completion).put("total_tokens", prompt + completion);
+    usage
+        .put("prompt_tokens", prompt)
+        .put("completion_tokens", completion)
+        .put("total_tokens", prompt + completion);
     return new Reply(200, out.toString());
   }
 

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.orcaset.config.BatchConfig;
 import dev.orcaset.config.OrcasetConfig;
 import dev.orcaset.config.TeacherConfig;
-import dev.orcaset.teacher.ChatRequest;
+import dev.orcaset.model.ChatRequest;
 import dev.orcaset.teacher.RateLimiter;
 import dev.orcaset.teacher.RetryInterceptor;
 import dev.orcaset.teacher.Sleeper;
@@ -40,9 +40,11 @@ class BatchRunnerTest {
   @BeforeEach
   void start() throws Exception {
     sim = SimulatedTeacher.start(0, 0, 0);
-    TeacherConfig t = new OrcasetConfig(null, null, null, null, null, null, null, null, null, null).teacher()
-        .withEndpoint("openai", sim.baseUrl());
-    http = TeacherHttp.client(t, null, RateLimiter.unlimited(), RetryInterceptor.RetryListener.NONE);
+    TeacherConfig t =
+        new OrcasetConfig(null, null, null, null, null, null, null, null, null, null)
+            .teacher().toBuilder().provider("openai").baseUrl(sim.baseUrl()).build();
+    http =
+        TeacherHttp.client(t, null, RateLimiter.unlimited(), RetryInterceptor.RetryListener.NONE);
   }
 
   @AfterEach
@@ -53,8 +55,14 @@ class BatchRunnerTest {
 
   private BatchRunner runner(int maxRequests, int maxResubmits, Sleeper sleeper) {
     BatchConfig cfg = new BatchConfig(maxRequests, null, null, 1, 2, maxResubmits, null);
-    return new BatchRunner(new OpenAiBatchApi(http, sim.baseUrl(), "KEY_ENV", null, "24h"),
-        new BatchLedger(journal.toString()), cfg, "run-1", Map.of("dataset", "test"), sleeper, log::add);
+    return new BatchRunner(
+        new OpenAiBatchApi(http, sim.baseUrl(), "KEY_ENV", null, "24h"),
+        new BatchLedger(journal.toString()),
+        cfg,
+        "run-1",
+        Map.of("dataset", "test"),
+        sleeper,
+        log::add);
   }
 
   private static Map<String, BatchItem> items(String... questions) {
@@ -74,9 +82,14 @@ class BatchRunnerTest {
     return q;
   }
 
-  private Map<String, BatchResult> collect(BatchRunner runner, Map<String, BatchItem> items) throws Exception {
+  private Map<String, BatchResult> collect(BatchRunner runner, Map<String, BatchItem> items)
+      throws Exception {
     Map<String, BatchResult> results = new HashMap<>();
-    runner.run(items, true, batch -> batch.forEach(r -> assertNull(results.put(r.customId(), r), "one result per request")));
+    runner.run(
+        items,
+        true,
+        batch ->
+            batch.forEach(r -> assertNull(results.put(r.customId(), r), "one result per request")));
     return results;
   }
 
@@ -88,22 +101,36 @@ class BatchRunnerTest {
     assertEquals(25, results.size());
     for (BatchItem item : items.values()) {
       BatchResult r = results.get(item.customId());
-      assertEquals(SimulatedAnswers.answer("Think step by step.", item.request().userMessage()), r.answer().content(),
+      assertEquals(
+          SimulatedAnswers.answer("Think step by step.", item.request().userMessage()),
+          r.answer().content(),
           "each answer is joined to its own request although the output file is in reverse order");
       assertEquals("stop", r.answer().finishReason());
     }
     assertTrue(sim.batches().submissionsByCustomId().values().stream().allMatch(n -> n == 1));
-    assertEquals(3, new BatchLedger(journal.toString()).all().stream().filter(BatchRecord::collected).count());
+    assertEquals(
+        3,
+        new BatchLedger(journal.toString()).all().stream().filter(BatchRecord::collected).count());
   }
 
   @Test
   void aSplitAlsoRespectsTheByteLimit() {
-    BatchRunner r = new BatchRunner(new OpenAiBatchApi(http, sim.baseUrl(), "K", null, "24h"),
-        new BatchLedger(journal.toString()), new BatchConfig(1000, 2000L, null, 1, 1, 0, null), "run", Map.of(), ms -> {}, log::add);
+    BatchRunner r =
+        new BatchRunner(
+            new OpenAiBatchApi(http, sim.baseUrl(), "K", null, "24h"),
+            new BatchLedger(journal.toString()),
+            new BatchConfig(1000, 2000L, null, 1, 1, 0, null),
+            "run",
+            Map.of(),
+            ms -> {},
+            log::add);
     List<List<BatchItem>> chunks = r.split(new ArrayList<>(items(questions(12)).values()));
     assertTrue(chunks.size() > 1, "12 lines of ~400 bytes do not fit 2000 bytes");
     for (List<BatchItem> c : chunks) {
-      long bytes = c.stream().mapToLong(new OpenAiBatchApi(http, sim.baseUrl(), "K", null, "24h")::sizeOf).sum();
+      long bytes =
+          c.stream()
+              .mapToLong(new OpenAiBatchApi(http, sim.baseUrl(), "K", null, "24h")::sizeOf)
+              .sum();
       assertTrue(bytes <= 2000, bytes + " bytes in one file");
     }
     assertEquals(12, chunks.stream().mapToInt(List::size).sum());
@@ -111,7 +138,11 @@ class BatchRunnerTest {
 
   @Test
   void anErrorFileLine_andA500InsideALine_becomeFailuresWithTheProvidersMessage() throws Exception {
-    Map<String, BatchItem> items = items("Fine question?", "Bad line [[sim:batch-line-error]]", "Server trouble [[sim:status=500]]");
+    Map<String, BatchItem> items =
+        items(
+            "Fine question?",
+            "Bad line [[sim:batch-line-error]]",
+            "Server trouble [[sim:status=500]]");
     Map<String, BatchResult> results = collect(runner(100, 2, ms -> {}), items);
     List<BatchItem> list = new ArrayList<>(items.values());
     assertNotNull(results.get(list.get(0).customId()).answer());
@@ -120,7 +151,8 @@ class BatchRunnerTest {
     assertTrue(lineError.getMessage().contains("simulated per-line error"), lineError.getMessage());
     TeacherException serverError = results.get(list.get(2).customId()).error();
     assertEquals(500, serverError.httpStatus());
-    assertEquals(TeacherException.Kind.RETRYABLE, serverError.kind(), "a 500 may succeed when asked again");
+    assertEquals(
+        TeacherException.Kind.RETRYABLE, serverError.kind(), "a 500 may succeed when asked again");
   }
 
   @Test
@@ -129,10 +161,18 @@ class BatchRunnerTest {
     Map<String, BatchItem> items = items(questions(10));
     Map<String, BatchResult> results = collect(runner(100, 2, ms -> {}), items);
     assertEquals(10, results.size());
-    assertTrue(results.values().stream().allMatch(r -> r.answer() != null), "all answered after one resubmission");
+    assertTrue(
+        results.values().stream().allMatch(r -> r.answer() != null),
+        "all answered after one resubmission");
     Map<String, Integer> submissions = sim.batches().submissionsByCustomId();
-    assertEquals(5, submissions.values().stream().filter(n -> n == 1).count(), "the expired batch's 5 answers were kept");
-    assertEquals(5, submissions.values().stream().filter(n -> n == 2).count(), "only the 5 missing were resubmitted");
+    assertEquals(
+        5,
+        submissions.values().stream().filter(n -> n == 1).count(),
+        "the expired batch's 5 answers were kept");
+    assertEquals(
+        5,
+        submissions.values().stream().filter(n -> n == 2).count(),
+        "only the 5 missing were resubmitted");
     assertEquals(2, sim.batches().batchesCreated());
   }
 
@@ -141,19 +181,28 @@ class BatchRunnerTest {
     sim.batches().expireNext(5);
     Map<String, BatchResult> results = collect(runner(100, 1, ms -> {}), items(questions(4)));
     assertEquals(2, sim.batches().batchesCreated(), "first submission and one resubmission");
-    assertEquals(3, results.values().stream().filter(r -> r.answer() != null).count(), "2 from the first, 1 from the second");
-    BatchResult lost = results.values().stream().filter(r -> r.error() != null).findFirst().orElseThrow();
+    assertEquals(
+        3,
+        results.values().stream().filter(r -> r.answer() != null).count(),
+        "2 from the first, 1 from the second");
+    BatchResult lost =
+        results.values().stream().filter(r -> r.error() != null).findFirst().orElseThrow();
     assertEquals("batch_expired", lost.error().providerCode());
-    assertTrue(lost.error().getMessage().contains("no answer after 2 batch submissions"), lost.error().getMessage());
+    assertTrue(
+        lost.error().getMessage().contains("no answer after 2 batch submissions"),
+        lost.error().getMessage());
   }
 
   @Test
   void aFailedBatchIsReportedWithTheProvidersErrors() throws Exception {
-    Map<String, BatchResult> results = collect(runner(100, 2, ms -> {}), items("ok?", "broken [[sim:batch-invalid]]"));
+    Map<String, BatchResult> results =
+        collect(runner(100, 2, ms -> {}), items("ok?", "broken [[sim:batch-invalid]]"));
     assertEquals(2, results.size());
     for (BatchResult r : results.values()) {
       assertEquals("batch_failed", r.error().providerCode());
-      assertTrue(r.error().getMessage().contains("line 2: invalid_request simulated validation error"), r.error().getMessage());
+      assertTrue(
+          r.error().getMessage().contains("line 2: invalid_request simulated validation error"),
+          r.error().getMessage());
     }
     assertTrue(log.stream().anyMatch(l -> l.contains("failed: line 2")), log.toString());
   }
@@ -162,26 +211,37 @@ class BatchRunnerTest {
   void aCrashBetweenSubmitAndDownload_resumesByPollingTheSameBatches() throws Exception {
     Map<String, BatchItem> items = items(questions(30));
     sim.batches().pollsToComplete(3);
-    Sleeper crash = ms -> {
-      throw new InterruptedException("killed while waiting");
-    };
+    Sleeper crash =
+        ms -> {
+          throw new InterruptedException("killed while waiting");
+        };
     assertThrows(InterruptedException.class, () -> collect(runner(10, 2, crash), items));
     assertEquals(3, sim.batches().batchesCreated());
-    assertEquals(3, new BatchLedger(journal.toString()).open().size(), "the submitted batches are in the ledger");
+    assertEquals(
+        3,
+        new BatchLedger(journal.toString()).open().size(),
+        "the submitted batches are in the ledger");
 
     Map<String, BatchResult> results = collect(runner(10, 2, ms -> {}), items);
     assertEquals(30, results.size());
     assertEquals(3, sim.batches().batchesCreated(), "no second submission");
     assertEquals(Set.of(1), Set.copyOf(sim.batches().submissionsByCustomId().values()));
-    assertTrue(log.stream().anyMatch(l -> l.contains("polling it instead of submitting again")), log.toString());
+    assertTrue(
+        log.stream().anyMatch(l -> l.contains("polling it instead of submitting again")),
+        log.toString());
   }
 
   @Test
   void noWaitSubmitsAndRecords_aLaterRunCollectsWithoutResubmitting() throws Exception {
     Map<String, BatchItem> items = items(questions(5));
-    List<BatchRecord> submitted = runner(100, 2, ms -> {}).run(items, false, r -> {
-      throw new AssertionError("no results without waiting");
-    });
+    List<BatchRecord> submitted =
+        runner(100, 2, ms -> {})
+            .run(
+                items,
+                false,
+                r -> {
+                  throw new AssertionError("no results without waiting");
+                });
     assertEquals(1, submitted.size());
     Map<String, BatchResult> results = collect(runner(100, 2, ms -> {}), items);
     assertEquals(5, results.size());

@@ -1,6 +1,5 @@
-package dev.orcaset.flan;
+package dev.orcaset.model;
 
-import dev.orcaset.io.Hashes;
 import java.io.Serializable;
 import java.util.Objects;
 
@@ -32,9 +31,9 @@ public record FlanRecord(
   }
 
   /**
-   * Stable row id: submix prefix plus a hash of the input text. Duplicate inputs are removed
-   * before ids matter, so the id is unique in a dataset and the same on every re-run,
-   * whatever the order or names of the input files.
+   * Stable row id: submix prefix plus a hash of the input text. Duplicate inputs are removed before
+   * ids matter, so the id is unique in a dataset and the same on every re-run, whatever the order
+   * or names of the input files.
    */
   public String id() {
     return submix().idPrefix() + "." + Hashes.sha256Hex(inputs).substring(0, 20);

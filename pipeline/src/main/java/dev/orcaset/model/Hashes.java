@@ -1,4 +1,4 @@
-package dev.orcaset.io;
+package dev.orcaset.model;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -7,9 +7,9 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * SHA-256 helpers: every id, hash and seeded choice in orcaset derives from these. ({@link
- * #key64} is a fast non-cryptographic hash for similarity sketches, where SHA-256 per word
- * 3-gram would dominate the cost.)
+ * SHA-256 helpers: every id, hash and seeded choice in orcaset derives from these. ({@link #key64}
+ * is a fast non-cryptographic hash for similarity sketches, where SHA-256 per word 3-gram would
+ * dominate the cost.)
  */
 public final class Hashes {
   private Hashes() {}
@@ -27,8 +27,8 @@ public final class Hashes {
   }
 
   /**
-   * A uniform value in [0, 1) fixed by (seed, purpose, key): the basis of deterministic
-   * sampling and prompt choice. Separate purposes keep the two choices independent.
+   * A uniform value in [0, 1) fixed by (seed, purpose, key): the basis of deterministic sampling
+   * and prompt choice. Separate purposes keep the two choices independent.
    */
   public static double unitInterval(long seed, String purpose, String key) {
     long bits = ByteBuffer.wrap(sha256(seed + "\u0000" + purpose + "\u0000" + key)).getLong();

@@ -1,17 +1,17 @@
-package dev.orcaset.flan;
+package dev.orcaset.model;
 
 import java.io.Serializable;
 
 /**
- * An input line that could not become a {@link FlanRecord}, kept with enough context to find
- * and fix it: file, line, the raw text (truncated) and why.
+ * An input line that could not become a {@link FlanRecord}, kept with enough context to find and
+ * fix it: file, line, the raw text (truncated) and why.
  */
-public record Rejection(String file, long line, String reason, String detail, String raw)
+public record Rejection(String file, long line, DropReason reason, String detail, String raw)
     implements Serializable {
 
   static final int MAX_RAW_CHARS = 2_000;
 
-  public static Rejection of(Origin origin, String reason, String detail, String raw) {
+  public static Rejection of(Origin origin, DropReason reason, String detail, String raw) {
     String kept = raw;
     if (raw != null && raw.length() > MAX_RAW_CHARS) {
       kept = raw.substring(0, MAX_RAW_CHARS) + "…[truncated " + raw.length() + " chars]";

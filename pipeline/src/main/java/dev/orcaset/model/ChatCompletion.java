@@ -1,11 +1,11 @@
-package dev.orcaset.teacher;
+package dev.orcaset.model;
 
 import java.io.Serializable;
 
 /**
  * A teacher's answer: the assistant content exactly as received, why generation stopped, token
- * usage as the server reported it, the model that actually served it, and how many HTTP
- * attempts it took.
+ * usage as the server reported it, the model that actually served it, and how many HTTP attempts it
+ * took.
  */
 public record ChatCompletion(
     String content,

@@ -1,4 +1,4 @@
-package dev.orcaset.flan;
+package dev.orcaset.model;
 
 import java.util.Locale;
 
@@ -30,9 +30,9 @@ public enum Submix {
   }
 
   /**
-   * Maps a `task_source` value to a submix. Exports differ in case and naming (`Flan2021`,
-   * `flan`, `Muffin`; `NIv2`, `niv`, `SuperNaturalInstructions`), so matching is lenient; an
-   * absent or unrecognised value is {@link #UNKNOWN}, which configs may still sample.
+   * Maps a `task_source` value to a submix. Exports differ in case and naming (`Flan2021`, `flan`,
+   * `Muffin`; `NIv2`, `niv`, `SuperNaturalInstructions`), so matching is lenient; an absent or
+   * unrecognised value is {@link #UNKNOWN}, which configs may still sample.
    */
   public static Submix fromTaskSource(String taskSource) {
     if (taskSource == null) {

@@ -1,14 +1,13 @@
-package dev.orcaset.pipeline;
+package dev.orcaset.model;
 
-import dev.orcaset.license.LicenseTag;
 import java.io.Serializable;
 import java.util.List;
 
 /**
  * One dataset row, as written to Parquet. {@code question} is exactly the user message sent and
  * {@code response} exactly the assistant content received; {@code runId} names the run that paid
- * for the answer (a later run may reuse it from the journal). License fields are null until
- * {@link TagLicense} fills them.
+ * for the answer (a later run may reuse it from the journal). The license fields are the verdict
+ * for this row's teacher and source task, decided as the row is built.
  */
 public record Sample(
     String id,
@@ -35,12 +34,4 @@ public record Sample(
     String requestHash,
     String inputFile,
     long inputLine)
-    implements Serializable {
-
-  public Sample withLicense(LicenseTag tag) {
-    return new Sample(id, source, taskName, templateType, systemPromptId, systemPrompt, question,
-        response, referenceAnswer, teacherProvider, teacherModel, servedModel, finishReason,
-        promptTokens, completionTokens, attempts, tag.tag(), tag.commercialUse(), tag.reasons(),
-        generatedAtMillis, runId, requestHash, inputFile, inputLine);
-  }
-}
+    implements Answer, Serializable {}

@@ -1,4 +1,4 @@
-package dev.orcaset.flan;
+package dev.orcaset.model;
 
 import java.io.Serializable;
 

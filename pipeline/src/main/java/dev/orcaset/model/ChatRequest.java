@@ -1,15 +1,14 @@
-package dev.orcaset.teacher;
+package dev.orcaset.model;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.orcaset.io.Hashes;
 import java.io.Serializable;
 import java.util.Objects;
 
 /**
- * One Chat Completions request: a system prompt (omitted from the messages when empty) and the
- * FLAN inputs verbatim as the user message, with the sampling parameters from config.
+ * One Chat Completions request: a system prompt (omitted from the messages when empty) and the FLAN
+ * inputs verbatim as the user message, with the sampling parameters from config.
  */
 public record ChatRequest(
     String model,
@@ -34,7 +33,8 @@ public record ChatRequest(
     ObjectNode body = answerDefiningJson();
     if (stream) {
       body.put("stream", true);
-      body.putObject("stream_options").put("include_usage", true); // usage arrives in the last chunk
+      body.putObject("stream_options")
+          .put("include_usage", true); // usage arrives in the last chunk
     }
     return body;
   }
@@ -82,8 +82,8 @@ public record ChatRequest(
   }
 
   /**
-   * Hash of everything that decides the answer (model, sampling parameters, both messages):
-   * two requests with the same hash would be billed for the same thing.
+   * Hash of everything that decides the answer (model, sampling parameters, both messages): two
+   * requests with the same hash would be billed for the same thing.
    */
   public String requestHash() {
     return Hashes.sha256Hex(answerDefiningJson().toString());

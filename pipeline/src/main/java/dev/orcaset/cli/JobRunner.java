@@ -1,0 +1,160 @@
+package dev.orcaset.cli;
+
+import dev.orcaset.config.OrcasetConfig;
+import dev.orcaset.io.Locations;
+import dev.orcaset.journal.JournalStats;
+import dev.orcaset.teacher.Redactor;
+import dev.orcaset.teacher.TeacherException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+
+/**
+ * Runs a built pipeline to its end and tells the user how it ended, in a few lines: done, stopped
+ * by a fatal teacher error (the cause, with the key redacted), failed, or interrupted; each time
+ * with what is saved and the command that resumes. The runner's stack traces go to a log file in
+ * the output's hidden `.logs/` folder, named in the message.
+ *
+ * <p>Workers save their own answers when they stop (see {@code CallTeacher}); this class never
+ * reaches into them. On SIGTERM or Ctrl-C it waits for the in-process workers' stop hooks to
+ * finish, then reads what the journal holds.
+ */
+final class JobRunner {
+  /** The name of the worker threads that save answers on JVM shutdown (see {@code CallTeacher}). */
+  static final String WORKER_STOP_THREAD = "orcaset-worker-stop";
+
+  /** How long the launcher waits for the workers' own stop (their grace, and a margin). */
+  static final long STOP_WAIT_MILLIS = 12_000;
+
+  private final PrintWriter err;
+  private final OrcasetConfig cfg;
+  private final String resumeCommand;
+
+  /** {@code resumeCommand} null: nothing is sent (an estimate), so nothing is to resume. */
+  JobRunner(PrintWriter err, OrcasetConfig cfg, String resumeCommand) {
+    this.err = err;
+    this.cfg = cfg;
+    this.resumeCommand = resumeCommand;
+  }
+
+  /** Returns the exit code: 0 done, 1 otherwise (the user has been told why). */
+  int run(Pipeline pipeline, String runId) {
+    AtomicBoolean interrupted = new AtomicBoolean();
+    Thread onSignal =
+        new Thread(
+            () -> {
+              interrupted.set(true);
+              waitForWorkersToStop();
+              err.println();
+              err.println("orcaset: interrupted. " + resumeHint(runId));
+              err.flush();
+            },
+            "orcaset-interrupted");
+    Runtime.getRuntime().addShutdownHook(onSignal);
+    try {
+      PipelineResult.State state = pipeline.run().waitUntilFinish();
+      if (state != PipelineResult.State.DONE) {
+        err.println("orcaset: the run ended in state " + state + ". " + resumeHint(runId));
+        return 1;
+      }
+      return 0;
+    } catch (RuntimeException e) {
+      if (interrupted.get()) {
+        return 1; // the signal handler tells the user
+      }
+      return reportFailure(e, runId);
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(onSignal);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running or about to: it tells the user
+      }
+    }
+  }
+
+  /**
+   * The JVM starts every shutdown hook at once; the workers' hooks wait for the answers in flight
+   * and commit their journals. The count printed after them is then the journal's.
+   */
+  private static void waitForWorkersToStop() {
+    long deadline = System.currentTimeMillis() + STOP_WAIT_MILLIS;
+    try {
+      Thread.sleep(50); // let the JVM start the other hooks
+      for (Thread t : Thread.getAllStackTraces().keySet()) {
+        if (WORKER_STOP_THREAD.equals(t.getName())) {
+          t.join(Math.max(1, deadline - System.currentTimeMillis()));
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** How many answers of this run are safe, and the command that picks up from there. */
+  String resumeHint(String runId) {
+    long saved;
+    try {
+      saved = JournalStats.entriesOfRun(cfg.journalDir(), runId);
+    } catch (IOException e) {
+      saved = -1;
+    }
+    String what =
+        saved < 0
+            ? "Answers of this run are saved in the journal at " + cfg.journalDir()
+            : saved + " answers this run paid for are saved in the journal at " + cfg.journalDir();
+    return what
+        + "; the dataset in "
+        + cfg.output().dir()
+        + " is unchanged. Resume (only unanswered questions are sent) with:\n  "
+        + resumeCommand;
+  }
+
+  /** {@code runId} null: nothing was sent (an estimate), so there is nothing to resume. */
+  int reportFailure(RuntimeException e, String runId) {
+    String key = System.getenv(cfg.teacher().apiKeyEnv());
+    String hint = runId == null ? "" : "\norcaset: " + resumeHint(runId);
+    String details = writeLog(e, runId, key);
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof TeacherException te && te.kind() == TeacherException.Kind.FATAL) {
+        err.println("orcaset: stopped: " + Redactor.redact(te.getMessage(), key));
+        err.println("orcaset: fix the cause above." + hint + details);
+        err.flush();
+        return 1;
+      }
+    }
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    err.println(
+        "orcaset: the run failed: " + Redactor.redact(String.valueOf(root), key) + hint + details);
+    err.flush();
+    return 1;
+  }
+
+  /**
+   * The whole failure, stack traces and all, for a bug report or a closer look: in `OUTPUT/.logs/`,
+   * or nowhere when the output is not a local folder.
+   */
+  private String writeLog(RuntimeException e, String runId, String key) {
+    if (!Locations.isLocal(cfg.output().dir())) {
+      return "";
+    }
+    StringWriter trace = new StringWriter();
+    e.printStackTrace(new PrintWriter(trace));
+    Path log = Path.of(cfg.output().dir(), ".logs", (runId == null ? "estimate" : runId) + ".log");
+    try {
+      Files.createDirectories(log.getParent());
+      Files.writeString(log, Redactor.redact(trace.toString(), key), StandardCharsets.UTF_8);
+      return "\norcaset: details (the runner's stack traces) in " + log;
+    } catch (IOException io) {
+      return "";
+    }
+  }
+}

@@ -1,0 +1,76 @@
+package dev.orcaset.pipeline;
+
+import dev.orcaset.io.RecordCoder;
+import java.io.Serializable;
+import java.util.List;
+import java.util.Locale;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.values.KV;
+
+/**
+ * One thing a run counts: a {@link Measure} and its labels, e.g. (SAMPLES_BY_SOURCE, [NIv2]) or
+ * (LICENSE_VERDICTS, [tag, true, reason…]). Stages emit (tally, amount) pairs; one combine adds
+ * them up (or keeps the largest, for a {@link Measure#isMax() maximum}); {@link Tallies} reads the
+ * totals back by measure.
+ */
+public record Tally(Measure measure, List<String> labels) implements Serializable {
+  static final Coder<KV<Tally, Long>> KV_CODER =
+      KvCoder.of(RecordCoder.of(Tally.class), VarLongCoder.of());
+
+  public Tally {
+    labels = List.copyOf(labels);
+  }
+
+  static KV<Tally, Long> of(Measure m, long amount, String... labels) {
+    return KV.of(new Tally(m, List.of(labels)), amount);
+  }
+
+  static KV<Tally, Long> one(Measure m, String... labels) {
+    return of(m, 1, labels);
+  }
+
+  /** What a run and an estimate count. The manifest section a measure fills has its name. */
+  public enum Measure {
+    /** [outcome]: `input_records`, `samples`, `rejected`, `failed`, `duplicates`, `filtered`. */
+    COUNTS,
+    SAMPLES_BY_SOURCE,
+    SAMPLES_BY_LICENSE,
+    SAMPLES_BY_COMMERCIAL_USE,
+    SAMPLES_BY_SYSTEM_PROMPT,
+    /** [source, prompt id]. */
+    SAMPLES_BY_SOURCE_AND_PROMPT,
+    REJECTED_BY_REASON,
+    DROPPED_BY_REASON,
+    FAILED_BY_REASON,
+    FAILED_BY_STATUS,
+    /** [tag, commercial use, reason…]: one per distinct verdict. */
+    LICENSE_VERDICTS,
+    /** [source]. */
+    TOKENS_PROMPT,
+    TOKENS_COMPLETION,
+    TOKENS_MAX,
+    /** [source, lower edge of the bin]. */
+    TOKENS_HISTOGRAM,
+    /** [field of {@link TeacherUsage}]. */
+    TEACHER_USAGE,
+    /** [`new_rows` | `kept_rows` | `dropped_rows`] against the previous snapshot. */
+    SNAPSHOT,
+    /** Estimates: questions to send, by source; their prompt tokens; answers reused. */
+    QUESTIONS,
+    QUESTIONS_BY_SOURCE,
+    PROMPT_TOKENS,
+    REUSED_FROM_JOURNAL;
+
+    /** Whether totals keep the largest amount instead of the sum. */
+    boolean isMax() {
+      return this == TOKENS_MAX;
+    }
+
+    /** The manifest's name for it, e.g. `samples_by_source`. */
+    public String key() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+}
