@@ -58,6 +58,8 @@ public final class Main {
         help | version
 
       BEAM OPTIONS are --name=value pipeline options, e.g. --runner=FlinkRunner --flinkMaster=[local].
+      --verbose (any command) also shows the runner's own error logs; without it a failed run
+      prints its cause in a few lines and writes the stack traces to OUTPUT/.logs/RUN.log.
       Exit codes: 0 completed, 1 run failed, 2 bad command line or config.
       """;
 
@@ -70,6 +72,7 @@ public final class Main {
   }
 
   public static void main(String[] args) {
+    args = verbose(args);
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
     int code = new Main(out, err).run(args);
@@ -121,6 +124,18 @@ public final class Main {
       err.flush();
       return 1;
     }
+  }
+
+  /**
+   * `--verbose` anywhere on the command line: the runner's own error logs (Flink, Beam, Hadoop) are
+   * shown on stderr again. Read before any logger exists, as slf4j-simple reads its levels once.
+   */
+  static String[] verbose(String[] args) {
+    if (!Arrays.asList(args).contains("--verbose")) {
+      return args;
+    }
+    System.setProperty("org.slf4j.simpleLogger.log.org.apache", "error");
+    return Arrays.stream(args).filter(a -> !a.equals("--verbose")).toArray(String[]::new);
   }
 
   /**

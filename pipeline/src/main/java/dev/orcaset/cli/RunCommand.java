@@ -16,8 +16,10 @@ import dev.orcaset.license.LicensePolicy;
 import dev.orcaset.pipeline.OrcasetPipeline;
 import dev.orcaset.pipeline.RunInfo;
 import dev.orcaset.pipeline.RunPlan;
+import dev.orcaset.pipeline.WriteRecords;
 import dev.orcaset.prompts.SystemPromptSet;
 import dev.orcaset.report.DatasetCard;
+import dev.orcaset.report.Manifest;
 import dev.orcaset.teacher.sim.SimulatedTeacher;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -139,18 +141,32 @@ final class RunCommand {
           output.cleanLeftovers(); // nothing was written: the dataset stays as it was
           return new BatchesCommand(out, err).submitted(cfg, runId, resumeCommand);
         }
-        writeCard(output.staging(runId));
+        finishStaging(info);
         output.publish(runId);
       }
-      return new Summary(out).print(cfg, JsonFiles.read(cfg.output().dir(), "manifest.json"));
+      return new Summary(out).print(cfg, Manifest.read(cfg.output().dir()));
     }
   }
 
   /**
-   * The dataset card, from the manifest the job wrote: rendered here, after the job, not inside it,
-   * and switched in with the snapshot, so a published folder always has both.
+   * What the launcher adds to a finished job's staging folder before it is switched in: an empty
+   * file in each of rejected/, failed/, filtered/ that got none (so "nothing failed" shows on
+   * disk), and the dataset card, rendered from the manifest the job wrote, so a published folder
+   * always has both.
    */
-  private static void writeCard(String staging) throws IOException {
+  private static void finishStaging(RunInfo info) throws IOException {
+    String staging = info.outputDir();
+    for (String folder : WriteRecords.FOLDERS) {
+      MatchResult files =
+          FileSystems.match(staging + "/" + folder + "/*", EmptyMatchTreatment.ALLOW);
+      if (files.status() != MatchResult.Status.OK || files.metadata().isEmpty()) {
+        JsonFiles.writeText(
+            staging + "/" + folder,
+            WriteRecords.emptyFileName(info.snapshotId()),
+            "",
+            "application/jsonl");
+      }
+    }
     JsonNode manifest = JsonFiles.read(staging, "manifest.json");
     JsonFiles.writeText(staging, DatasetCard.FILE, DatasetCard.render(manifest), "text/markdown");
   }

@@ -2,9 +2,11 @@ package dev.orcaset.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.orcaset.config.OrcasetConfig;
+import dev.orcaset.report.Manifest;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** Prints the end-of-run summary from the manifest, so what the user reads is what was written. */
 final class Summary {
@@ -15,83 +17,69 @@ final class Summary {
   }
 
   /** Returns the exit code: 1 if the accounting does not add up (a bug worth stopping for). */
-  int print(OrcasetConfig cfg, JsonNode m) {
+  int print(OrcasetConfig cfg, Manifest m) {
     String dir = cfg.output().dir();
-    JsonNode c = m.path("counts");
-    out.printf("orcaset: wrote %d samples to %s/data%n", c.path("samples").asLong(), dir);
+    out.printf("orcaset: wrote %d samples to %s/data%n", m.count("samples"), dir);
     out.printf(
         "  input records  %d = samples %d + rejected %d + failed %d + duplicates %d + filtered"
             + " %d%n",
-        c.path("input_records").asLong(),
-        c.path("samples").asLong(),
-        c.path("rejected").asLong(),
-        c.path("failed").asLong(),
-        c.path("duplicates").asLong(),
-        c.path("filtered").asLong());
-    out.printf("  by submix      %s%n", pairs(m.path("samples_by_source")));
-    out.printf("  by license     %s%n", pairs(m.path("samples_by_license")));
-    out.printf("  commercial_use %s%n", pairs(m.path("samples_by_commercial_use")));
+        m.count("input_records"),
+        m.count("samples"),
+        m.count("rejected"),
+        m.count("failed"),
+        m.count("duplicates"),
+        m.count("filtered"));
+    out.printf("  by submix      %s%n", pairs(m.group("samples_by_source")));
+    out.printf("  by license     %s%n", pairs(m.group("samples_by_license")));
+    out.printf("  commercial_use %s%n", pairs(m.group("samples_by_commercial_use")));
     out.printf(
         "  rejected       %d -> %s/rejected/  %s%n",
-        c.path("rejected").asLong(), dir, pairs(m.path("rejected_by_reason")));
+        m.count("rejected"), dir, pairs(m.group("rejected_by_reason")));
     out.printf(
         "  failed         %d -> %s/failed/  %s%n",
-        c.path("failed").asLong(), dir, pairs(m.path("failed_by_reason")));
+        m.count("failed"), dir, pairs(m.group("failed_by_reason")));
     out.printf(
         "  filtered       %d -> %s/filtered/  %s%n",
-        c.path("duplicates").asLong() + c.path("filtered").asLong(),
-        dir,
-        pairs(m.path("dropped_by_reason")));
-    JsonNode j = m.path("journal");
+        m.count("duplicates") + m.count("filtered"), dir, pairs(m.group("dropped_by_reason")));
     out.printf(
         "  journal        %d answers and %d failures reused, %d questions sent (%s)%n",
-        j.path("reused_answers").asLong(),
-        j.path("reused_failures").asLong(),
-        j.path("questions_sent").asLong(),
-        j.path("dir").asText());
-    JsonNode snap = m.path("snapshot");
+        m.figure("journal", "reused_answers"),
+        m.figure("journal", "reused_failures"),
+        m.figure("journal", "questions_sent"),
+        m.journalDir());
     out.printf(
         "  vs previous    %d new rows, %d kept, %d dropped%n",
-        snap.path("new_rows").asLong(),
-        snap.path("kept_rows").asLong(),
-        snap.path("dropped_rows").asLong());
-    JsonNode u = m.path("teacher_usage");
+        m.figure("snapshot", "new_rows"),
+        m.figure("snapshot", "kept_rows"),
+        m.figure("snapshot", "dropped_rows"));
     out.printf(
         "  teacher        %s/%s: %d requests, %d HTTP attempts, %d prompt + %d completion tokens%n",
         cfg.teacher().provider(),
         cfg.teacher().model(),
-        u.path("requests").asLong(),
-        u.path("http_attempts").asLong(),
-        u.path("prompt_tokens").asLong(),
-        u.path("completion_tokens").asLong());
-    JsonNode usd = m.path("cost").path("estimated_usd");
+        m.figure("teacher_usage", "requests"),
+        m.figure("teacher_usage", "http_attempts"),
+        m.figure("teacher_usage", "prompt_tokens"),
+        m.figure("teacher_usage", "completion_tokens"));
     out.printf(
         "  cost           %s%n",
-        usd.isNumber()
-            ? String.format(
-                "about $%.4f (prices as of %s%s)",
-                usd.asDouble(),
-                m.path("cost").path("price_as_of").asText(),
-                batchPrices(m.path("cost")))
-            : "unknown (no price for this model in the price list)");
-    out.printf(
-        "  manifest       %s/manifest.json (%.1f s)%n",
-        dir, m.path("run").path("wall_seconds").asDouble());
+        m.costUsd()
+            .map(
+                usd ->
+                    String.format(
+                        "about $%.4f (prices as of %s%s)",
+                        usd, m.priceAsOf(), m.batchPrices() ? ", batch API prices" : ""))
+            .orElse("unknown (no price for this model in the price list)"));
+    out.printf("  manifest       %s/manifest.json (%.1f s)%n", dir, m.wallSeconds());
     out.flush();
-    if (!m.path("accounting").path("balanced").asBoolean()) {
+    if (!m.balanced()) {
       out.printf(
           "orcaset: ERROR: %d input records are not accounted for; please report this with the"
               + " manifest%n",
-          m.path("accounting").path("unaccounted").asLong());
+          m.unaccounted());
       out.flush();
       return 1;
     }
     return 0;
-  }
-
-  /** ", batch API prices" when the cost was priced for `teacher.mode: batch`. */
-  private static String batchPrices(JsonNode cost) {
-    return cost.path("price_source").asText("").contains("batch API") ? ", batch API prices" : "";
   }
 
   /** Prints what `estimate` found; always exit 0 (nothing was sent). */
@@ -123,11 +111,19 @@ final class Summary {
                 cost.path("prompt_usd").asDouble(),
                 cost.path("completion_usd_max").asDouble(),
                 cost.path("price_as_of").asText(),
-                batchPrices(cost))
+                cost.path("price_source").asText("").contains("batch API")
+                    ? ", batch API prices"
+                    : "")
             : "unknown (no price for this model in the price list)");
     out.printf("  written to     %s/estimate.json%n", cfg.output().dir());
     out.flush();
     return 0;
+  }
+
+  private static String pairs(List<Map.Entry<String, Long>> group) {
+    List<String> parts = new ArrayList<>();
+    group.forEach(e -> parts.add(e.getKey() + " " + e.getValue()));
+    return parts.isEmpty() ? "-" : String.join(", ", parts);
   }
 
   private static String pairs(JsonNode obj) {

@@ -3,21 +3,15 @@ package dev.orcaset.pipeline;
 import dev.orcaset.config.JournalConfig;
 import dev.orcaset.config.TeacherConfig;
 import dev.orcaset.cost.Price;
-import dev.orcaset.io.RecordCoder;
 import dev.orcaset.license.LicensePolicy;
-import dev.orcaset.model.Answer;
 import dev.orcaset.model.Question;
 import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Flatten;
-import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
-import org.apache.beam.sdk.values.TypeDescriptor;
 
 /**
  * The teacher stage, shaped like Beam's {@code RequestResponseIO}: questions in, a typed {@link
@@ -30,12 +24,10 @@ import org.apache.beam.sdk.values.TypeDescriptor;
  * TeacherResult result = questions.apply("AnswerQuestions", new AnswerQuestions(teacher, ...));
  * result.answers();  // PCollection<Sample>
  * result.failures(); // PCollection<FailedRequest>
- * result.usage();    // PCollection<TeacherUsage>, one element
+ * result.usage();    // PCollection<TeacherUsage>, one a bundle of work
  * }</pre>
  */
 public final class AnswerQuestions extends PTransform<PCollection<Question>, TeacherResult> {
-  static final Coder<TeacherUsage> USAGE_CODER = RecordCoder.of(TeacherUsage.class);
-
   private final TeacherConfig teacher;
   private final Rows rows;
   private final JournalConfig journal;
@@ -75,29 +67,11 @@ public final class AnswerQuestions extends PTransform<PCollection<Question>, Tea
                     ? new CallTeacherInBatches(teacher, rows, runId, journal, dataset)
                     : new CallTeacher(teacher, rows, runId, price, journal));
     PCollection<TeacherUsage> usage =
-        PCollectionList.of(usage(asked, Outcomes.SAMPLES, "Paid", TeacherUsage::paid))
-            .and(usage(asked, Outcomes.FAILED, "PaidUnanswered", TeacherUsage::paid))
-            .and(usage(known, Outcomes.SAMPLES, "Reused", TeacherUsage::reused))
-            .and(usage(known, Outcomes.FAILED, "ReusedFailures", TeacherUsage::reused))
-            .apply("AllUsage", Flatten.pCollections())
-            .apply("SumUsage", Combine.globally(new SumUsage()))
-            .setCoder(USAGE_CODER);
+        both("Usage", known, asked, Outcomes.USAGE, Outcomes.USAGE_CODER);
     return new TeacherResult(
         both("Answers", known, asked, Outcomes.SAMPLES, Outcomes.SAMPLE_CODER),
         both("Failures", known, asked, Outcomes.FAILED, Outcomes.FAILED_CODER),
         usage);
-  }
-
-  private static <T extends Answer> PCollection<TeacherUsage> usage(
-      PCollectionTuple from,
-      TupleTag<T> tag,
-      String name,
-      SerializableFunction<Answer, TeacherUsage> f) {
-    return from.get(tag)
-        .apply(
-            "Usage" + name,
-            MapElements.into(TypeDescriptor.of(TeacherUsage.class)).via((T a) -> f.apply(a)))
-        .setCoder(USAGE_CODER);
   }
 
   /** One stream of rows from the journal's answers and the teacher's. */
@@ -107,21 +81,12 @@ public final class AnswerQuestions extends PTransform<PCollection<Question>, Tea
       PCollectionTuple asked,
       TupleTag<T> tag,
       Coder<T> coder) {
+    if (!known.has(tag)) {
+      return asked.get(tag);
+    }
     return PCollectionList.of(known.get(tag))
         .and(asked.get(tag))
         .apply(name, Flatten.pCollections())
         .setCoder(coder);
-  }
-
-  static final class SumUsage extends Combine.BinaryCombineFn<TeacherUsage> {
-    @Override
-    public TeacherUsage apply(TeacherUsage left, TeacherUsage right) {
-      return left.plus(right);
-    }
-
-    @Override
-    public TeacherUsage identity() {
-      return TeacherUsage.NONE;
-    }
   }
 }

@@ -93,7 +93,8 @@ final class CallTeacher extends PTransform<PCollection<Question>, PCollectionTup
                 "Ask",
                 ParDo.of(new AskFn(teacher, rows, runId, price, journal, total))
                     .withSideInputs(total)
-                    .withOutputTags(Outcomes.SAMPLES, TupleTagList.of(Outcomes.FAILED)));
+                    .withOutputTags(
+                        Outcomes.SAMPLES, TupleTagList.of(Outcomes.FAILED).and(Outcomes.USAGE)));
     return Outcomes.withCoders(out);
   }
 
@@ -118,7 +119,8 @@ final class CallTeacher extends PTransform<PCollection<Question>, PCollectionTup
     private transient Runnable onFatal;
     private transient volatile boolean stopping;
     private transient ConcurrentLinkedQueue<Answer> finished;
-    private transient int pending;
+    private transient Outstanding outstanding;
+    private transient TeacherUsage usage;
 
     AskFn(
         TeacherConfig teacher,
@@ -160,6 +162,7 @@ final class CallTeacher extends PTransform<PCollection<Question>, PCollectionTup
                           0)));
       recorder = new AnswerRecorder(rows, writer, runId, DropReason.RETRIES_EXHAUSTED);
       finished = new ConcurrentLinkedQueue<>();
+      outstanding = new Outstanding();
       // A worker JVM told to stop (SIGTERM from a scheduler, Ctrl-C in-process) saves its own
       // answers: nothing outside this JVM can reach them.
       onShutdown = new Thread(this::stop, "orcaset-worker-stop");
@@ -171,9 +174,7 @@ final class CallTeacher extends PTransform<PCollection<Question>, PCollectionTup
     @StartBundle
     public void startBundle() {
       finished.clear();
-      synchronized (this) {
-        pending = 0;
-      }
+      usage = TeacherUsage.NONE;
     }
 
     @ProcessElement
@@ -197,9 +198,7 @@ final class CallTeacher extends PTransform<PCollection<Question>, PCollectionTup
           shared.failIfFatal();
           holdUntilTornDown();
         }
-        synchronized (this) {
-          pending++;
-        }
+        outstanding.sent();
         shared
             .client()
             .complete(q.request())
@@ -218,10 +217,7 @@ final class CallTeacher extends PTransform<PCollection<Question>, PCollectionTup
                   }
                   shared.inFlight().release();
                   shared.recordOutcome(answer, failure);
-                  synchronized (this) {
-                    pending--;
-                    notifyAll();
-                  }
+                  outstanding.answered();
                 });
         drain(out);
       }
@@ -231,11 +227,7 @@ final class CallTeacher extends PTransform<PCollection<Question>, PCollectionTup
 
     @FinishBundle
     public void finishBundle(FinishBundleContext ctx) throws Exception {
-      synchronized (this) {
-        while (pending > 0) {
-          wait(1_000);
-        }
-      }
+      outstanding.awaitAll();
       Instant at = GlobalWindow.INSTANCE.maxTimestamp(); // where the batching GroupByKey put them
       drain(
           new Emitter() {
@@ -249,6 +241,8 @@ final class CallTeacher extends PTransform<PCollection<Question>, PCollectionTup
               ctx.output(Outcomes.FAILED, f, at, GlobalWindow.INSTANCE);
             }
           });
+      // What this bundle's requests used: one element a bundle, added up by CountOutcomes.
+      ctx.output(Outcomes.USAGE, usage, at, GlobalWindow.INSTANCE);
     }
 
     @Teardown
@@ -275,17 +269,7 @@ final class CallTeacher extends PTransform<PCollection<Question>, PCollectionTup
      */
     private void stop() {
       stopping = true;
-      long deadline = System.nanoTime() + GRACE_MILLIS * 1_000_000;
-      synchronized (this) {
-        while (pending > 0 && System.nanoTime() < deadline) {
-          try {
-            wait(50);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            break;
-          }
-        }
-      }
+      outstanding.awaitAll(GRACE_MILLIS);
       recorder.journal().flush();
     }
 
@@ -325,6 +309,7 @@ final class CallTeacher extends PTransform<PCollection<Question>, PCollectionTup
     /** Emits the answers that have arrived; stops the job if one of them was fatal. */
     private void drain(Emitter out) throws TeacherException {
       for (Answer done = finished.poll(); done != null; done = finished.poll()) {
+        usage = usage.plus(TeacherUsage.paid(done));
         if (done instanceof Sample s) {
           answered.inc();
           retries.inc(s.attempts() - 1);

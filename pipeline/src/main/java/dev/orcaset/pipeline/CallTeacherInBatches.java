@@ -86,7 +86,8 @@ final class CallTeacherInBatches extends PTransform<PCollection<Question>, PColl
             .apply(
                 "SubmitPollCollect",
                 ParDo.of(new BatchFn(teacher, rows, runId, journal, dataset))
-                    .withOutputTags(Outcomes.SAMPLES, TupleTagList.of(Outcomes.FAILED)));
+                    .withOutputTags(
+                        Outcomes.SAMPLES, TupleTagList.of(Outcomes.FAILED).and(Outcomes.USAGE)));
     return Outcomes.withCoders(out);
   }
 
@@ -119,6 +120,7 @@ final class CallTeacherInBatches extends PTransform<PCollection<Question>, PColl
           TeacherHttp.client(
               teacher, apiKey, RateLimiter.unlimited(), RetryInterceptor.RetryListener.NONE);
       AtomicReference<IOException> unsaved = new AtomicReference<>();
+      AtomicReference<TeacherUsage> usage = new AtomicReference<>(TeacherUsage.NONE);
       try (JournalWriter writer =
           new JournalWriter(
               journal.dir(), runId, journal.commitEvery(), journal.commitSeconds(), unsaved::set)) {
@@ -144,6 +146,7 @@ final class CallTeacherInBatches extends PTransform<PCollection<Question>, PColl
                         r.answer() != null
                             ? recorder.answered(q, r.answer(), "batch")
                             : recorder.failed(q, r.error(), "batch");
+                    usage.set(usage.get().plus(TeacherUsage.paid(row)));
                     if (row instanceof Sample s) {
                       out.get(Outcomes.SAMPLES).output(s);
                     } else {
@@ -165,6 +168,7 @@ final class CallTeacherInBatches extends PTransform<PCollection<Question>, PColl
             batches.size(),
             api.calls(),
             teacher.batch().collect() ? "" : "; run the same command again to collect them");
+        out.get(Outcomes.USAGE).output(usage.get());
       } finally {
         TeacherHttp.shutdown(http);
       }

@@ -74,15 +74,16 @@ public final class EstimateQuestions extends PTransform<PCollectionTuple, PDone>
                     "Dropped",
                     d -> List.of(Tally.one(Measure.COUNTS, d.outcome().wireName()))))
             .and(
-                CountOutcomes.tally(
-                    in.get(Outcomes.SAMPLES),
-                    "Reused",
-                    x -> List.of(Tally.one(Measure.REUSED_FROM_JOURNAL))))
-            .and(
-                CountOutcomes.tally(
-                    in.get(Outcomes.FAILED),
-                    "ReusedFailures",
-                    x -> List.of(Tally.one(Measure.REUSED_FROM_JOURNAL))))
+                in.has(Outcomes.USAGE)
+                    ? CountOutcomes.tally(
+                        in.get(Outcomes.USAGE),
+                        "Reused",
+                        u ->
+                            List.of(
+                                Tally.of(
+                                    Measure.REUSED_FROM_JOURNAL,
+                                    u.reusedAnswers() + u.reusedFailures())))
+                    : in.getPipeline().apply("NothingReused", Create.empty(Tally.KV_CODER)))
             .apply("All", Flatten.pCollections())
             .apply("Sum", Sum.longsPerKey())
             .apply("AsMap", View.asMap());

@@ -8,10 +8,8 @@ import dev.orcaset.model.Question;
 import dev.orcaset.model.Sample;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -32,8 +30,9 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * a call; the rest go on to the teacher. This is what makes a resumed run finish the work instead
  * of redoing it, and a refresh pay only for new inputs, changed prompts or a changed teacher.
  *
- * <p>Output: {@link Outcomes#QUERIES} still to ask; {@link Outcomes#SAMPLES} and {@link
- * Outcomes#FAILED} reused from the journal.
+ * <p>Output: {@link Outcomes#QUESTIONS} still to ask; {@link Outcomes#SAMPLES} and {@link
+ * Outcomes#FAILED} reused from the journal, with their {@link Outcomes#USAGE} (these three are
+ * absent when there is no journal to look in).
  */
 final class LookUpJournal extends PTransform<PCollection<Question>, PCollectionTuple> {
   private static final TupleTag<Question> QUESTION = new TupleTag<>("question") {};
@@ -53,11 +52,9 @@ final class LookUpJournal extends PTransform<PCollection<Question>, PCollectionT
   @Override
   public PCollectionTuple expand(PCollection<Question> queries) {
     if (!reuse || nothingSaved()) {
-      // A first run (or --fresh) has nothing to look up: skip the shuffle a join costs.
-      Pipeline p = queries.getPipeline();
-      return PCollectionTuple.of(Outcomes.QUESTIONS, queries)
-          .and(Outcomes.SAMPLES, p.apply("NoSavedAnswers", Create.empty(Outcomes.SAMPLE_CODER)))
-          .and(Outcomes.FAILED, p.apply("NoSavedFailures", Create.empty(Outcomes.FAILED_CODER)));
+      // A first run (or --fresh) has nothing to look up: skip the shuffle a join costs, and
+      // the empty outputs (every stage is tasks on a cluster).
+      return PCollectionTuple.of(Outcomes.QUESTIONS, queries);
     }
     PCollection<KV<String, JournalEntry>> journal =
         queries.getPipeline().apply("ReadJournal", new ReadJournal(journalDir));
@@ -76,7 +73,9 @@ final class LookUpJournal extends PTransform<PCollection<Question>, PCollectionT
                 ParDo.of(new ReuseFn(rows))
                     .withOutputTags(
                         Outcomes.QUESTIONS,
-                        TupleTagList.of(Outcomes.SAMPLES).and(Outcomes.FAILED)));
+                        TupleTagList.of(Outcomes.SAMPLES)
+                            .and(Outcomes.FAILED)
+                            .and(Outcomes.USAGE)));
     return Outcomes.withCoders(out);
   }
 
@@ -108,6 +107,7 @@ final class LookUpJournal extends PTransform<PCollection<Question>, PCollectionT
           continue;
         }
         Answer row = rows.row(q, best);
+        out.get(Outcomes.USAGE).output(TeacherUsage.reused(row));
         if (row instanceof Sample s) {
           out.get(Outcomes.SAMPLES).output(s);
         } else {

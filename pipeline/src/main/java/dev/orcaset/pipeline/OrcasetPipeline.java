@@ -89,14 +89,11 @@ public final class OrcasetPipeline {
         samples.apply(
             "WriteSamples", new WriteSamples(out + "/data", cfg.output().compression(), snapshot));
     PCollectionTuple read = questions.read();
-    WriteFilesResult<Void> rejectedFiles =
-        read.get(Outcomes.REJECTED)
-            .apply("WriteRejected", new WriteJsonLines<>(out + "/rejected", snapshot));
-    WriteFilesResult<Void> failedFiles =
-        answered.failures().apply("WriteFailed", new WriteJsonLines<>(out + "/failed", snapshot));
-    WriteFilesResult<Void> filteredFiles =
-        dropped.apply("WriteFiltered", new WriteJsonLines<>(out + "/filtered", snapshot));
-
+    WriteFilesResult<String> records =
+        PCollectionTuple.of(Outcomes.REJECTED, read.get(Outcomes.REJECTED))
+            .and(Outcomes.FAILED, answered.failures())
+            .and(Outcomes.DROPPED, dropped)
+            .apply("WriteRecords", new WriteRecords(out, snapshot));
     PCollection<KV<Tally, Long>> tallies =
         PCollectionTuple.of(Outcomes.LINES, read.get(Outcomes.LINES))
             .and(Outcomes.REJECTED, read.get(Outcomes.REJECTED))
@@ -111,9 +108,7 @@ public final class OrcasetPipeline {
                     new CompareWithPreviousSnapshot(cfg.output().dir() + "/data")))
             .apply("CountOutcomes", new CountOutcomes());
     PCollection<String> written =
-        PCollectionList.of(fileNames("RejectedFiles", rejectedFiles))
-            .and(fileNames("FailedFiles", failedFiles))
-            .and(fileNames("FilteredFiles", filteredFiles))
+        PCollectionList.of(fileNames("RecordFiles", records))
             .and(fileNames("DataFiles", data))
             .apply("AllFiles", Flatten.pCollections());
     PCollectionTuple.of(WriteManifest.TALLIES, tallies)

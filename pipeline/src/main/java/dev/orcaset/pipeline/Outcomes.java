@@ -25,6 +25,7 @@ final class Outcomes {
   static final TupleTag<Question> QUESTIONS = new TupleTag<>("questions") {};
   static final TupleTag<Sample> SAMPLES = new TupleTag<>("samples") {};
   static final TupleTag<FailedRequest> FAILED = new TupleTag<>("failed") {};
+  static final TupleTag<TeacherUsage> USAGE = new TupleTag<>("usage") {};
 
   static final Coder<FlanRecord> RECORD_CODER = RecordCoder.of(FlanRecord.class);
   static final Coder<Rejection> REJECTION_CODER = RecordCoder.of(Rejection.class);
@@ -32,6 +33,7 @@ final class Outcomes {
   static final Coder<Question> QUESTION_CODER = RecordCoder.of(Question.class);
   static final Coder<Sample> SAMPLE_CODER = RecordCoder.of(Sample.class);
   static final Coder<FailedRequest> FAILED_CODER = RecordCoder.of(FailedRequest.class);
+  static final Coder<TeacherUsage> USAGE_CODER = RecordCoder.of(TeacherUsage.class);
 
   private static final Map<TupleTag<?>, Coder<?>> CODERS =
       Map.of(
@@ -48,7 +50,9 @@ final class Outcomes {
           SAMPLES,
           SAMPLE_CODER,
           FAILED,
-          FAILED_CODER);
+          FAILED_CODER,
+          USAGE,
+          USAGE_CODER);
 
   /** Sets each output's coder from its tag, so every stage's outputs are encoded the same way. */
   @SuppressWarnings({"unchecked", "rawtypes"})

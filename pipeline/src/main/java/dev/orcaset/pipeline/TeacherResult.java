@@ -18,7 +18,7 @@ import org.apache.beam.sdk.values.TupleTag;
 public final class TeacherResult implements POutput {
   static final TupleTag<Sample> ANSWERS = new TupleTag<>("answers") {};
   static final TupleTag<FailedRequest> FAILURES = new TupleTag<>("failures") {};
-  static final TupleTag<TeacherUsage> USAGE = new TupleTag<>("usage") {};
+  static final TupleTag<TeacherUsage> USAGE = Outcomes.USAGE;
 
   private final Pipeline pipeline;
   private final PCollection<Sample> answers;

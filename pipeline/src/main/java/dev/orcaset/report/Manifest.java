@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /** Read access to a dataset's `manifest.json`, with the few derived figures every view shows. */
 public record Manifest(JsonNode json) {
@@ -38,6 +39,43 @@ public record Manifest(JsonNode json) {
         .fields()
         .forEachRemaining(e -> out.add(Map.entry(e.getKey(), e.getValue().asLong())));
     return out;
+  }
+
+  /** One figure of a section, e.g. {@code figure("journal", "questions_sent")}; 0 when absent. */
+  public long figure(String section, String name) {
+    return json.path(section).path(name).asLong();
+  }
+
+  /** Whether every input record is accounted for (the run's own check). */
+  public boolean balanced() {
+    return json.path("accounting").path("balanced").asBoolean();
+  }
+
+  public long unaccounted() {
+    return json.path("accounting").path("unaccounted").asLong();
+  }
+
+  public String journalDir() {
+    return json.path("journal").path("dir").asText();
+  }
+
+  public double wallSeconds() {
+    return json.path("run").path("wall_seconds").asDouble();
+  }
+
+  /** The run's cost in USD, when the price list knows the model. */
+  public Optional<Double> costUsd() {
+    JsonNode usd = json.path("cost").path("estimated_usd");
+    return usd.isNumber() ? Optional.of(usd.asDouble()) : Optional.empty();
+  }
+
+  public String priceAsOf() {
+    return json.path("cost").path("price_as_of").asText();
+  }
+
+  /** Whether the cost was priced at the Batch API's rates. */
+  public boolean batchPrices() {
+    return json.path("cost").path("price_source").asText("").contains("batch API");
   }
 
   public long commercialRows() {

@@ -30,6 +30,9 @@ public final class FlinkJobGraphs {
             .compileJobGraph(new Optimizer(new DataStatistics(), conf).compile(plan));
     int operators = 0;
     for (JobVertex v : graph.getVertices()) {
+      if (Boolean.getBoolean("orcaset.printVertices")) {
+        System.out.println("VERTEX " + v.getName());
+      }
       operators += Math.max(1, v.getOperatorIDs().size());
     }
     return new Size(graph.getNumberOfVertices(), operators);
