@@ -6,6 +6,7 @@ import com.sun.management.OperatingSystemMXBean;
 import dev.orcaset.io.Json;
 import dev.orcaset.io.JsonFiles;
 import dev.orcaset.teacher.sim.SimulatedTeacher;
+import dev.orcaset.teacher.sim.WindowLimit;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -45,6 +46,11 @@ final class BenchCommand {
     double resetRate = 0;
     int capacity = 0;
     boolean adaptive = true;
+    WindowLimit.Style style = WindowLimit.Style.BUCKET;
+    int window = 1;
+    boolean headers = true;
+    boolean retryAfter = true;
+    boolean tellLimit = true;
     String output = null;
     List<String> beam = new ArrayList<>();
     for (int i = 0; i < args.size(); i++) {
@@ -67,6 +73,11 @@ final class BenchCommand {
         case "--capacity" ->
             capacity = (int) CliArgs.whole(CliArgs.value(args, ++i, a), a, 0, Integer.MAX_VALUE);
         case "--fixed-concurrency" -> adaptive = false;
+        case "--limit-style" -> style = limitStyle(CliArgs.value(args, ++i, a));
+        case "--window-s" -> window = (int) CliArgs.whole(CliArgs.value(args, ++i, a), a, 1, 60);
+        case "--no-rate-headers" -> headers = false;
+        case "--no-retry-after" -> retryAfter = false;
+        case "--unknown-limit" -> tellLimit = false;
         case "--output" -> output = CliArgs.value(args, ++i, a);
         default -> {
           if (a.startsWith("--") && a.contains("=")) {
@@ -103,7 +114,19 @@ final class BenchCommand {
 
     var options =
         new SimulatedTeacher.Options(
-            0, latency, jitter, rpm, tpm, errorRate, resetRate, 1, capacity);
+            0,
+            latency,
+            jitter,
+            rpm,
+            tpm,
+            errorRate,
+            resetRate,
+            1,
+            capacity,
+            style,
+            window,
+            headers,
+            retryAfter);
     long cpuBefore = cpuNanos();
     try (SimulatedTeacher sim = SimulatedTeacher.start(options)) {
       List<String> runArgs =
@@ -116,9 +139,9 @@ final class BenchCommand {
                   "--concurrency",
                   Integer.toString(concurrency),
                   "--rpm",
-                  Long.toString(rpm),
+                  Long.toString(tellLimit ? rpm : 0),
                   "--tpm",
-                  Long.toString(tpm),
+                  Long.toString(tellLimit ? tpm : 0),
                   "--fresh")); // every request goes to the teacher; the journal is still written,
       // as in a real run
       runArgs.addAll(beam);
@@ -146,6 +169,15 @@ final class BenchCommand {
       JsonFiles.write(dir.toString(), "bench.json", report);
       print(report, dir);
       return report.path("accounting").path("lost_rows").asLong() == 0 ? 0 : 1;
+    }
+  }
+
+  /** `--limit-style`'s value, as a usage error when it names no style. */
+  static WindowLimit.Style limitStyle(String value) {
+    try {
+      return WindowLimit.Style.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
     }
   }
 

@@ -2,6 +2,7 @@ package dev.orcaset.cli;
 
 import dev.orcaset.config.ConfigException;
 import dev.orcaset.teacher.sim.SimulatedTeacher;
+import dev.orcaset.teacher.sim.WindowLimit;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -37,14 +38,23 @@ public final class Main {
             the teacher (config/pricing.yaml); writes OUTPUT/estimate.json.
         teacher-sim [--port N] [--latency-ms N] [--jitter-ms N] [--rpm N] [--tpm N]
                     [--error-rate F] [--reset-rate F] [--capacity N]
+                    [--limit-style sliding|fixed|bucket] [--window-s N] [--no-rate-headers]
+                    [--no-retry-after]
             Serve the simulated teacher at http://127.0.0.1:N/v1 until stopped; the options
             make it behave like a loaded provider (429s with rate-limit headers, 500s, resets)
-            or a self-hosted server that slows down past N requests at once.
+            or a self-hosted server that slows down past N requests at once. Limits are
+            enforced as a sliding window, fixed clock-aligned windows or a token bucket of
+            --window-s seconds (1 to 60; default bucket, 1 s); --no-rate-headers and
+            --no-retry-after leave those out, as some deployments and proxies do.
         bench [--requests N] [--latency-ms N] [--jitter-ms N] [--rpm N] [--tpm N] [--concurrency N]
               [--max-tokens N] [--error-rate F] [--reset-rate F] [--capacity N] [--fixed-concurrency]
+              [--limit-style sliding|fixed|bucket] [--window-s N] [--no-rate-headers]
+              [--no-retry-after] [--unknown-limit]
               [--output DIR] [BEAM OPTIONS]
             Run the pipeline against the simulated teacher and report throughput against the
             ceiling, 429 share, retries, peak in-flight, memory and CPU (see README, Benchmark).
+            The teacher-sim limit options apply; --unknown-limit does not tell the run --rpm/--tpm
+            (it learns them from the headers, or from 429s alone).
         inspect OUTPUT [--html FILE]
             Summarize a finished dataset (counts, licenses, tokens, quality gates) from its
             manifest; --html also writes a self-contained report with plots.
@@ -176,6 +186,10 @@ public final class Main {
     double errorRate = 0;
     double resetRate = 0;
     int capacity = 0;
+    WindowLimit.Style style = WindowLimit.Style.BUCKET;
+    int window = 1;
+    boolean headers = true;
+    boolean retryAfter = true;
     for (int i = 0; i < rest.size(); i++) {
       switch (rest.get(i)) {
         case "--port" ->
@@ -209,6 +223,13 @@ public final class Main {
                 (int)
                     CliArgs.whole(
                         CliArgs.value(rest, ++i, "--capacity"), "--capacity", 0, Integer.MAX_VALUE);
+        case "--limit-style" ->
+            style = BenchCommand.limitStyle(CliArgs.value(rest, ++i, "--limit-style"));
+        case "--window-s" ->
+            window =
+                (int) CliArgs.whole(CliArgs.value(rest, ++i, "--window-s"), "--window-s", 1, 60);
+        case "--no-rate-headers" -> headers = false;
+        case "--no-retry-after" -> retryAfter = false;
         default ->
             throw new UsageException("unknown argument '" + rest.get(i) + "' for teacher-sim");
       }
@@ -223,7 +244,11 @@ public final class Main {
             errorRate,
             resetRate,
             1,
-            capacity);
+            capacity,
+            style,
+            window,
+            headers,
+            retryAfter);
     try (SimulatedTeacher sim = SimulatedTeacher.start(options)) {
       out.println("orcaset: simulated teacher at " + sim.baseUrl() + " (Ctrl-C to stop)");
       out.println("try: ./orcaset run --config config/local.yaml --teacher-url " + sim.baseUrl());

@@ -12,7 +12,8 @@ import okio.Buffer;
 
 /**
  * Waits for budget before every attempt (it sits inside the retry interceptor, so retries pay too),
- * then tells the limiter what the server said: 429s and its remaining budget.
+ * then tells the limiter what the server said: 429s with their `retry-after`, the account's limits
+ * and what remains of them.
  *
  * <p>A request's token cost is estimated as providers count it: prompt tokens (about four
  * characters each) plus the `max_tokens` the request reserves.
@@ -40,34 +41,52 @@ public final class RateLimitInterceptor implements Interceptor {
         throw new InterruptedIOException("interrupted while waiting for rate-limit budget");
       }
     }
+    long sentAt = System.nanoTime();
     Response response = chain.proceed(request);
-    if (response.code() == 429) {
-      limiter.onRateLimited();
-    }
-    observe(response, "requests", 0);
-    observe(response, "tokens", maxTokens); // not even one more answer of max_tokens fits
+    limiter.onResponse(feedback(response, sentAt));
     return response;
   }
 
   /**
-   * OpenAI's `x-ratelimit-remaining-requests` / `x-ratelimit-reset-requests` (a duration), or
-   * Anthropic's `anthropic-ratelimit-requests-remaining` / `-reset` (a time, RFC 3339).
+   * What the response says about the account: a 429 and its `retry-after`, or the limits and what
+   * remains of them, as OpenAI (`x-ratelimit-limit-requests`, `-remaining-requests`, and the same
+   * for tokens) or Anthropic (`anthropic-ratelimit-requests-limit`, `-remaining`) name them.
    */
-  private void observe(Response response, String kind, long atLeast) {
-    OptionalLong remaining =
-        RateLimitHeaders.count(response.header("x-ratelimit-remaining-" + kind));
-    OptionalLong reset =
-        RateLimitHeaders.durationNanos(response.header("x-ratelimit-reset-" + kind));
-    if (remaining.isEmpty()) {
-      remaining =
-          RateLimitHeaders.count(response.header("anthropic-ratelimit-" + kind + "-remaining"));
-      reset =
-          RateLimitHeaders.untilNanos(
-              response.header("anthropic-ratelimit-" + kind + "-reset"), Instant.now());
+  static RateLimiter.Feedback feedback(Response response, long sentAtNanos) {
+    if (response.code() == 429) {
+      OptionalLong wait = OptionalLong.empty();
+      var asked = RetryAfter.of(response, Instant.now());
+      if (asked.isPresent()) {
+        wait = OptionalLong.of(asked.get().toNanos());
+      }
+      return RateLimiter.Feedback.refused(sentAtNanos, wait);
     }
-    if (remaining.isPresent() && reset.isPresent()) {
-      limiter.onServerBudget(remaining.getAsLong(), atLeast, reset.getAsLong());
-    }
+    return new RateLimiter.Feedback(
+        sentAtNanos,
+        false,
+        OptionalLong.empty(),
+        header(response, "limit", "requests"),
+        header(response, "remaining", "requests"),
+        header(response, "limit", "tokens"),
+        header(response, "remaining", "tokens"),
+        reset(response, "requests"),
+        reset(response, "tokens"));
+  }
+
+  /** OpenAI's `x-ratelimit-reset-*` (a duration) or Anthropic's `-reset` (a time, RFC 3339). */
+  private static OptionalLong reset(Response response, String kind) {
+    OptionalLong v = RateLimitHeaders.durationNanos(response.header("x-ratelimit-reset-" + kind));
+    return v.isPresent()
+        ? v
+        : RateLimitHeaders.untilNanos(
+            response.header("anthropic-ratelimit-" + kind + "-reset"), Instant.now());
+  }
+
+  private static OptionalLong header(Response response, String what, String kind) {
+    OptionalLong v = RateLimitHeaders.count(response.header("x-ratelimit-" + what + "-" + kind));
+    return v.isPresent()
+        ? v
+        : RateLimitHeaders.count(response.header("anthropic-ratelimit-" + kind + "-" + what));
   }
 
   long estimateTokens(Request request) throws IOException {

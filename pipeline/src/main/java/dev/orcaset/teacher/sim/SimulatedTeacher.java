@@ -20,6 +20,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -34,9 +35,12 @@ import java.util.regex.Pattern;
  * quality gates: {@code [[sim:reply=TEXT]]} answers exactly TEXT (a refusal, a bare "Yes", a copy
  * of another answer), {@code [[sim:finish=length]]} reports that finish reason.
  *
- * <p>{@link Options} make it behave like a loaded provider: RPM/TPM limits enforced per second (429
- * with `retry-after-ms` and `x-ratelimit-*` headers, as OpenAI sends them), a share of 500s, a
- * share of dropped connections, and latency jitter.
+ * <p>{@link Options} make it behave like a loaded provider: RPM/TPM limits (tokens counted as
+ * prompt estimate plus `max_tokens`, as OpenAI counts them) enforced as a sliding window, fixed
+ * clock-aligned windows or a token bucket of 1 to 60 seconds ({@link WindowLimit}), answered with
+ * 429s carrying `retry-after-ms`/`retry-after` and `x-ratelimit-*` headers that follow the same
+ * model (either can be switched off, as some deployments send neither); a share of 500s, a share of
+ * dropped connections, and latency jitter.
  */
 public final class SimulatedTeacher implements AutoCloseable {
   static {
@@ -72,7 +76,44 @@ public final class SimulatedTeacher implements AutoCloseable {
       double errorRate,
       double resetRate,
       long seed,
-      int capacity) {
+      int capacity,
+      WindowLimit.Style limitStyle,
+      int windowSeconds,
+      boolean rateLimitHeaders,
+      boolean retryAfter) {
+    public Options {
+      if (windowSeconds < 1 || windowSeconds > 60) {
+        throw new IllegalArgumentException("window must be 1 to 60 seconds: " + windowSeconds);
+      }
+    }
+
+    /** Limits enforced as a one-second bucket, with headers and `retry-after`. */
+    public Options(
+        int port,
+        int latencyMs,
+        int jitterMs,
+        long rpm,
+        long tpm,
+        double errorRate,
+        double resetRate,
+        long seed,
+        int capacity) {
+      this(
+          port,
+          latencyMs,
+          jitterMs,
+          rpm,
+          tpm,
+          errorRate,
+          resetRate,
+          seed,
+          capacity,
+          WindowLimit.Style.BUCKET,
+          1,
+          true,
+          true);
+    }
+
     public Options(
         int port,
         int latencyMs,
@@ -96,8 +137,8 @@ public final class SimulatedTeacher implements AutoCloseable {
   private final int latencyMs;
   private final int jitterMs;
   private final Random faults;
-  private final Bucket requestBucket;
-  private final Bucket tokenBucket;
+  private final WindowLimit requestLimit;
+  private final WindowLimit tokenLimit;
   private final AtomicLong requests = new AtomicLong();
   private final AtomicLong rateLimited = new AtomicLong();
   private final AtomicLong injectedErrors = new AtomicLong();
@@ -117,8 +158,12 @@ public final class SimulatedTeacher implements AutoCloseable {
     this.latencyMs = options.latencyMs();
     this.jitterMs = options.jitterMs();
     this.faults = new Random(options.seed());
-    this.requestBucket = new Bucket(options.rpm() / 60.0);
-    this.tokenBucket = new Bucket(options.tpm() / 60.0);
+    // Wall-clock nanoseconds, so fixed windows fall on the clock's seconds as providers' do.
+    LongSupplier clock = () -> System.currentTimeMillis() * 1_000_000L;
+    this.requestLimit =
+        new WindowLimit(options.limitStyle(), options.rpm(), options.windowSeconds(), clock);
+    this.tokenLimit =
+        new WindowLimit(options.limitStyle(), options.tpm(), options.windowSeconds(), clock);
   }
 
   /** Starts on 127.0.0.1; port 0 picks a free one. */
@@ -238,11 +283,14 @@ public final class SimulatedTeacher implements AutoCloseable {
           SimulatedAnswers.tokens(system)
               + SimulatedAnswers.tokens(user)
               + body.path("max_tokens").asLong(0);
-      long waitMs = Math.max(requestBucket.take(1), tokenBucket.take(cost));
+      long waitMs = admit(cost);
       addLimitHeaders(ex);
       if (waitMs > 0) {
         rateLimited.incrementAndGet();
-        ex.getResponseHeaders().set("retry-after-ms", Long.toString(waitMs));
+        if (options.retryAfter()) {
+          ex.getResponseHeaders().set("retry-after-ms", Long.toString(waitMs));
+          ex.getResponseHeaders().set("retry-after", Long.toString((waitMs + 999) / 1000));
+        }
         respond(
             ex,
             left,
@@ -337,67 +385,48 @@ public final class SimulatedTeacher implements AutoCloseable {
     return first == 0 || last == 0 ? 0 : (last - first) / 1e9;
   }
 
-  private void addLimitHeaders(HttpExchange ex) {
-    if (options.rpm() > 0) {
-      ex.getResponseHeaders().set("x-ratelimit-limit-requests", Long.toString(options.rpm()));
-      ex.getResponseHeaders()
-          .set("x-ratelimit-remaining-requests", Long.toString(requestBucket.remaining()));
-      ex.getResponseHeaders().set("x-ratelimit-reset-requests", requestBucket.resetMillis() + "ms");
-    }
-    if (options.tpm() > 0) {
-      ex.getResponseHeaders().set("x-ratelimit-limit-tokens", Long.toString(options.tpm()));
-      ex.getResponseHeaders()
-          .set("x-ratelimit-remaining-tokens", Long.toString(tokenBucket.remaining()));
-      ex.getResponseHeaders().set("x-ratelimit-reset-tokens", tokenBucket.resetMillis() + "ms");
+  /**
+   * Takes one request and {@code cost} tokens from the account, or neither: returns 0 when
+   * admitted, else the milliseconds until it would be (a refused request costs nothing here).
+   */
+  private long admit(long cost) {
+    synchronized (requestLimit) {
+      long requestWait = requestLimit.take(1);
+      if (requestWait > 0) {
+        return (requestWait + 999_999) / 1_000_000;
+      }
+      long tokenWait = tokenLimit.take(cost);
+      if (tokenWait > 0) {
+        requestLimit.giveBack(1);
+        return (tokenWait + 999_999) / 1_000_000;
+      }
+      return 0;
     }
   }
 
   /**
-   * A provider-side budget: refills continuously at {@code perSecond}, holds one second's worth, so
-   * a per-minute limit is enforced over each second as real providers do.
+   * `x-ratelimit-*` as OpenAI names them: the per-minute limit, what remains of it (the enforcing
+   * window's remainder in per-minute units, so a client reading them as OpenAI documents them is
+   * right) and how long until the window is whole again. Some Azure deployments and proxies in
+   * front of vLLM send none ({@link Options#rateLimitHeaders()}).
    */
-  private static final class Bucket {
-    private final double perSecond;
-    private double level;
-    private long last = System.nanoTime();
-
-    Bucket(double perSecond) {
-      this.perSecond = perSecond;
-      this.level = perSecond;
+  private void addLimitHeaders(HttpExchange ex) {
+    if (!options.rateLimitHeaders()) {
+      return;
     }
+    addLimitHeaders(ex, "requests", options.rpm(), requestLimit);
+    addLimitHeaders(ex, "tokens", options.tpm(), tokenLimit);
+  }
 
-    /**
-     * Takes {@code n} if available and returns 0, else returns the milliseconds until it would be.
-     */
-    synchronized long take(double n) {
-      if (perSecond <= 0) {
-        return 0;
-      }
-      refill();
-      if (level >= n || (n > perSecond && level >= perSecond)) {
-        level -= n;
-        return 0;
-      }
-      return Math.max(1, (long) Math.ceil((Math.min(n, perSecond) - level) / perSecond * 1000));
+  private void addLimitHeaders(HttpExchange ex, String kind, long perMinute, WindowLimit limit) {
+    if (limit.isUnlimited()) {
+      return;
     }
-
-    synchronized long remaining() {
-      refill();
-      return Math.max(0, (long) Math.floor(level));
-    }
-
-    synchronized long resetMillis() {
-      refill();
-      return perSecond <= 0
-          ? 0
-          : (long) Math.ceil(Math.max(0, perSecond - level) / perSecond * 1000);
-    }
-
-    private void refill() {
-      long now = System.nanoTime();
-      level = Math.min(perSecond, level + (now - last) / 1e9 * perSecond);
-      last = now;
-    }
+    long remaining = limit.remaining() * 60 / options.windowSeconds();
+    ex.getResponseHeaders().set("x-ratelimit-limit-" + kind, Long.toString(perMinute));
+    ex.getResponseHeaders().set("x-ratelimit-remaining-" + kind, Long.toString(remaining));
+    ex.getResponseHeaders()
+        .set("x-ratelimit-reset-" + kind, (limit.resetNanos() + 999_999) / 1_000_000 + "ms");
   }
 
   private void pause() {

@@ -1,0 +1,158 @@
+package dev.orcaset.teacher;
+
+import dev.orcaset.teacher.sim.WindowLimit;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.PriorityQueue;
+
+/**
+ * Workers sharing one provider account, on a simulated clock: each worker sends as soon as its
+ * {@link RateLimiter} lets it (no in-flight cap, so the limiter alone sets the pace), the account
+ * admits or refuses as a {@link WindowLimit} of the given style does, and every answer arrives a
+ * latency later with the headers (or not) and `retry-after` (or not) the options say. What the
+ * workers do not share is anything but the account.
+ */
+final class AccountSimulation {
+  static final long MS = 1_000_000L;
+  static final long SECOND = 1_000 * MS;
+
+  record Options(
+      WindowLimit.Style style,
+      int windowSeconds,
+      long rpm,
+      int workers,
+      boolean tellWorkersTheLimit,
+      boolean headers,
+      boolean retryAfter,
+      long latencyMillis) {}
+
+  /** Requests a worker may have in flight, as `teacher.concurrency` caps them. */
+  static final int CONCURRENCY = 256;
+
+  /** What happened: admitted times (for window counts), refusals, and the run's length. */
+  record Outcome(List<Long> admitted, long refused, long seconds, long rpm, int windowSeconds) {
+    double achievedRatio() {
+      return admitted.size() / (seconds * rpm / 60.0);
+    }
+
+    double refusedShare() {
+      return refused / (double) (refused + admitted.size());
+    }
+
+    /** The most admitted requests any window of {@code windowSeconds}, at any alignment, saw. */
+    long mostInAnyWindow(int windowSeconds) {
+      long most = 0;
+      ArrayDeque<Long> in = new ArrayDeque<>();
+      for (long t : admitted) {
+        in.addLast(t);
+        while (in.peekFirst() <= t - windowSeconds * SECOND) {
+          in.pollFirst();
+        }
+        most = Math.max(most, in.size());
+      }
+      return most;
+    }
+  }
+
+  private record Event(long at, int worker, boolean send, RateLimiter.Feedback feedback)
+      implements Comparable<Event> {
+    @Override
+    public int compareTo(Event o) {
+      return Long.compare(at, o.at);
+    }
+  }
+
+  private long now;
+
+  Outcome run(Options o, long seconds) {
+    WindowLimit account = new WindowLimit(o.style(), o.rpm(), o.windowSeconds(), () -> now);
+    List<RateLimiter> workers = new ArrayList<>();
+    for (int i = 0; i < o.workers(); i++) {
+      workers.add(new RateLimiter(o.tellWorkersTheLimit() ? o.rpm() : 0, 0, () -> now));
+    }
+    PriorityQueue<Event> events = new PriorityQueue<>();
+    for (int i = 0; i < o.workers(); i++) {
+      // Workers start a little apart, as processes do.
+      now = i * 7 * MS;
+      events.add(new Event(now + workers.get(i).reserve(0), i, true, null));
+    }
+    int[] inFlight = new int[o.workers()];
+    boolean[] waiting = new boolean[o.workers()];
+    List<Long> admitted = new ArrayList<>();
+    long refused = 0;
+    long end = seconds * SECOND;
+    boolean trace = Boolean.getBoolean("orcaset.simTrace");
+    long nextTrace = 0;
+    long tracedAdmitted = 0;
+    long tracedRefused = 0;
+    while (!events.isEmpty()) {
+      Event e = events.poll();
+      now = e.at();
+      if (trace && now >= nextTrace) {
+        StringBuilder line = new StringBuilder();
+        line.append(
+            String.format(
+                "t=%5.1f admitted %4d refused %4d rpm",
+                now / 1e9, admitted.size() - tracedAdmitted, refused - tracedRefused));
+        for (RateLimiter w : workers) {
+          line.append(String.format(" %6.0f", w.currentRpm()));
+        }
+        System.out.println(line);
+        tracedAdmitted = admitted.size();
+        tracedRefused = refused;
+        nextTrace += SECOND;
+      }
+      RateLimiter limiter = workers.get(e.worker());
+      if (!e.send()) {
+        limiter.onResponse(e.feedback());
+        inFlight[e.worker()]--;
+        if (waiting[e.worker()]) { // a slot is free again: the worker asks for its next turn
+          waiting[e.worker()] = false;
+          events.add(new Event(now + limiter.reserve(0), e.worker(), true, null));
+        }
+        continue;
+      }
+      if (now >= end) {
+        continue;
+      }
+      inFlight[e.worker()]++;
+      long wait = account.take(1);
+      RateLimiter.Feedback f;
+      if (wait == 0) {
+        admitted.add(now);
+        f = ok(o, account, now);
+      } else {
+        refused++;
+        f =
+            RateLimiter.Feedback.refused(
+                now, o.retryAfter() ? OptionalLong.of(wait) : OptionalLong.empty());
+      }
+      events.add(new Event(now + o.latencyMillis() * MS, e.worker(), false, f));
+      if (inFlight[e.worker()] < CONCURRENCY) {
+        events.add(new Event(now + limiter.reserve(0), e.worker(), true, null));
+      } else {
+        waiting[e.worker()] = true;
+      }
+    }
+    return new Outcome(admitted, refused, seconds, o.rpm(), o.windowSeconds());
+  }
+
+  private static RateLimiter.Feedback ok(Options o, WindowLimit account, long sentAt) {
+    if (!o.headers()) {
+      return RateLimiter.Feedback.ok(sentAt);
+    }
+    long remaining = account.remaining() * 60 / o.windowSeconds();
+    return new RateLimiter.Feedback(
+        sentAt,
+        false,
+        OptionalLong.empty(),
+        OptionalLong.of(o.rpm()),
+        OptionalLong.of(remaining),
+        OptionalLong.empty(),
+        OptionalLong.empty(),
+        OptionalLong.of(account.resetNanos()),
+        OptionalLong.empty());
+  }
+}
