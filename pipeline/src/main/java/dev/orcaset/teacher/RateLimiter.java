@@ -53,6 +53,7 @@ public final class RateLimiter {
   private static final double DECREASE = 0.95;
 
   private static final double DEEPEST_CUT = 0.25;
+  private static final double STEP_CUT = 0.7;
   private static final double GENTLE_CUT = 0.97;
   private static final double FLOOR = 0.02;
 
@@ -63,7 +64,7 @@ public final class RateLimiter {
   private static final long QUIET = 10 * SECOND;
 
   /** Fresh answers a cut waits for, so the share refused is measured, not guessed. */
-  private static final int EVIDENCE = 8;
+  private static final int EVIDENCE = 16;
 
   private final Ticker ticker;
   private final Dimension requests;
@@ -201,12 +202,15 @@ public final class RateLimiter {
         // Where the account pushed back: regrowth is fast up to near it, slow beyond (as CUBIC
         // does), so a worker alone recovers in seconds and a crowd does not overshoot again.
         // What got through is the pace the account took; when nothing did, it says nothing.
+        // A few 429s from timing jitter (a GC pause bunching sends) are not a crowd: one cut goes
+        // at most to STEP_CUT of the pace; a crowd takes a few cuts, a latency apart.
+        double cut = Math.max(STEP_CUT, through * DECREASE);
         if (through > 0) {
-          congestedAt = factor * through;
+          congestedAt = factor * cut;
         } else if (now - lastCongestion >= QUIET) {
           congestedAt = 1;
         }
-        factor = Math.max(FLOOR, factor * Math.max(DEEPEST_CUT, through * DECREASE));
+        factor = Math.max(FLOOR, factor * cut);
       }
       lastCongestion = now;
       changePace(now);
