@@ -289,11 +289,6 @@ public final class RateLimiter {
     return requests.rate(factor) * 60;
   }
 
-  /** The rate tokens are paced at now, per minute (0: not paced). */
-  public synchronized double currentTpm() {
-    return tokens.rate(factor) * 60;
-  }
-
   public synchronized long rateLimitedCount() {
     return rateLimited;
   }

@@ -19,9 +19,10 @@ import okhttp3.Response;
  * with exponential backoff and full jitter, honouring the server's `retry-after-ms` /
  * `Retry-After`. Never retries 429s that mean an exhausted quota, nor other 4xx.
  *
- * <p>The final response carries {@value #ATTEMPTS_HEADER} so callers can record the attempts; when
- * every attempt failed on the network, the last failure is thrown with the earlier ones attached as
- * suppressed exceptions.
+ * <p>Every attempt is counted on the request's {@link Attempts} tag, so callers can record the
+ * attempts. When every attempt failed on the network, the latest failure is the cause of the {@link
+ * TeacherException} thrown, with the earlier ones attached to it as suppressed exceptions, as
+ * OkHttp's {@code RetryAndFollowUpInterceptor} does. A cancelled call is not attempted again.
  */
 public final class RetryInterceptor implements Interceptor {
   private final int maxAttempts;

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.orcaset.TestRuns;
 import dev.orcaset.config.ConfigLoader;
 import dev.orcaset.config.OrcasetConfig;
-import dev.orcaset.license.LicensePolicy;
-import dev.orcaset.prompts.SystemPromptSet;
 import java.nio.file.Path;
 import org.apache.beam.runners.flink.FlinkJobGraphs;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
@@ -35,21 +33,7 @@ class PipelineSizeTest {
     options.setFlinkMaster("[local]");
     options.setParallelism(2);
     Pipeline p = Pipeline.create(options);
-    SystemPromptSet prompts = SystemPromptSet.load(Path.of(cfg.prompts().dir()));
-    RunInfo info =
-        new RunInfo(
-            "size",
-            "test",
-            0,
-            "{}",
-            prompts.version(),
-            "v",
-            dir + "/out",
-            null,
-            cfg.journalDir(),
-            "[]");
-    OrcasetPipeline.build(
-        p, new RunPlan(cfg, prompts, LicensePolicy.load(Path.of(cfg.license().policy())), info));
+    OrcasetPipeline.build(p, TestPlans.of(cfg, "size", dir + "/out"));
     FlinkJobGraphs.Size size = FlinkJobGraphs.of(p, options);
     System.out.println(
         "flink job: " + size.vertices() + " vertices, " + size.operators() + " operators");

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.orcaset.TestRuns;
 import dev.orcaset.config.ConfigLoader;
 import dev.orcaset.config.OrcasetConfig;
-import dev.orcaset.license.LicensePolicy;
-import dev.orcaset.prompts.SystemPromptSet;
 import dev.orcaset.teacher.sim.SimulatedTeacher;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,21 +47,7 @@ class ThrottlingMetricTest {
                   .build());
       PipelineOptions options = PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create();
       Pipeline p = Pipeline.create(options);
-      SystemPromptSet prompts = SystemPromptSet.load(Path.of(cfg.prompts().dir()));
-      RunInfo info =
-          new RunInfo(
-              "throttled-run",
-              "test",
-              0,
-              "{}",
-              prompts.version(),
-              "v",
-              dir + "/out",
-              null,
-              cfg.journalDir(),
-              "[]");
-      OrcasetPipeline.build(
-          p, new RunPlan(cfg, prompts, LicensePolicy.load(Path.of(cfg.license().policy())), info));
+      OrcasetPipeline.build(p, TestPlans.of(cfg, "throttled-run", dir + "/out"));
       PipelineResult result = p.run();
       result.waitUntilFinish();
 
