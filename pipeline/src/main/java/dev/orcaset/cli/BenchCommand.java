@@ -2,7 +2,6 @@ package dev.orcaset.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.management.OperatingSystemMXBean;
 import dev.orcaset.io.Json;
 import dev.orcaset.io.JsonFiles;
 import dev.orcaset.teacher.sim.SimulatedTeacher;
@@ -10,9 +9,6 @@ import dev.orcaset.teacher.sim.WindowLimit;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,7 +19,8 @@ import java.util.List;
  * limits. Reports achieved requests per minute against the ceiling — `min(RPM, TPM / tokens per
  * request)`, or `concurrency / latency` without limits — the 429 share, retries, peak in-flight,
  * rows accounted for, peak heap and RSS, and CPU seconds per 1,000 samples. The teacher stage is
- * timed at the server, first request to last answer, so pipeline start-up does not count.
+ * timed at the server, so pipeline start-up does not count: end to end (first request to last
+ * answer) and while sending (first request to last request admitted, the pace the limiter held).
  */
 final class BenchCommand {
   private final PrintWriter out;
@@ -35,6 +32,9 @@ final class BenchCommand {
   }
 
   int run(List<String> args) throws Exception {
+    if (args.size() >= 2 && args.get(0).equals("--as-worker")) {
+      return runAsWorker(Path.of(args.get(1)), args.subList(2, args.size()));
+    }
     int requests = 5_000;
     int latency = 800;
     int jitter = 200;
@@ -51,6 +51,7 @@ final class BenchCommand {
     boolean headers = true;
     boolean retryAfter = true;
     boolean tellLimit = true;
+    int workers = 1;
     String output = null;
     List<String> beam = new ArrayList<>();
     for (int i = 0; i < args.size(); i++) {
@@ -78,6 +79,7 @@ final class BenchCommand {
         case "--no-rate-headers" -> headers = false;
         case "--no-retry-after" -> retryAfter = false;
         case "--unknown-limit" -> tellLimit = false;
+        case "--workers" -> workers = (int) CliArgs.whole(CliArgs.value(args, ++i, a), a, 1, 64);
         case "--output" -> output = CliArgs.value(args, ++i, a);
         default -> {
           if (a.startsWith("--") && a.contains("=")) {
@@ -92,11 +94,8 @@ final class BenchCommand {
         output == null
             ? Files.createTempDirectory("orcaset-bench")
             : Files.createDirectories(Path.of(output));
-    Files.write(dir.resolve("in.jsonl"), inputs(requests));
-    Path cfg = dir.resolve("bench.yaml");
     Path home = Main.home();
-    Files.writeString(
-        cfg,
+    String config =
         """
         input: {paths: [in.jsonl]}
         output: {dir: out}
@@ -110,7 +109,7 @@ final class BenchCommand {
                 home.resolve("system-prompts"),
                 maxTokens,
                 adaptive,
-                home.resolve("config/licenses.yaml")));
+                home.resolve("config/licenses.yaml"));
 
     var options =
         new SimulatedTeacher.Options(
@@ -127,13 +126,11 @@ final class BenchCommand {
             window,
             headers,
             retryAfter);
-    long cpuBefore = cpuNanos();
+    long cpuBefore = ProcessStats.cpuNanos();
     try (SimulatedTeacher sim = SimulatedTeacher.start(options)) {
       List<String> runArgs =
           new ArrayList<>(
               List.of(
-                  "--config",
-                  cfg.toString(),
                   "--teacher-url",
                   sim.baseUrl(),
                   "--concurrency",
@@ -142,18 +139,28 @@ final class BenchCommand {
                   Long.toString(tellLimit ? rpm : 0),
                   "--tpm",
                   Long.toString(tellLimit ? tpm : 0),
-                  "--fresh")); // every request goes to the teacher; the journal is still written,
-      // as in a real run
+                  // every request goes to the teacher; the journal is still written, as in a real
+                  // run
+                  "--fresh"));
       runArgs.addAll(beam);
-      StringWriter runOut = new StringWriter();
-      int exit =
-          new RunCommand(new PrintWriter(runOut, true), err, null).run(RunArgs.parse(runArgs));
-      if (exit != 0) {
-        out.print(runOut);
-        return exit;
+      List<Path> workerDirs = new ArrayList<>();
+      for (int w = 0; w < workers; w++) {
+        Path wd = workers == 1 ? dir : Files.createDirectories(dir.resolve("worker-" + w));
+        int from = (int) ((long) requests * w / workers);
+        int to = (int) ((long) requests * (w + 1) / workers);
+        Files.write(wd.resolve("in.jsonl"), inputs(from, to));
+        Files.writeString(wd.resolve("bench.yaml"), config);
+        workerDirs.add(wd);
       }
-      double cpuSeconds = (cpuNanos() - cpuBefore) / 1e9;
-      JsonNode manifest = JsonFiles.read(dir.resolve("out").toString(), "manifest.json");
+      Stats stats =
+          workers == 1
+              ? runHere(workerDirs.get(0), runArgs)
+              : runProcesses(workerDirs, runArgs, err);
+      if (stats.exit() != 0) {
+        return stats.exit();
+      }
+      double cpuSeconds = (ProcessStats.cpuNanos() - cpuBefore) / 1e9 + stats.childCpuSeconds();
+      ObjectNode manifest = sum(workerDirs);
       ObjectNode report =
           report(
               manifest,
@@ -166,10 +173,110 @@ final class BenchCommand {
               capacity,
               maxTokens,
               cpuSeconds);
+      report.put("workers", workers);
+      report.put("peak_heap_mib", round(stats.peakHeapMib()));
+      report.put("peak_rss_mib", round(stats.peakRssMib()));
       JsonFiles.write(dir.toString(), "bench.json", report);
       print(report, dir);
       return report.path("accounting").path("lost_rows").asLong() == 0 ? 0 : 1;
     }
+  }
+
+  /** What the workers used: exit code, CPU of child processes, and the largest heap and RSS. */
+  private record Stats(int exit, double childCpuSeconds, double peakHeapMib, double peakRssMib) {}
+
+  /** One worker pool, in this JVM (heap and RSS are this process's, simulator included). */
+  private Stats runHere(Path wd, List<String> runArgs) throws Exception {
+    List<String> args = new ArrayList<>(runArgs);
+    args.addAll(0, List.of("--config", wd.resolve("bench.yaml").toString()));
+    StringWriter runOut = new StringWriter();
+    int exit = new RunCommand(new PrintWriter(runOut, true), err, null).run(RunArgs.parse(args));
+    if (exit != 0) {
+      out.print(runOut);
+    }
+    return new Stats(
+        exit, 0, ProcessStats.peakHeapBytes() / 1048576.0, ProcessStats.peakRssKib() / 1024.0);
+  }
+
+  /**
+   * Uncoordinated worker pools, one JVM each, as two jobs on one key or Dataflow workers are: each
+   * is told the whole limit (or none) and knows nothing of the others but the account's answers.
+   * Each reports its own peak heap and CPU when it ends.
+   */
+  private Stats runProcesses(List<Path> dirs, List<String> runArgs, PrintWriter err)
+      throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String classpath = System.getProperty("java.class.path");
+    List<Process> children = new ArrayList<>();
+    for (Path wd : dirs) {
+      List<String> cmd =
+          new ArrayList<>(
+              List.of(
+                  java,
+                  "-Xmx2g",
+                  "-Dorcaset.home=" + Main.home(),
+                  "-cp",
+                  classpath,
+                  Main.class.getName(),
+                  "bench",
+                  "--as-worker",
+                  wd.toString(),
+                  "--config",
+                  wd.resolve("bench.yaml").toString()));
+      cmd.addAll(runArgs);
+      children.add(
+          new ProcessBuilder(cmd)
+              .redirectErrorStream(true)
+              .redirectOutput(wd.resolve("worker.log").toFile())
+              .start());
+    }
+    int exit = 0;
+    for (int w = 0; w < children.size(); w++) {
+      int code = children.get(w).waitFor();
+      if (code != 0) {
+        err.printf(
+            "bench: worker %d exited %d; see %s%n", w, code, dirs.get(w).resolve("worker.log"));
+        exit = code;
+      }
+    }
+    double cpu = 0;
+    double heap = 0;
+    double rss = 0;
+    for (Path wd : dirs) {
+      JsonNode stats = JsonFiles.read(wd.toString(), "worker-stats.json");
+      cpu += stats.path("cpu_seconds").asDouble();
+      heap = Math.max(heap, stats.path("peak_heap_mib").asDouble());
+      rss = Math.max(rss, stats.path("peak_rss_mib").asDouble());
+    }
+    return new Stats(exit, cpu, heap, rss);
+  }
+
+  /** A child of {@link #runProcesses}: one run, then this process's CPU and peaks. */
+  private int runAsWorker(Path wd, List<String> beamAndRunArgs) throws Exception {
+    int exit = new RunCommand(out, err, null).run(RunArgs.parse(beamAndRunArgs));
+    ObjectNode stats = Json.mapper().createObjectNode();
+    stats.put("cpu_seconds", ProcessStats.cpuNanos() / 1e9);
+    stats.put("peak_heap_mib", ProcessStats.peakHeapBytes() / 1048576.0);
+    stats.put("peak_rss_mib", ProcessStats.peakRssKib() / 1024.0);
+    JsonFiles.write(wd.toString(), "worker-stats.json", stats);
+    return exit;
+  }
+
+  /** The workers' manifests summed, as far as the report reads them. */
+  private static ObjectNode sum(List<Path> dirs) throws IOException {
+    ObjectNode total = Json.mapper().createObjectNode();
+    ObjectNode counts = total.putObject("counts");
+    ObjectNode usage = total.putObject("teacher_usage");
+    for (Path wd : dirs) {
+      JsonNode m = JsonFiles.read(wd.resolve("out").toString(), "manifest.json");
+      for (String k : List.of("samples", "failed", "rejected", "duplicates", "filtered")) {
+        counts.put(k, counts.path(k).asLong() + m.at("/counts/" + k).asLong());
+      }
+      for (String k : List.of("requests", "prompt_tokens", "http_attempts")) {
+        usage.put(k, usage.path(k).asLong() + m.at("/teacher_usage/" + k).asLong());
+      }
+    }
+    return total;
   }
 
   /** `--limit-style`'s value, as a usage error when it names no style. */
@@ -228,6 +335,10 @@ final class BenchCommand {
     r.put("achieved_rpm", round(achievedRpm));
     r.put("ceiling_rpm", round(ceiling)).put("ceiling_bound", bound);
     r.put("ratio_of_ceiling", round(achievedRpm / ceiling));
+    // The pace the limiter held while sending, first request to last one admitted: the same run's
+    // end-to-end ratio also pays one answer latency at the end, which no limiter can shorten.
+    r.put("sending_rpm", round(sim.admittedPerSecond() * 60));
+    r.put("sending_ratio_of_ceiling", round(sim.admittedPerSecond() * 60 / ceiling));
     r.put("http_requests", sim.requestCount());
     r.put("share_429", round(sim.rateLimitedCount() / (double) Math.max(1, sim.requestCount())));
     r.put("retries", m.at("/teacher_usage/http_attempts").asLong() - asked);
@@ -249,8 +360,6 @@ final class BenchCommand {
         .put(
             "answered_twice",
             sim.answeredByHash().values().stream().filter(n -> n.get() > 1).count());
-    r.put("peak_heap_mib", round(peakHeapBytes() / 1048576.0));
-    r.put("peak_rss_mib", round(peakRssKib() / 1024.0));
     r.put("cpu_seconds_per_1k_samples", round(cpuSeconds / Math.max(1, samples) * 1000));
     return r;
   }
@@ -269,10 +378,11 @@ final class BenchCommand {
         "  achieved       %.0f requests/min over %.1f s of teacher stage%n",
         r.get("achieved_rpm").asDouble(), r.get("teacher_stage_seconds").asDouble());
     out.printf(
-        "  ceiling        %.0f requests/min (%s): ratio %.3f%n",
+        "  ceiling        %.0f requests/min (%s): ratio %.3f end to end, %.3f while sending%n",
         r.get("ceiling_rpm").asDouble(),
         r.get("ceiling_bound").asText(),
-        r.get("ratio_of_ceiling").asDouble());
+        r.get("ratio_of_ceiling").asDouble(),
+        r.get("sending_ratio_of_ceiling").asDouble());
     out.printf(
         "  429 share      %.2f%% of %d HTTP requests; %d retries; in flight: mean %.1f, peak %d%n",
         100 * r.get("share_429").asDouble(),
@@ -290,9 +400,9 @@ final class BenchCommand {
     out.flush();
   }
 
-  private static List<String> inputs(int n) {
-    List<String> lines = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
+  private static List<String> inputs(int from, int to) {
+    List<String> lines = new ArrayList<>(to - from);
+    for (int i = from; i < to; i++) {
       lines.add(
           "{\"inputs\": \"Question "
               + i
@@ -302,35 +412,6 @@ final class BenchCommand {
               + "\", \"template_type\": \"zs_opt\"}");
     }
     return lines;
-  }
-
-  private static long cpuNanos() {
-    return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-        .getProcessCpuTime();
-  }
-
-  private static long peakHeapBytes() {
-    long sum = 0;
-    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (pool.getType() == MemoryType.HEAP) {
-        sum += pool.getPeakUsage().getUsed();
-      }
-    }
-    return sum;
-  }
-
-  /** VmHWM from /proc: the peak resident set of this process (Linux); 0 elsewhere. */
-  private static long peakRssKib() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("VmHWM:")) {
-          return Long.parseLong(line.replaceAll("\\D", ""));
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      // not Linux: report 0
-    }
-    return 0;
   }
 
   private static double round(double v) {

@@ -32,14 +32,11 @@ public final class RateLimitInterceptor implements Interceptor {
   @Override
   public Response intercept(Chain chain) throws IOException {
     Request request = chain.request();
-    long wait = limiter.reserve(estimateTokens(request));
-    if (wait > 0) {
-      try {
-        sleeper.sleep(Math.max(1, wait / 1_000_000));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new InterruptedIOException("interrupted while waiting for rate-limit budget");
-      }
+    try {
+      limiter.acquire(estimateTokens(request), sleeper);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while waiting for rate-limit budget");
     }
     long sentAt = System.nanoTime();
     Response response = chain.proceed(request);
@@ -53,18 +50,20 @@ public final class RateLimitInterceptor implements Interceptor {
    * for tokens) or Anthropic (`anthropic-ratelimit-requests-limit`, `-remaining`) name them.
    */
   static RateLimiter.Feedback feedback(Response response, long sentAtNanos) {
-    if (response.code() == 429) {
-      OptionalLong wait = OptionalLong.empty();
+    boolean refused = response.code() == 429;
+    OptionalLong wait = OptionalLong.empty();
+    if (refused) {
       var asked = RetryAfter.of(response, Instant.now());
       if (asked.isPresent()) {
         wait = OptionalLong.of(asked.get().toNanos());
       }
-      return RateLimiter.Feedback.refused(sentAtNanos, wait);
     }
+    // A 429 carries the account's headers too: the first answers of an unpaced start are often
+    // refusals, and they already say the limit.
     return new RateLimiter.Feedback(
         sentAtNanos,
-        false,
-        OptionalLong.empty(),
+        refused,
+        wait,
         header(response, "limit", "requests"),
         header(response, "remaining", "requests"),
         header(response, "limit", "tokens"),

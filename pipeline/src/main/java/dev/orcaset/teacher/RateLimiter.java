@@ -1,6 +1,7 @@
 package dev.orcaset.teacher;
 
 import java.util.OptionalLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Keeps a worker within the account's requests-per-minute and tokens-per-minute limits, however the
@@ -31,8 +32,14 @@ public final class RateLimiter {
   /** The share of the limit paced to: room for timing jitter between client and server. */
   static final double SAFETY = 0.97;
 
-  /** How far ahead of its slot a request may go (a burst of about two at 100/s). */
-  static final long BURST_MILLIS = 20;
+  /**
+   * How far ahead of its slot a request may go: enough to absorb a waiting thread's late wake-up,
+   * far less than one request's spacing at 100/s, so a lost turn is not made up by a burst.
+   */
+  static final long BURST_MILLIS = 2;
+
+  /** The longest a waiting request sleeps before it looks at the pace again. */
+  private static final long RECHECK = 100_000_000L;
 
   /** Window use above which the account is treated as full, as if it had answered 429. */
   static final double HIGH = 0.99;
@@ -63,10 +70,14 @@ public final class RateLimiter {
   /** How long after the account last pushed back a worker grows only slowly. */
   private static final long QUIET = 10 * SECOND;
 
+  /** How far back answers count as evidence of how the account takes this pace. */
+  private static final long HORIZON = 300_000_000L;
+
   /** Fresh answers a cut waits for, so the share refused is measured, not guessed. */
   private static final int EVIDENCE = 16;
 
   private final Ticker ticker;
+  private final ReentrantLock turn = new ReentrantLock(true);
   private final Dimension requests;
   private final Dimension tokens;
   private long pausedUntil;
@@ -79,6 +90,7 @@ public final class RateLimiter {
   private long freshAccepted;
   private long freshRefused;
   private long firstFreshAt;
+  private long firstRefusalAt;
   private long lastGrowth;
   private long lastRefusal = Long.MIN_VALUE / 2;
   private long lastCongestion = Long.MIN_VALUE / 2;
@@ -110,20 +122,43 @@ public final class RateLimiter {
   }
 
   /**
-   * Takes one request and {@code estimatedTokens} from the budget; returns the nanoseconds the
-   * caller must wait before sending (0 if it may send now). Callers are served in the order they
-   * ask: the time is reserved here, the wait happens outside.
+   * Blocks until one request of {@code estimatedTokens} may be sent, and takes it from the budget.
+   * One caller at a time waits on the clock, the rest queue behind it in order and each takes its
+   * turn only when its time has come, at the pace in force then: a caller that wakes late (a GC
+   * pause, a busy CPU) does not release a crowd at once, and a change of pace applies to every
+   * request not yet sent. The time spent waiting is counted for the runner's throttling counter.
    */
-  public synchronized long reserve(long estimatedTokens) {
+  public void acquire(long estimatedTokens, Sleeper sleeper) throws InterruptedException {
+    turn.lockInterruptibly();
+    try {
+      for (long wait = tryAcquire(estimatedTokens); wait > 0; wait = tryAcquire(estimatedTokens)) {
+        long before = ticker.nanos();
+        // Not longer than a re-check: a learned limit or a regrown share can shorten the wait.
+        sleeper.sleepNanos(Math.min(wait, RECHECK));
+        synchronized (this) {
+          throttledNanos += Math.max(0, ticker.nanos() - before);
+        }
+      }
+    } finally {
+      turn.unlock();
+    }
+  }
+
+  /**
+   * Takes one request and {@code estimatedTokens} from the budget if it may be sent now and returns
+   * 0; otherwise takes nothing and returns the nanoseconds until it may.
+   */
+  public synchronized long tryAcquire(long estimatedTokens) {
     long now = ticker.nanos();
     long sendAt = Math.max(now, pausedUntil);
     sendAt = Math.max(sendAt, requests.earliest(now, factor));
     sendAt = Math.max(sendAt, tokens.earliest(now, factor));
-    requests.book(sendAt, 1, factor);
-    tokens.book(sendAt, estimatedTokens, factor);
-    long wait = sendAt - now;
-    throttledNanos += wait;
-    return wait;
+    if (sendAt > now) {
+      return sendAt - now;
+    }
+    requests.book(now, 1, factor);
+    tokens.book(now, estimatedTokens, factor);
+    return 0;
   }
 
   /**
@@ -164,8 +199,13 @@ public final class RateLimiter {
       return;
     }
     long now = ticker.nanos();
-    requests.learnLimit(f.requestLimit());
-    tokens.learnLimit(f.tokenLimit());
+    if (requests.learnLimit(f.requestLimit()) | tokens.learnLimit(f.tokenLimit())) {
+      // What was refused before the limit was known (an unpaced start) says nothing about a
+      // crowd: start the share afresh at the limit just learned.
+      factor = 1;
+      congestedAt = 1;
+      changePace(now);
+    }
     if (f.rateLimited()) {
       rateLimited++;
       lastRefusal = now;
@@ -181,23 +221,35 @@ public final class RateLimiter {
             nanToZero(use(f.requestLimit(), f.requestsRemaining())),
             nanToZero(use(f.tokenLimit(), f.tokensRemaining())));
     boolean headers = f.requestsRemaining().isPresent() || f.tokensRemaining().isPresent();
-    if (freshRefused + freshAccepted == 0) {
+    if (freshRefused == 0 && now - firstFreshAt > HORIZON) {
+      // Only recent answers describe the account as it is now: a long run of answers that all got
+      // through would make the first 429s of a crowd look like a little jitter.
+      freshAccepted = 0;
       firstFreshAt = now;
     }
     if (f.rateLimited()) {
+      if (freshRefused == 0) {
+        firstRefusalAt = now;
+      }
       freshRefused++;
     } else {
       freshAccepted++;
     }
     long fresh = freshRefused + freshAccepted;
     if (freshRefused > 0) {
-      if (fresh < EVIDENCE && now - firstFreshAt < SECOND / 10) {
+      if (freshRefused < EVIDENCE && now - firstRefusalAt < SECOND / 10) {
         return; // gather a little more before deciding how deep to cut
       }
       // The share refused says how far over the account this pace is: 75% refused, four times
       // over. Cut to what got through, a little under, and judge the new pace on its own answers.
       double through = freshAccepted / (double) fresh;
-      boolean discovered = requests.discover(through) | tokens.discover(through);
+      // Discovery is for an account whose limits nobody told: with one limit known, a 429 says
+      // this worker's share of it is too large, not that a second, unknown limit exists (pacing
+      // tokens at what a start-up happened to send would halve a run for good).
+      boolean discovered =
+          !requests.known()
+              && !tokens.known()
+              && (requests.discover(through) | tokens.discover(through));
       if (!discovered) {
         // Where the account pushed back: regrowth is fast up to near it, slow beyond (as CUBIC
         // does), so a worker alone recovers in seconds and a crowd does not overshoot again.
@@ -267,6 +319,7 @@ public final class RateLimiter {
 
   private void changePace(long now) {
     paceChangedAt = now;
+    firstFreshAt = now;
     freshAccepted = 0;
     freshRefused = 0;
     lastGrowth = now;
@@ -367,11 +420,16 @@ public final class RateLimiter {
       meterUnits += units;
     }
 
-    void learnLimit(OptionalLong perMinute) {
-      if (!configured && !frozen && perMinute.isPresent() && perMinute.getAsLong() > 0) {
-        max = perMinute.getAsLong() / 60.0;
-        discovered = 0;
+    /** Takes the limit the server reports; returns whether it is new to this worker. */
+    boolean learnLimit(OptionalLong perMinute) {
+      if (configured || frozen || perMinute.isEmpty() || perMinute.getAsLong() <= 0) {
+        return false;
       }
+      double reported = perMinute.getAsLong() / 60.0;
+      boolean first = max <= 0;
+      max = reported;
+      discovered = 0;
+      return first;
     }
 
     /**

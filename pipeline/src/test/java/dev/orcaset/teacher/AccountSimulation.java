@@ -75,8 +75,7 @@ final class AccountSimulation {
     PriorityQueue<Event> events = new PriorityQueue<>();
     for (int i = 0; i < o.workers(); i++) {
       // Workers start a little apart, as processes do.
-      now = i * 7 * MS;
-      events.add(new Event(now + workers.get(i).reserve(0), i, true, null));
+      events.add(new Event(i * 7 * MS, i, true, null));
     }
     int[] inFlight = new int[o.workers()];
     boolean[] waiting = new boolean[o.workers()];
@@ -110,11 +109,16 @@ final class AccountSimulation {
         inFlight[e.worker()]--;
         if (waiting[e.worker()]) { // a slot is free again: the worker asks for its next turn
           waiting[e.worker()] = false;
-          events.add(new Event(now + limiter.reserve(0), e.worker(), true, null));
+          events.add(new Event(now, e.worker(), true, null));
         }
         continue;
       }
       if (now >= end) {
+        continue;
+      }
+      long notYet = limiter.tryAcquire(0);
+      if (notYet > 0) { // the head of the worker's queue sleeps until its turn, then asks again
+        events.add(new Event(now + notYet, e.worker(), true, null));
         continue;
       }
       inFlight[e.worker()]++;
@@ -131,7 +135,7 @@ final class AccountSimulation {
       }
       events.add(new Event(now + o.latencyMillis() * MS, e.worker(), false, f));
       if (inFlight[e.worker()] < CONCURRENCY) {
-        events.add(new Event(now + limiter.reserve(0), e.worker(), true, null));
+        events.add(new Event(now, e.worker(), true, null));
       } else {
         waiting[e.worker()] = true;
       }

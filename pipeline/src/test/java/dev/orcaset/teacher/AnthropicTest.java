@@ -183,9 +183,10 @@ class AnthropicTest {
             .addHeader("anthropic-ratelimit-requests-remaining", "0")
             .addHeader("anthropic-ratelimit-requests-reset", reset)
             .build());
-    assertEquals(0, limiter.reserve(1) / 1_000_000_000L, "no wait before the server says anything");
+    assertEquals(
+        0, limiter.tryAcquire(1) / 1_000_000_000L, "no wait before the server says anything");
     client(KEY).complete(request("")).get(10, TimeUnit.SECONDS);
-    long waitSeconds = limiter.reserve(1) / 1_000_000_000L;
+    long waitSeconds = limiter.tryAcquire(1) / 1_000_000_000L;
     assertTrue(
         waitSeconds >= 25 && waitSeconds <= 30, "held until the reset: " + waitSeconds + " s");
   }

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.orcaset.teacher.AccountSimulation.Options;
 import dev.orcaset.teacher.AccountSimulation.Outcome;
 import dev.orcaset.teacher.sim.WindowLimit.Style;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -82,10 +84,10 @@ class RateLimiterTest {
    */
   @ParameterizedTest(name = "{0} workers, {1} {2} s window")
   @CsvSource({
-    "2, SLIDING, 1, 0.03",
-    "4, SLIDING, 1, 0.10",
-    "2, BUCKET, 1, 0.08",
-    "4, BUCKET, 1, 0.26",
+    "2, SLIDING, 1, 0.02",
+    "4, SLIDING, 1, 0.06",
+    "2, BUCKET, 1, 0.05",
+    "4, BUCKET, 1, 0.07",
     "4, SLIDING, 10, 0.30"
   })
   void workersThatDoNotKnowOfEachOther_shareTheAccount(
@@ -121,17 +123,69 @@ class RateLimiterTest {
   }
 
   @Test
+  void a429UnderAKnownRequestLimit_doesNotInventATokenLimit() {
+    // 100 requests a second told, tokens unlimited: a 429 among the first answers must cut the
+    // share a little, never start pacing tokens at what the start-up happened to send.
+    RateLimiter limiter = new RateLimiter(6_000, 0, clock);
+    for (int i = 0; i < 20; i++) {
+      sendWhenAllowed(limiter, 1_000);
+    }
+    for (int i = 0; i < 40; i++) {
+      limiter.onResponse(
+          i == 0
+              ? RateLimiter.Feedback.refused(0, OptionalLong.empty())
+              : RateLimiter.Feedback.ok(0));
+      now += 5 * MS;
+    }
+    long start = now;
+    for (int i = 0; i < 200; i++) {
+      sendWhenAllowed(limiter, 1_000);
+    }
+    double perSecond = 199 / ((now - start) / (double) SECOND);
+    assertTrue(perSecond > 0.7 * 97, "paced at " + perSecond + " requests a second");
+  }
+
+  @Test
+  void aLimitLearnedFromTheHeaders_startsTheShareAfresh() {
+    RateLimiter limiter = new RateLimiter(0, 0, clock);
+    // An unpaced start: most of a burst refused, before any answer said the limit.
+    for (int i = 0; i < 40; i++) {
+      limiter.onResponse(RateLimiter.Feedback.refused(now, OptionalLong.empty()));
+    }
+    now += 800 * MS;
+    limiter.onResponse(
+        new RateLimiter.Feedback(
+            0,
+            false,
+            OptionalLong.empty(),
+            OptionalLong.of(6_000),
+            OptionalLong.of(3_000),
+            OptionalLong.empty(),
+            OptionalLong.empty(),
+            OptionalLong.empty(),
+            OptionalLong.empty()));
+    assertEquals(6_000 * RateLimiter.SAFETY, limiter.currentRpm(), 1e-6);
+  }
+
+  private void sendWhenAllowed(RateLimiter limiter, long tokens) {
+    for (long wait = limiter.tryAcquire(tokens); wait > 0; wait = limiter.tryAcquire(tokens)) {
+      now += wait;
+    }
+  }
+
+  @Test
   void retryAfterHoldsTheNextRequest() {
     RateLimiter limiter = new RateLimiter(6_000, 0, clock);
     limiter.onResponse(RateLimiter.Feedback.refused(now, OptionalLong.of(1_500 * MS)));
-    assertEquals(1_500 * MS, limiter.reserve(0));
+    assertEquals(1_500 * MS, limiter.tryAcquire(0));
+    assertEquals(1_500 * MS, limiter.tryAcquire(0), "nothing taken while it may not send");
   }
 
   @Test
   void tokensArePacedByWhatEachRequestReserves() {
     RateLimiter limiter = new RateLimiter(0, 60_000, clock); // 1,000 tokens a second
     for (int i = 0; i < 20; i++) {
-      now += limiter.reserve(500);
+      sendWhenAllowed(limiter, 500);
     }
     // 10,000 tokens at 970 a second, the first without waiting.
     assertEquals(19 * 500 / 970.0, now / (double) SECOND, 0.05);
@@ -141,21 +195,62 @@ class RateLimiterTest {
   void unlimitedNeverWaits() {
     RateLimiter limiter = RateLimiter.unlimited();
     for (int i = 0; i < 10_000; i++) {
-      assertEquals(0, limiter.reserve(1_000));
+      assertEquals(0, limiter.tryAcquire(1_000));
     }
     assertTrue(limiter.isUnlimited());
   }
 
   @Test
-  void theWaitsHandedOutAreCountedForTheRunnersThrottlingCounter() {
+  void theTimeSpentWaitingIsCountedForTheRunnersThrottlingCounter() throws Exception {
     RateLimiter limiter = new RateLimiter(6_000, 0, clock);
-    long waited = 0;
+    long[] slept = {0};
+    Sleeper sleeper =
+        new Sleeper() {
+          @Override
+          public void sleep(long millis) {
+            sleepNanos(millis * MS);
+          }
+
+          @Override
+          public void sleepNanos(long nanos) {
+            slept[0] += nanos;
+            now += nanos;
+          }
+        };
     for (int i = 0; i < 50; i++) {
-      waited += limiter.reserve(0);
+      limiter.acquire(0, sleeper);
     }
-    assertTrue(waited > 0);
-    assertEquals(waited, limiter.takeThrottledNanos());
+    // 50 requests at 97 a second, the first without waiting (and two milliseconds of tolerance).
+    assertEquals(49 / 97.0, slept[0] / (double) SECOND, 0.01);
+    assertEquals(slept[0], limiter.takeThrottledNanos());
     assertEquals(0, limiter.takeThrottledNanos(), "taken once");
+  }
+
+  @Test
+  void aWaiterThatWakesLate_doesNotReleaseABurst() throws Exception {
+    RateLimiter limiter = new RateLimiter(6_000, 0, clock);
+    List<Long> sentAt = new ArrayList<>();
+    Sleeper late =
+        new Sleeper() {
+          @Override
+          public void sleep(long millis) {
+            sleepNanos(millis * MS);
+          }
+
+          @Override
+          public void sleepNanos(long nanos) {
+            // the third wait is stalled for half a second (a GC pause)
+            now += nanos + (sentAt.size() == 3 ? 500 * MS : 0);
+          }
+        };
+    for (int i = 0; i < 10; i++) {
+      limiter.acquire(0, late);
+      sentAt.add(now);
+    }
+    for (int i = 1; i < sentAt.size(); i++) {
+      long gap = sentAt.get(i) - sentAt.get(i - 1);
+      assertTrue(gap >= 10 * MS - RateLimiter.BURST_MILLIS * MS - 1, "gap " + i + ": " + gap);
+    }
   }
 
   @Test

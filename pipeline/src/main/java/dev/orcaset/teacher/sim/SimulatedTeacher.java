@@ -147,6 +147,8 @@ public final class SimulatedTeacher implements AutoCloseable {
   private final AtomicInteger peakInFlight = new AtomicInteger();
   private final AtomicLong firstRequestNanos = new AtomicLong();
   private final AtomicLong lastAnswerNanos = new AtomicLong();
+  private final AtomicLong lastAdmittedNanos = new AtomicLong();
+  private final AtomicLong admitted = new AtomicLong();
   private final AtomicLong heldNanos = new AtomicLong();
   private final Map<String, AtomicInteger> answeredByHash = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> seenByHash = new ConcurrentHashMap<>();
@@ -284,6 +286,10 @@ public final class SimulatedTeacher implements AutoCloseable {
               + SimulatedAnswers.tokens(user)
               + body.path("max_tokens").asLong(0);
       long waitMs = admit(cost);
+      if (waitMs == 0) {
+        admitted.incrementAndGet();
+        lastAdmittedNanos.accumulateAndGet(arrived, Math::max);
+      }
       addLimitHeaders(ex);
       if (waitMs > 0) {
         rateLimited.incrementAndGet();
@@ -383,6 +389,16 @@ public final class SimulatedTeacher implements AutoCloseable {
     long first = firstRequestNanos.get();
     long last = lastAnswerNanos.get();
     return first == 0 || last == 0 ? 0 : (last - first) / 1e9;
+  }
+
+  /**
+   * Requests admitted per second while the client was sending: from the first request received to
+   * the last one admitted. What a limiter controls, without the last answers' latency.
+   */
+  public double admittedPerSecond() {
+    long first = firstRequestNanos.get();
+    long last = lastAdmittedNanos.get();
+    return first == 0 || last <= first ? 0 : (admitted.get() - 1) / ((last - first) / 1e9);
   }
 
   /**
