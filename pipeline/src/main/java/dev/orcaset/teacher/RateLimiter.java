@@ -10,19 +10,31 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p><b>Pacing, not bursts.</b> Requests leave evenly spaced (GCRA, the virtual-scheduling form of
  * a leaky bucket) at {@value #SAFETY} of the limit, with a burst tolerance of {@value
  * #BURST_MILLIS} ms: any window, 1 s or 60 s, sliding or aligned to the clock, then sees at most
- * {@code 0.97 × limit + a request or two}, under the limit. A token bucket that starts full would
- * let any one-second window see twice the limit.
+ * {@code 0.97 × limit + a request}, under the limit. A token bucket that starts full would let any
+ * one-second window see twice the limit. One waiting request at a time sleeps on the clock ({@link
+ * #acquire}); a late wake-up loses its turn rather than releasing a crowd.
  *
  * <p><b>The limit</b> is `--rpm`/`--tpm` when given, else learned from `x-ratelimit-limit-*` (per
- * minute, as OpenAI, Azure and Anthropic report it). With neither, it is discovered from 429s: no
- * pacing until the first 429, then the rate that was being admitted.
+ * minute, as OpenAI, Azure and Anthropic report it, on 429s too). With neither, it is discovered
+ * from 429s: no pacing until the first 429, then the rate that was being admitted. The window's
+ * length is read off the longest `x-ratelimit-reset-*` of the last minute (1 s when none is sent).
  *
- * <p><b>Sharing.</b> Every worker of an account sees the same account-wide `remaining` in the
- * headers and the same 429s, the way TCP senders share a link through its losses: each scales its
- * own rate by a factor that falls when the account is nearly used up ({@value #HIGH} of the window
- * spent) or answers 429, and grows back, doubling in about a second, while there is room. N workers
- * that do not know N thus settle at the limit together; one worker alone runs at its full rate. A
- * 429's `retry-after` holds this worker's next request until then.
+ * <p><b>Sharing.</b> Every worker of an account sees the same account-wide headers and the same
+ * 429s, the way TCP senders share a link through its losses; each scales its own pace by a factor:
+ *
+ * <ul>
+ *   <li>it starts at {@value #START} of a known limit (a slow start: N workers that start together
+ *       cannot know of each other before the first answers) and doubles in about a second while the
+ *       window's use is no more than its own sends explain;
+ *   <li>on a 429 the account's window is full, so this worker's sends in the last window are its
+ *       share of it: it cuts to that share, a little under. N equal workers settle at the limit in
+ *       one step;
+ *   <li>near the limit it probes for room by {@value #SLOW} a second, faster the longer the account
+ *       has taken it without a 429 (as CUBIC does), and no faster than one window's length allows
+ *       (a long window reacts late); it eases off when the window is {@value #HIGH} used;
+ *   <li>when for a whole window the account's use has been this worker's own, the others have gone:
+ *       it regrows fast. A 429's `retry-after` holds this worker's requests until then.
+ * </ul>
  *
  * <p>All times come from the {@link Ticker}, so the behaviour is testable on a simulated clock.
  */
@@ -41,11 +53,20 @@ public final class RateLimiter {
   /** The longest a waiting request sleeps before it looks at the pace again. */
   private static final long RECHECK = 100_000_000L;
 
+  /** The share of a known limit a worker starts at, before the account has answered. */
+  static final double START = 0.5;
+
   /** Window use above which the account is treated as full, as if it had answered 429. */
   static final double HIGH = 0.99;
 
   /** Window use below which a worker may grow its share. */
   static final double TARGET = 0.97;
+
+  /** Window use below which a header says little (a bucket that is full shows none). */
+  private static final double VISIBLE = 0.05;
+
+  /** Window use beyond a worker's own share that says others use the account too. */
+  private static final double CROWD = 0.05;
 
   /** Window use below which a worker grows fast (about doubling a second). */
   static final double ROOMY = 0.8;
@@ -53,22 +74,28 @@ public final class RateLimiter {
   /** Growth rates of the share, per second: plenty of room, some room, a limit being probed. */
   private static final double FAST = 1.0;
 
-  private static final double SLOW = 0.05;
+  static final double SLOW = 0.02;
   private static final double PROBE = 0.03;
 
   /** After 429s: this much under what got through; never more than this deep in one cut. */
   private static final double DECREASE = 0.95;
 
-  private static final double DEEPEST_CUT = 0.25;
+  private static final double DEEPEST_CUT = 0.1;
   private static final double STEP_CUT = 0.7;
   private static final double GENTLE_CUT = 0.97;
   private static final double FLOOR = 0.02;
 
   /** How close to where the account pushed back fast regrowth stops. */
-  private static final double NEAR = 0.85;
+  private static final double NEAR = 0.92;
 
-  /** How long after the account last pushed back a worker grows only slowly. */
-  private static final long QUIET = 10 * SECOND;
+  /** How long after the account last pushed back a 429 that let nothing through forgets it. */
+  private static final long FORGET = 30 * SECOND;
+
+  /**
+   * Windows of quiet after which probing grows twice as fast, and ten times after three times as
+   * many.
+   */
+  private static final long QUIET_SCALE = 20;
 
   /** How far back answers count as evidence of how the account takes this pace. */
   private static final long HORIZON = 300_000_000L;
@@ -77,6 +104,10 @@ public final class RateLimiter {
   private static final int EVIDENCE = 16;
 
   private final Ticker ticker;
+  // This worker's sends, and those of them refused, for its share of the account's window.
+  private final TimeLog sent = new TimeLog(61 * SECOND);
+  private final TimeLog refusedSends = new TimeLog(61 * SECOND);
+  private final WindowEstimate window = new WindowEstimate();
   private final ReentrantLock turn = new ReentrantLock(true);
   private final Dimension requests;
   private final Dimension tokens;
@@ -92,6 +123,7 @@ public final class RateLimiter {
   private long firstFreshAt;
   private long firstRefusalAt;
   private long lastGrowth;
+  private long crowdSeenAt;
   private long lastRefusal = Long.MIN_VALUE / 2;
   private long lastCongestion = Long.MIN_VALUE / 2;
   private long lastGentleCut = Long.MIN_VALUE / 2;
@@ -106,7 +138,12 @@ public final class RateLimiter {
     long now = ticker.nanos();
     this.requests = new Dimension(rpm / 60.0, now);
     this.tokens = new Dimension(tpm / 60.0, now);
-    this.lastGrowth = now;
+    this.lastGrowth = Long.MIN_VALUE;
+    this.crowdSeenAt = now;
+    // Slow start, as TCP's: until the account has answered, nobody knows who else is using it.
+    // Workers that start together at their whole limit would send N times the limit for one
+    // latency; at half of it two fit, four send twice. A worker alone doubles within a second.
+    this.factor = requests.known() || tokens.known() ? START : 1;
   }
 
   /** A limiter that never waits and learns nothing: for the Batch API's few calls. */
@@ -158,6 +195,7 @@ public final class RateLimiter {
     }
     requests.book(now, 1, factor);
     tokens.book(now, estimatedTokens, factor);
+    sent.add(now);
     return 0;
   }
 
@@ -202,10 +240,15 @@ public final class RateLimiter {
     if (requests.learnLimit(f.requestLimit()) | tokens.learnLimit(f.tokenLimit())) {
       // What was refused before the limit was known (an unpaced start) says nothing about a
       // crowd: start the share afresh at the limit just learned.
-      factor = 1;
+      factor = START;
       congestedAt = 1;
       changePace(now);
     }
+    if (f.rateLimited()) {
+      refusedSends.add(f.sentAtNanos());
+    }
+    window.observe(now, f.requestsResetNanos());
+    window.observe(now, f.tokensResetNanos());
     if (f.rateLimited()) {
       rateLimited++;
       lastRefusal = now;
@@ -243,6 +286,11 @@ public final class RateLimiter {
       // The share refused says how far over the account this pace is: 75% refused, four times
       // over. Cut to what got through, a little under, and judge the new pace on its own answers.
       double through = freshAccepted / (double) fresh;
+      // Better, when the pace is known: the account just refused, so its window is full, and what
+      // this worker got admitted over one window is its share of it. N workers that each cut to
+      // their share settle at the limit together in one step, where a cut by the share refused
+      // over a few hundred milliseconds takes several (a window fills in bursts).
+      double share = windowShare(now, f.sentAtNanos());
       // Discovery is for an account whose limits nobody told: with one limit known, a 429 says
       // this worker's share of it is too large, not that a second, unknown limit exists (pacing
       // tokens at what a start-up happened to send would halve a run for good).
@@ -256,10 +304,13 @@ public final class RateLimiter {
         // What got through is the pace the account took; when nothing did, it says nothing.
         // A few 429s from timing jitter (a GC pause bunching sends) are not a crowd: one cut goes
         // at most to STEP_CUT of the pace; a crowd takes a few cuts, a latency apart.
-        double cut = Math.max(STEP_CUT, through * DECREASE);
+        double cut =
+            Double.isNaN(share)
+                ? Math.max(STEP_CUT, through * DECREASE)
+                : Math.max(DEEPEST_CUT, Math.min(1, share) * DECREASE);
         if (through > 0) {
           congestedAt = factor * cut;
-        } else if (now - lastCongestion >= QUIET) {
+        } else if (now - lastCongestion >= FORGET) {
           congestedAt = 1;
         }
         factor = Math.max(FLOOR, factor * cut);
@@ -279,7 +330,7 @@ public final class RateLimiter {
       lastGrowth = now;
       return;
     }
-    grow(now, headers ? use : Double.NaN);
+    grow(now, headers ? use : Double.NaN, f.sentAtNanos());
   }
 
   /**
@@ -299,22 +350,80 @@ public final class RateLimiter {
     pausedUntil = Math.max(pausedUntil, now + hold);
   }
 
-  private void grow(long now, double use) {
-    double seconds = Math.min(1.0, Math.max(0, now - lastGrowth) / (double) SECOND);
+  private void grow(long now, double use, long sentAt) {
+    // Growth is earned by answers: the time before the first one earns none.
+    double seconds =
+        lastGrowth == Long.MIN_VALUE
+            ? 0
+            : Math.min(1.0, Math.max(0, now - lastGrowth) / (double) SECOND);
     lastGrowth = now;
-    // Fast up to near where the account last pushed back, slow beyond it: other workers react a
-    // latency late, so growing fast near the limit overshoots it. A long quiet spell forgets.
-    boolean settled = now - lastCongestion < QUIET && factor >= congestedAt * NEAR;
-    double rate;
-    if (Double.isNaN(use)) {
-      // No headers: room is the absence of 429s; a limit only discovered is probed slowly.
-      boolean known = requests.known() || tokens.known();
-      rate = now - lastRefusal < SECOND ? 0 : !known ? PROBE : settled ? SLOW : FAST;
-    } else {
-      rate = use >= TARGET ? 0 : settled ? SLOW : use < ROOMY ? FAST : SLOW;
+    boolean headers = !Double.isNaN(use);
+    boolean known = requests.known() || tokens.known();
+    if (headers ? use >= TARGET : now - lastRefusal < SECOND) {
+      return; // as full as it should be, or just refused: no room to grow into
     }
-    double ceiling = requests.known() || tokens.known() ? 1 : Double.MAX_VALUE;
-    factor = Math.min(ceiling, factor * Math.exp(rate * seconds));
+    if (!known) {
+      factor *= Math.exp(PROBE * seconds); // a limit only discovered is probed slowly
+      return;
+    }
+    boolean pushedBack = lastCongestion > Long.MIN_VALUE / 2;
+    // More of the window in use than this worker's own sends explain: others share the account,
+    // and every one of them sees the same room; only one of them should fill it.
+    double own = headers ? ownShare(now, sentAt) : 0;
+    boolean crowded = headers && use > own + CROWD;
+    if (!headers || Math.abs(use - own) > CROWD) {
+      crowdSeenAt = now;
+    }
+    // A whole window in which the account's use was this worker's own: the others have gone (or
+    // never were), and the room the headers show is this worker's to take. A bucket that is not
+    // drained shows no use, which says nothing either way.
+    boolean alone = use > VISIBLE && use < ROOMY && now - crowdSeenAt >= this.window.seconds(now);
+    boolean fast =
+        pushedBack ? alone || factor < congestedAt * NEAR : !headers || (!crowded && use < ROOMY);
+    // Once the account has pushed back, the window's length is how late its use reacts to a
+    // pace: regrow no faster than one window allows (a 60 s window that was paused and emptied
+    // looks roomy for a minute while a crowd regrowing into it would fill it in seconds).
+    long window = pushedBack ? this.window.seconds(now) : SECOND;
+    double perWindow = seconds * SECOND / window;
+    if (fast) {
+      factor *= Math.exp(FAST * perWindow);
+    } else {
+      // Probing for room near the limit: the same few percent of the limit a second for every
+      // worker, so shares even out (as TCP's additive increase does), faster the longer the
+      // account has taken it without a 429 (as CUBIC does), so a worker whose crowd has gone is
+      // back at the limit within seconds. A pause the account asked for counts as pushing back.
+      double quiet =
+          Math.max(0, now - Math.max(lastCongestion, pausedUntil))
+              / (double) (QUIET_SCALE * window);
+      factor *= Math.exp(SLOW * (1 + quiet * quiet) * perWindow);
+    }
+    factor = Math.min(1, factor);
+  }
+
+  /**
+   * The share of the account's window this worker's sends took, up to the refused request: 1 when
+   * it alone fills the account, 1/N of N equal workers; over the share its pace is set to, so the
+   * factor to cut by. NaN when no request limit is known.
+   */
+  private double windowShare(long now, long refusedSentAt) {
+    if (!requests.known()) {
+      return Double.NaN;
+    }
+    long w = window.seconds(now);
+    double capacity = requests.max * w / SECOND;
+    long from = refusedSentAt - w;
+    double mine =
+        sent.countBetween(from, refusedSentAt) - refusedSends.countBetween(from, refusedSentAt);
+    return mine / capacity / (SAFETY * Math.min(1, factor));
+  }
+
+  /** What this worker's sends took of the account's window up to {@code at} (0 if unknown). */
+  private double ownShare(long now, long at) {
+    if (!requests.known()) {
+      return 0;
+    }
+    long w = window.seconds(now);
+    return sent.countBetween(at - w, at) / (requests.max * w / SECOND);
   }
 
   private void changePace(long now) {
@@ -440,8 +549,77 @@ public final class RateLimiter {
       if (frozen || max > 0 || discovered > 0 || meterRate + meterUnits <= 0) {
         return false;
       }
-      discovered = Math.max(meterRate, meterUnits) * Math.max(DEEPEST_CUT, through) * DECREASE;
+      discovered = Math.max(meterRate, meterUnits) * Math.max(0.25, through) * DECREASE;
       return true;
+    }
+  }
+
+  /** Times of recent events, kept for {@code keep} nanoseconds, counted by age. */
+  private static final class TimeLog {
+    private final long keep;
+    private long[] times = new long[1024];
+    private int head;
+    private int size;
+
+    TimeLog(long keep) {
+      this.keep = keep;
+    }
+
+    void add(long t) {
+      while (size > 0 && times[head] < t - keep) {
+        head = (head + 1) % times.length;
+        size--;
+      }
+      if (size == times.length) {
+        long[] bigger = new long[times.length * 2];
+        for (int i = 0; i < size; i++) {
+          bigger[i] = times[(head + i) % times.length];
+        }
+        times = bigger;
+        head = 0;
+      }
+      times[(head + size) % times.length] = t;
+      size++;
+    }
+
+    /** Events in [{@code from}, {@code to}] (recent ones are counted from the newest back). */
+    int countBetween(long from, long to) {
+      int n = 0;
+      for (int i = size - 1; i >= 0; i--) {
+        long t = times[(head + i) % times.length];
+        if (t < from) {
+          break;
+        }
+        if (t <= to) {
+          n++;
+        }
+      }
+      return n;
+    }
+  }
+
+  /**
+   * The account's window, from how long the server says its budget takes to be whole again (a
+   * sliding window: its length; a fixed one: up to its length; a bucket: up to the time it takes to
+   * fill): the longest such reset of the last minute, 1 s to 60 s, 1 s when none is sent.
+   */
+  private static final class WindowEstimate {
+    private long longest;
+    private long seenAt = Long.MIN_VALUE / 2;
+
+    void observe(long now, OptionalLong reset) {
+      if (reset.isEmpty()) {
+        return;
+      }
+      if (reset.getAsLong() >= longest || now - seenAt > 60 * SECOND) {
+        longest = reset.getAsLong();
+        seenAt = now;
+      }
+    }
+
+    long seconds(long now) {
+      long w = now - seenAt > 60 * SECOND ? 0 : longest;
+      return Math.max(SECOND, Math.min(60 * SECOND, w));
     }
   }
 }

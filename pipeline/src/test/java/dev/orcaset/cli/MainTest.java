@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -230,6 +231,45 @@ class MainTest {
     assertTrue(
         report.get("peak_in_flight").asInt() <= 8, "never more than the configured concurrency");
     assertTrue(out.toString().contains("ratio"), out.toString());
+  }
+
+  @Test
+  void bench_withWorkerProcesses_sharesOneAccountAndAccountsForEveryRow() throws Exception {
+    int code =
+        run(
+            "bench",
+            "--workers",
+            "2",
+            "--requests",
+            "41",
+            "--latency-ms",
+            "10",
+            "--rpm",
+            "6000",
+            "--limit-style",
+            "sliding",
+            "--output",
+            dir.resolve("bench2").toString(),
+            "--runner=DirectRunner");
+    assertEquals(0, code, out + "\n" + err);
+    JsonNode report =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(dir.resolve("bench2/bench.json").toFile());
+    assertEquals(2, report.get("workers").asInt());
+    assertEquals(41, report.at("/accounting/samples").asInt(), "both workers' rows, summed");
+    assertEquals(0, report.at("/accounting/lost_rows").asInt());
+    assertEquals(0, report.at("/accounting/answered_twice").asInt());
+    assertEquals(41, report.get("http_requests").asInt() - report.get("retries").asInt());
+    for (String w : List.of("worker-0", "worker-1")) {
+      JsonNode stats =
+          new com.fasterxml.jackson.databind.ObjectMapper()
+              .readTree(dir.resolve("bench2").resolve(w).resolve("worker-stats.json").toFile());
+      assertTrue(stats.get("peak_heap_mib").asDouble() > 0, w + ": " + stats);
+      assertTrue(stats.get("cpu_seconds").asDouble() > 0, w + ": " + stats);
+    }
+    // 20 and 21 questions: each process got its own half of the inputs.
+    assertEquals(20, Files.readAllLines(dir.resolve("bench2/worker-0/in.jsonl")).size());
+    assertEquals(21, Files.readAllLines(dir.resolve("bench2/worker-1/in.jsonl")).size());
   }
 
   @Test

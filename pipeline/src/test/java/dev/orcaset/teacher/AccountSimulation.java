@@ -26,15 +26,42 @@ final class AccountSimulation {
       boolean tellWorkersTheLimit,
       boolean headers,
       boolean retryAfter,
-      long latencyMillis) {}
+      long latencyMillis,
+      long staggerMillis,
+      int requestsPerWorker) {
+    /** Workers that start 7 ms apart, as processes launched together do. */
+    Options(
+        WindowLimit.Style style,
+        int windowSeconds,
+        long rpm,
+        int workers,
+        boolean tellWorkersTheLimit,
+        boolean headers,
+        boolean retryAfter,
+        long latencyMillis) {
+      this(
+          style,
+          windowSeconds,
+          rpm,
+          workers,
+          tellWorkersTheLimit,
+          headers,
+          retryAfter,
+          latencyMillis,
+          7,
+          0);
+    }
+  }
 
   /** Requests a worker may have in flight, as `teacher.concurrency` caps them. */
   static final int CONCURRENCY = 256;
 
   /** What happened: admitted times (for window counts), refusals, and the run's length. */
   record Outcome(List<Long> admitted, long refused, long seconds, long rpm, int windowSeconds) {
+    /** Admitted over what the limit allows from the start to the last admitted request. */
     double achievedRatio() {
-      return admitted.size() / (seconds * rpm / 60.0);
+      long span = admitted.isEmpty() ? seconds * SECOND : admitted.get(admitted.size() - 1);
+      return admitted.size() / (Math.min(seconds * SECOND, Math.max(span, 1)) / 1e9 * rpm / 60.0);
     }
 
     double refusedShare() {
@@ -75,9 +102,10 @@ final class AccountSimulation {
     PriorityQueue<Event> events = new PriorityQueue<>();
     for (int i = 0; i < o.workers(); i++) {
       // Workers start a little apart, as processes do.
-      events.add(new Event(i * 7 * MS, i, true, null));
+      events.add(new Event(i * o.staggerMillis() * MS, i, true, null));
     }
     int[] inFlight = new int[o.workers()];
+    int[] done = new int[o.workers()];
     boolean[] waiting = new boolean[o.workers()];
     List<Long> admitted = new ArrayList<>();
     long refused = 0;
@@ -106,6 +134,11 @@ final class AccountSimulation {
       RateLimiter limiter = workers.get(e.worker());
       if (!e.send()) {
         limiter.onResponse(e.feedback());
+        if (!e.feedback().rateLimited()) {
+          done[e.worker()]++;
+        } else if (o.requestsPerWorker() > 0 && !waiting[e.worker()]) {
+          events.add(new Event(now, e.worker(), true, null)); // asked again, as a retry is
+        }
         inFlight[e.worker()]--;
         if (waiting[e.worker()]) { // a slot is free again: the worker asks for its next turn
           waiting[e.worker()] = false;
@@ -113,8 +146,9 @@ final class AccountSimulation {
         }
         continue;
       }
-      if (now >= end) {
-        continue;
+      int quota = o.requestsPerWorker();
+      if (now >= end || (quota > 0 && done[e.worker()] + inFlight[e.worker()] >= quota)) {
+        continue; // a worker with its share of the questions asked, or in flight, has no more
       }
       long notYet = limiter.tryAcquire(0);
       if (notYet > 0) { // the head of the worker's queue sleeps until its turn, then asks again

@@ -79,16 +79,19 @@ class RateLimiterTest {
 
   /**
    * Several workers on one account, each told its whole limit (two jobs on one key), sharing it
-   * through the account's headers and 429s alone. The bounds are what the limiter achieves today,
-   * short of the < 2% of 429s aimed for with four workers (see the README's benchmark table).
+   * through the account's headers and 429s alone: together at least 0.90 of the limit, fewer than
+   * 2% of requests refused, whatever the style.
    */
   @ParameterizedTest(name = "{0} workers, {1} {2} s window")
   @CsvSource({
     "2, SLIDING, 1, 0.02",
-    "4, SLIDING, 1, 0.06",
-    "2, BUCKET, 1, 0.05",
-    "4, BUCKET, 1, 0.07",
-    "4, SLIDING, 10, 0.30"
+    "4, SLIDING, 1, 0.02",
+    "4, SLIDING, 10, 0.02",
+    // most of these are the first window's: four workers fill a minute's budget before any 429
+    "4, SLIDING, 60, 0.025",
+    "4, FIXED, 1, 0.02",
+    "2, BUCKET, 1, 0.02",
+    "4, BUCKET, 1, 0.02"
   })
   void workersThatDoNotKnowOfEachOther_shareTheAccount(
       int workers, Style style, int window, double mostRefused) {
@@ -96,14 +99,74 @@ class RateLimiterTest {
         new AccountSimulation()
             .run(new Options(style, window, 6_000, workers, true, true, true, 800), 180);
     String what = describe(r, window);
-    assertTrue(r.achievedRatio() >= 0.70, what);
+    assertTrue(r.achievedRatio() >= 0.90, what);
     assertTrue(r.refusedShare() < mostRefused, what);
+  }
+
+  /**
+   * Two runs on one key, the second started two seconds later, each with 1,250 questions: the first
+   * finishes early and the second must take the whole account back. The bounds are what the limiter
+   * achieves today (the README's table gives the same case over real HTTP), short of the 0.90 aimed
+   * for: the later worker's share stays small while both run.
+   */
+  @Test
+  void aWorkerWhoseCrowdHasGone_takesTheAccountBack() {
+    Outcome r =
+        new AccountSimulation()
+            .run(new Options(Style.SLIDING, 1, 6_000, 2, true, true, true, 800, 2_000, 1_250), 180);
+    String what = describe(r, 1);
+    assertTrue(r.achievedRatio() >= 0.78, what);
+    assertTrue(r.refusedShare() < 0.025, what);
+  }
+
+  @Test
+  void useThatIsAllItsOwnForAWindow_letsAWorkerRegrowFast() {
+    RateLimiter limiter = new RateLimiter(6_000, 0, clock);
+    // A crowd: a 429 while this worker sent a quarter of the window.
+    for (int i = 0; i < 25; i++) {
+      sendWhenAllowed(limiter, 0);
+      now += 30 * MS;
+    }
+    limiter.onResponse(RateLimiter.Feedback.refused(now, OptionalLong.empty()));
+    now += 200 * MS;
+    limiter.onResponse(RateLimiter.Feedback.ok(now));
+    double cut = limiter.currentRpm();
+    assertTrue(cut < 3_000, "cut to its share: " + cut);
+    // Then the others are gone: for three seconds the account's use is just this worker's sends.
+    for (int i = 0; i < 300; i++) {
+      sendWhenAllowed(limiter, 0);
+      long at = now;
+      now += 10 * MS;
+      double own = limiter.currentRpm() / 6_000;
+      limiter.onResponse(
+          new RateLimiter.Feedback(
+              at,
+              false,
+              OptionalLong.empty(),
+              OptionalLong.of(6_000),
+              OptionalLong.of(Math.round(6_000 * (1 - Math.min(0.7, own)))),
+              OptionalLong.empty(),
+              OptionalLong.empty(),
+              OptionalLong.of(SECOND),
+              OptionalLong.empty()));
+    }
+    assertTrue(limiter.currentRpm() > 2 * cut, "regrown: " + cut + " -> " + limiter.currentRpm());
+  }
+
+  @Test
+  void workersWithoutHeaders_shareTheAccountBy429sAlone() {
+    Outcome r =
+        new AccountSimulation()
+            .run(new Options(Style.SLIDING, 1, 6_000, 4, true, false, true, 800), 180);
+    String what = describe(r, 1);
+    assertTrue(r.achievedRatio() >= 0.90, what);
+    assertTrue(r.refusedShare() < 0.02, what);
   }
 
   @Test
   void afterABurstOf429s_recoversToFullRateWithinSeconds() {
     RateLimiter limiter = new RateLimiter(6_000, 0, clock);
-    double full = limiter.currentRpm();
+    double full = 6_000 * RateLimiter.SAFETY;
     for (int i = 0; i < 20; i++) {
       limiter.onResponse(RateLimiter.Feedback.refused(now, OptionalLong.empty()));
       now += 100 * MS;
@@ -124,8 +187,8 @@ class RateLimiterTest {
 
   @Test
   void a429UnderAKnownRequestLimit_doesNotInventATokenLimit() {
-    // 100 requests a second told, tokens unlimited: a 429 among the first answers must cut the
-    // share a little, never start pacing tokens at what the start-up happened to send.
+    // 100 requests a second told, tokens unlimited: a 429 among the first answers may cut the
+    // share of requests, never start pacing tokens at what the start-up happened to send.
     RateLimiter limiter = new RateLimiter(6_000, 0, clock);
     for (int i = 0; i < 20; i++) {
       sendWhenAllowed(limiter, 1_000);
@@ -133,16 +196,17 @@ class RateLimiterTest {
     for (int i = 0; i < 40; i++) {
       limiter.onResponse(
           i == 0
-              ? RateLimiter.Feedback.refused(0, OptionalLong.empty())
-              : RateLimiter.Feedback.ok(0));
+              ? RateLimiter.Feedback.refused(now, OptionalLong.empty())
+              : RateLimiter.Feedback.ok(now));
       now += 5 * MS;
     }
+    double rpm = limiter.currentRpm();
     long start = now;
-    for (int i = 0; i < 200; i++) {
-      sendWhenAllowed(limiter, 1_000);
+    for (int i = 0; i < 100; i++) {
+      sendWhenAllowed(limiter, 1_000_000); // a token pace would hold each of these for long
     }
-    double perSecond = 199 / ((now - start) / (double) SECOND);
-    assertTrue(perSecond > 0.7 * 97, "paced at " + perSecond + " requests a second");
+    double seconds = (now - start) / (double) SECOND;
+    assertEquals(99 * 60 / rpm, seconds, 0.1 * seconds, "paced by requests alone, at " + rpm);
   }
 
   @Test
@@ -164,7 +228,7 @@ class RateLimiterTest {
             OptionalLong.empty(),
             OptionalLong.empty(),
             OptionalLong.empty()));
-    assertEquals(6_000 * RateLimiter.SAFETY, limiter.currentRpm(), 1e-6);
+    assertEquals(6_000 * RateLimiter.SAFETY * RateLimiter.START, limiter.currentRpm(), 1e-6);
   }
 
   private void sendWhenAllowed(RateLimiter limiter, long tokens) {
@@ -187,8 +251,9 @@ class RateLimiterTest {
     for (int i = 0; i < 20; i++) {
       sendWhenAllowed(limiter, 500);
     }
-    // 10,000 tokens at 970 a second, the first without waiting.
-    assertEquals(19 * 500 / 970.0, now / (double) SECOND, 0.05);
+    // 10,000 tokens at 970 a second, slow-started at half of that (no answer came back to say
+    // there is room), the first without waiting.
+    assertEquals(19 * 500 / (970.0 * RateLimiter.START), now / (double) SECOND, 0.05);
   }
 
   @Test
@@ -220,8 +285,8 @@ class RateLimiterTest {
     for (int i = 0; i < 50; i++) {
       limiter.acquire(0, sleeper);
     }
-    // 50 requests at 97 a second, the first without waiting (and two milliseconds of tolerance).
-    assertEquals(49 / 97.0, slept[0] / (double) SECOND, 0.01);
+    // 50 requests at half of 97 a second (the slow start), the first without waiting.
+    assertEquals(49 / (97.0 * RateLimiter.START), slept[0] / (double) SECOND, 0.02);
     assertEquals(slept[0], limiter.takeThrottledNanos());
     assertEquals(0, limiter.takeThrottledNanos(), "taken once");
   }
