@@ -49,12 +49,13 @@ public final class Main {
         bench [--requests N] [--latency-ms N] [--jitter-ms N] [--rpm N] [--tpm N] [--concurrency N]
               [--max-tokens N] [--error-rate F] [--reset-rate F] [--capacity N] [--fixed-concurrency]
               [--limit-style sliding|fixed|bucket] [--window-s N] [--no-rate-headers]
-              [--no-retry-after] [--unknown-limit]
+              [--no-retry-after] [--unknown-limit] [--workers N]
               [--output DIR] [BEAM OPTIONS]
             Run the pipeline against the simulated teacher and report throughput against the
             ceiling, 429 share, retries, peak in-flight, memory and CPU (see README, Benchmark).
             The teacher-sim limit options apply; --unknown-limit does not tell the run --rpm/--tpm
-            (it learns them from the headers, or from 429s alone).
+            (it learns them from the headers, or from 429s alone); --workers N splits the requests
+            over N worker processes on one account, each told the whole limit.
         inspect OUTPUT [--html FILE]
             Summarize a finished dataset (counts, licenses, tokens, quality gates) from its
             manifest; --html also writes a self-contained report with plots.

@@ -53,6 +53,11 @@ public final class RateLimiter {
   /** The longest a waiting request sleeps before it looks at the pace again. */
   private static final long RECHECK = 100_000_000L;
 
+  /** Requests sent before the first answer when no limit is known; then it waits for one. */
+  static final int BLIND_START = 16;
+
+  private static final long BLIND_WAIT = 20_000_000L;
+
   /** The share of a known limit a worker starts at, before the account has answered. */
   static final double START = 0.5;
 
@@ -124,6 +129,8 @@ public final class RateLimiter {
   private long firstRefusalAt;
   private long lastGrowth;
   private long crowdSeenAt;
+  private boolean answered;
+  private int unansweredSends;
   private long lastRefusal = Long.MIN_VALUE / 2;
   private long lastCongestion = Long.MIN_VALUE / 2;
   private long lastGentleCut = Long.MIN_VALUE / 2;
@@ -193,6 +200,16 @@ public final class RateLimiter {
     if (sendAt > now) {
       return sendAt - now;
     }
+    if (!answered
+        && !isUnlimited()
+        && !requests.known()
+        && !tokens.known()
+        && unansweredSends >= BLIND_START) {
+      // Nothing known yet: the first answers usually say the limit; a whole in-flight cap sent
+      // blind would mostly come back 429.
+      return BLIND_WAIT;
+    }
+    unansweredSends++;
     requests.book(now, 1, factor);
     tokens.book(now, estimatedTokens, factor);
     sent.add(now);
@@ -237,6 +254,7 @@ public final class RateLimiter {
       return;
     }
     long now = ticker.nanos();
+    answered = true;
     if (requests.learnLimit(f.requestLimit()) | tokens.learnLimit(f.tokenLimit())) {
       // What was refused before the limit was known (an unpaced start) says nothing about a
       // crowd: start the share afresh at the limit just learned.

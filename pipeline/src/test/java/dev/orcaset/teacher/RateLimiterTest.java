@@ -11,6 +11,7 @@ import dev.orcaset.teacher.sim.WindowLimit.Style;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.function.LongUnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -231,6 +232,33 @@ class RateLimiterTest {
     assertEquals(6_000 * RateLimiter.SAFETY * RateLimiter.START, limiter.currentRpm(), 1e-6);
   }
 
+  /** A sleeper that moves the simulated clock on by what {@code slept} makes of each wait. */
+  private Sleeper advancingTheClock(LongUnaryOperator slept) {
+    return new Sleeper() {
+      @Override
+      public void sleep(long millis) {
+        sleepNanos(millis * MS);
+      }
+
+      @Override
+      public void sleepNanos(long nanos) {
+        now += slept.applyAsLong(nanos);
+      }
+    };
+  }
+
+  @Test
+  void withNothingKnown_sendsOnlyAFewBeforeTheFirstAnswer() {
+    RateLimiter limiter = new RateLimiter(0, 0, clock);
+    int sent = 0;
+    while (limiter.tryAcquire(0) == 0 && sent < 1_000) {
+      sent++;
+    }
+    assertEquals(RateLimiter.BLIND_START, sent, "an in-flight cap sent blind would draw 429s");
+    limiter.onResponse(RateLimiter.Feedback.ok(now)); // an answer without headers: no limit
+    assertEquals(0, limiter.tryAcquire(0), "then unpaced, until 429s say where the limit is");
+  }
+
   private void sendWhenAllowed(RateLimiter limiter, long tokens) {
     for (long wait = limiter.tryAcquire(tokens); wait > 0; wait = limiter.tryAcquire(tokens)) {
       now += wait;
@@ -270,18 +298,11 @@ class RateLimiterTest {
     RateLimiter limiter = new RateLimiter(6_000, 0, clock);
     long[] slept = {0};
     Sleeper sleeper =
-        new Sleeper() {
-          @Override
-          public void sleep(long millis) {
-            sleepNanos(millis * MS);
-          }
-
-          @Override
-          public void sleepNanos(long nanos) {
-            slept[0] += nanos;
-            now += nanos;
-          }
-        };
+        advancingTheClock(
+            nanos -> {
+              slept[0] += nanos;
+              return nanos;
+            });
     for (int i = 0; i < 50; i++) {
       limiter.acquire(0, sleeper);
     }
@@ -295,19 +316,8 @@ class RateLimiterTest {
   void aWaiterThatWakesLate_doesNotReleaseABurst() throws Exception {
     RateLimiter limiter = new RateLimiter(6_000, 0, clock);
     List<Long> sentAt = new ArrayList<>();
-    Sleeper late =
-        new Sleeper() {
-          @Override
-          public void sleep(long millis) {
-            sleepNanos(millis * MS);
-          }
-
-          @Override
-          public void sleepNanos(long nanos) {
-            // the third wait is stalled for half a second (a GC pause)
-            now += nanos + (sentAt.size() == 3 ? 500 * MS : 0);
-          }
-        };
+    // the third wait is stalled for half a second (a GC pause)
+    Sleeper late = advancingTheClock(nanos -> nanos + (sentAt.size() == 3 ? 500 * MS : 0));
     for (int i = 0; i < 10; i++) {
       limiter.acquire(0, late);
       sentAt.add(now);
