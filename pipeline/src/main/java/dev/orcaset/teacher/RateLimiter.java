@@ -86,6 +86,10 @@ public final class RateLimiter {
   private static final double DECREASE = 0.95;
 
   private static final double DEEPEST_CUT = 0.1;
+
+  /** A limit discovered from 429s is at least this share of what was being sent. */
+  private static final double DISCOVERY_FLOOR = 0.25;
+
   private static final double STEP_CUT = 0.7;
   private static final double GENTLE_CUT = 0.97;
   private static final double FLOOR = 0.02;
@@ -567,7 +571,7 @@ public final class RateLimiter {
       if (frozen || max > 0 || discovered > 0 || meterRate + meterUnits <= 0) {
         return false;
       }
-      discovered = Math.max(meterRate, meterUnits) * Math.max(0.25, through) * DECREASE;
+      discovered = Math.max(meterRate, meterUnits) * Math.max(DISCOVERY_FLOOR, through) * DECREASE;
       return true;
     }
   }
