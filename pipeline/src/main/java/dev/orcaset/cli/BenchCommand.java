@@ -153,9 +153,7 @@ final class BenchCommand {
         workerDirs.add(wd);
       }
       Stats stats =
-          workers == 1
-              ? runHere(workerDirs.get(0), runArgs)
-              : runProcesses(workerDirs, runArgs, err);
+          workers == 1 ? runHere(workerDirs.get(0), runArgs) : runProcesses(workerDirs, runArgs);
       if (stats.exit() != 0) {
         return stats.exit();
       }
@@ -203,8 +201,7 @@ final class BenchCommand {
    * is told the whole limit (or none) and knows nothing of the others but the account's answers.
    * Each reports its own peak heap and CPU when it ends.
    */
-  private Stats runProcesses(List<Path> dirs, List<String> runArgs, PrintWriter err)
-      throws Exception {
+  private Stats runProcesses(List<Path> dirs, List<String> runArgs) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String classpath = System.getProperty("java.class.path");
     List<Process> children = new ArrayList<>();

@@ -266,12 +266,10 @@ public final class RateLimiter {
       congestedAt = 1;
       changePace(now);
     }
-    if (f.rateLimited()) {
-      refusedSends.add(f.sentAtNanos());
-    }
     window.observe(now, f.requestsResetNanos());
     window.observe(now, f.tokensResetNanos());
     if (f.rateLimited()) {
+      refusedSends.add(f.sentAtNanos());
       rateLimited++;
       lastRefusal = now;
       pausedUntil = Math.max(pausedUntil, now + f.retryAfterNanos().orElse(0));
@@ -324,8 +322,8 @@ public final class RateLimiter {
         // Where the account pushed back: regrowth is fast up to near it, slow beyond (as CUBIC
         // does), so a worker alone recovers in seconds and a crowd does not overshoot again.
         // What got through is the pace the account took; when nothing did, it says nothing.
-        // A few 429s from timing jitter (a GC pause bunching sends) are not a crowd: one cut goes
-        // at most to STEP_CUT of the pace; a crowd takes a few cuts, a latency apart.
+        // Without a known request limit there is no window share: then a few 429s from timing
+        // jitter are not taken for a crowd, and one cut goes at most to STEP_CUT of the pace.
         double cut =
             Double.isNaN(share)
                 ? Math.max(STEP_CUT, through * DECREASE)
@@ -410,10 +408,10 @@ public final class RateLimiter {
     if (fast) {
       factor *= Math.exp(FAST * perWindow);
     } else {
-      // Probing for room near the limit: the same few percent of the limit a second for every
-      // worker, so shares even out (as TCP's additive increase does), faster the longer the
-      // account has taken it without a 429 (as CUBIC does), so a worker whose crowd has gone is
-      // back at the limit within seconds. A pause the account asked for counts as pushing back.
+      // Probing for room near the limit: a few percent a second, faster the longer the account
+      // has taken it without a 429 (as CUBIC does), so a worker whose crowd has gone is back at
+      // the limit even where the headers cannot tell (a bucket). A pause the account asked for
+      // counts as pushing back.
       double quiet =
           Math.max(0, now - Math.max(lastCongestion, pausedUntil))
               / (double) (QUIET_SCALE * window);
@@ -431,21 +429,19 @@ public final class RateLimiter {
     if (!requests.known()) {
       return Double.NaN;
     }
-    long w = window.seconds(now);
-    double capacity = requests.max * w / SECOND;
-    long from = refusedSentAt - w;
-    double mine =
-        sent.countBetween(from, refusedSentAt) - refusedSends.countBetween(from, refusedSentAt);
-    return mine / capacity / (SAFETY * Math.min(1, factor));
+    double admitted = share(sent, now, refusedSentAt) - share(refusedSends, now, refusedSentAt);
+    return admitted / (SAFETY * Math.min(1, factor));
   }
 
   /** What this worker's sends took of the account's window up to {@code at} (0 if unknown). */
   private double ownShare(long now, long at) {
-    if (!requests.known()) {
-      return 0;
-    }
+    return requests.known() ? share(sent, now, at) : 0;
+  }
+
+  /** The events of {@code log} in the window up to {@code at}, over the window's budget. */
+  private double share(TimeLog log, long now, long at) {
     long w = window.seconds(now);
-    return sent.countBetween(at - w, at) / (requests.max * w / SECOND);
+    return log.countBetween(at - w, at) / (requests.max * w / SECOND);
   }
 
   private void changePace(long now) {
