@@ -596,7 +596,14 @@ public final class RateLimiter {
         times = bigger;
         head = 0;
       }
-      times[(head + size) % times.length] = t;
+      // Answers come back out of order: keep the times sorted (they are nearly so) for the
+      // counts, which stop at the first one too old.
+      int i = size;
+      while (i > 0 && times[(head + i - 1) % times.length] > t) {
+        times[(head + i) % times.length] = times[(head + i - 1) % times.length];
+        i--;
+      }
+      times[(head + i) % times.length] = t;
       size++;
     }
 
