@@ -301,11 +301,8 @@ final class BenchCommand {
     long asked = m.at("/teacher_usage/requests").asLong();
     double seconds = sim.activeSeconds();
     double achievedRpm = seconds > 0 ? sim.answeredByHash().size() / seconds * 60 : 0;
-    // As the server counts it: prompt tokens plus the max_tokens each request reserves.
-    double tokensPerRequest =
-        asked == 0
-            ? maxTokens
-            : m.at("/teacher_usage/prompt_tokens").asDouble() / samples + maxTokens;
+    // As the server's limiter charged them: prompt estimate plus the max_tokens reserved.
+    double tokensPerRequest = asked == 0 ? maxTokens : sim.chargedTokensPerAdmitted();
     double ceiling;
     String bound;
     if (rpm > 0 || tpm > 0) {

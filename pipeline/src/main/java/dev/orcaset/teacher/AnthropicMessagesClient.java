@@ -46,6 +46,7 @@ public final class AnthropicMessagesClient implements TeacherClient {
             .url(endpoint)
             .header("anthropic-version", AnthropicMessages.VERSION)
             .post(RequestBody.create(request.toAnthropicJson().toString(), JSON_TYPE))
+            .tag(ChatRequest.class, request)
             .build();
     return AsyncAnswer.send(http, httpRequest, apiKey, this::read);
   }

@@ -49,6 +49,7 @@ public final class OpenAiChatClient implements TeacherClient {
         new Request.Builder()
             .url(endpoint)
             .post(RequestBody.create(request.toJson().toString(), JSON_TYPE))
+            .tag(ChatRequest.class, request)
             .build();
     return AsyncAnswer.send(http, httpRequest, apiKey, this::read);
   }

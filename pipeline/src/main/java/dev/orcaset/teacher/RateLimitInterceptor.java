@@ -1,6 +1,7 @@
 package dev.orcaset.teacher;
 
 import dev.orcaset.cost.TokenEstimate;
+import dev.orcaset.model.ChatRequest;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Instant;
@@ -16,7 +17,8 @@ import okio.Buffer;
  * and what remains of them.
  *
  * <p>A request's token cost is estimated as providers count it: prompt tokens (about four
- * characters each) plus the `max_tokens` the request reserves.
+ * characters each) plus the `max_tokens` the request reserves (from the {@link ChatRequest} the
+ * request is tagged with; from the whole body when it is not).
  */
 public final class RateLimitInterceptor implements Interceptor {
   private final RateLimiter limiter;
@@ -89,6 +91,13 @@ public final class RateLimitInterceptor implements Interceptor {
   }
 
   long estimateTokens(Request request) throws IOException {
+    ChatRequest chat = request.tag(ChatRequest.class);
+    if (chat != null) {
+      // What OpenAI's limiter charges: characters of the messages (it does not tokenize, and the
+      // JSON around them is not charged) and the answer tokens reserved.
+      return TokenEstimate.fromChars(chat.systemPrompt().length() + chat.userMessage().length())
+          + chat.maxTokens();
+    }
     long bodyChars = 0;
     if (request.body() != null) {
       Buffer buffer = new Buffer();

@@ -115,6 +115,7 @@ public final class RateLimiter {
   private final Ticker ticker;
   // This worker's sends, and those of them refused, for its share of the account's window.
   private final TimeLog sent = new TimeLog(61 * SECOND);
+  private final TimeLog sentTokens = new TimeLog(61 * SECOND);
   private final TimeLog refusedSends = new TimeLog(61 * SECOND);
   private final WindowEstimate window = new WindowEstimate();
   private final ReentrantLock turn = new ReentrantLock(true);
@@ -131,11 +132,14 @@ public final class RateLimiter {
   private long freshRefused;
   private long firstFreshAt;
   private long firstRefusalAt;
+  private long firstRefusedSentAt;
   private long lastGrowth;
   private long crowdSeenAt;
   private boolean answered;
+  private long firstSendAt = Long.MIN_VALUE;
   private int unansweredSends;
   private long lastRefusal = Long.MIN_VALUE / 2;
+  private long cutsResumeAt = Long.MIN_VALUE;
   private long lastCongestion = Long.MIN_VALUE / 2;
   private long lastGentleCut = Long.MIN_VALUE / 2;
   private double congestedAt = 1;
@@ -198,6 +202,7 @@ public final class RateLimiter {
    */
   public synchronized long tryAcquire(long estimatedTokens) {
     long now = ticker.nanos();
+    startUnanswered(now);
     long sendAt = Math.max(now, pausedUntil);
     sendAt = Math.max(sendAt, requests.earliest(now, factor));
     sendAt = Math.max(sendAt, tokens.earliest(now, factor));
@@ -214,10 +219,28 @@ public final class RateLimiter {
       return BLIND_WAIT;
     }
     unansweredSends++;
-    requests.book(now, 1, factor);
-    tokens.book(now, estimatedTokens, factor);
-    sent.add(now);
+    long w = window.seconds(now);
+    requests.book(now, 1, factor, w);
+    tokens.book(now, estimatedTokens, factor, w);
+    sent.add(now, 1);
+    sentTokens.add(now, estimatedTokens);
     return 0;
+  }
+
+  /**
+   * Before any answer, a share started at {@link #START} of a known limit doubles a second until
+   * the account answers: refusals come back at once (the account refuses before the model runs), so
+   * an account that is full says so well before the first answer of a long-running model does, and
+   * a worker alone under 5 s answers loses a fraction of a second, not a latency at half rate.
+   */
+  private void startUnanswered(long now) {
+    if (answered || !(requests.known() || tokens.known())) {
+      return;
+    }
+    if (firstSendAt == Long.MIN_VALUE) {
+      firstSendAt = now;
+    }
+    factor = Math.min(1, START * Math.pow(2, (now - firstSendAt) / (double) SECOND));
   }
 
   /**
@@ -269,7 +292,7 @@ public final class RateLimiter {
     window.observe(now, f.requestsResetNanos());
     window.observe(now, f.tokensResetNanos());
     if (f.rateLimited()) {
-      refusedSends.add(f.sentAtNanos());
+      refusedSends.add(f.sentAtNanos(), 1);
       rateLimited++;
       lastRefusal = now;
       pausedUntil = Math.max(pausedUntil, now + f.retryAfterNanos().orElse(0));
@@ -277,6 +300,11 @@ public final class RateLimiter {
     holdIfNothingLeft(now, f.requestsRemaining(), f.requestsResetNanos(), f.requestLimit(), 1);
     holdIfNothingLeft(now, f.tokensRemaining(), f.tokensResetNanos(), f.tokenLimit(), 1);
     if (f.sentAtNanos() < paceChangedAt) {
+      return;
+    }
+    if (f.rateLimited() && f.sentAtNanos() < cutsResumeAt) {
+      // After a cut the account still holds the window's sends from before it, and refuses the
+      // first sends of the new pace too: one cut a window, as TCP cuts once a round trip.
       return;
     }
     double use =
@@ -293,6 +321,7 @@ public final class RateLimiter {
     if (f.rateLimited()) {
       if (freshRefused == 0) {
         firstRefusalAt = now;
+        firstRefusedSentAt = f.sentAtNanos();
       }
       freshRefused++;
     } else {
@@ -310,7 +339,9 @@ public final class RateLimiter {
       // this worker got admitted over one window is its share of it. N workers that each cut to
       // their share settle at the limit together in one step, where a cut by the share refused
       // over a few hundred milliseconds takes several (a window fills in bursts).
-      double share = windowShare(now, f.sentAtNanos());
+      // The window that was full is the one before the first refused send (the response that
+      // completes the evidence may be an answer to an older request).
+      double share = windowShare(now, firstRefusedSentAt);
       // Discovery is for an account whose limits nobody told: with one limit known, a 429 says
       // this worker's share of it is too large, not that a second, unknown limit exists (pacing
       // tokens at what a start-up happened to send would halve a run for good).
@@ -336,6 +367,7 @@ public final class RateLimiter {
         factor = Math.max(FLOOR, factor * cut);
       }
       lastCongestion = now;
+      cutsResumeAt = now + window.seconds(now);
       changePace(now);
       return;
     }
@@ -345,7 +377,13 @@ public final class RateLimiter {
       if (now - lastGentleCut >= SECOND / 4) {
         lastGentleCut = now;
         factor = Math.max(FLOOR, factor * GENTLE_CUT);
+        // Full is where the account pushed back too: fast regrowth stops short of it, or a
+        // window that fills at each end (aligned to the clock) would send a worker back over.
+        congestedAt = Math.min(congestedAt, factor);
         lastCongestion = now;
+      }
+      if (Math.abs(use - ownShare(now, f.sentAtNanos())) > CROWD) {
+        crowdSeenAt = now;
       }
       lastGrowth = now;
       return;
@@ -426,26 +464,33 @@ public final class RateLimiter {
    * factor to cut by. NaN when no request limit is known.
    */
   private double windowShare(long now, long refusedSentAt) {
-    if (!requests.known()) {
+    if (!requests.known() && !tokens.known()) {
       return Double.NaN;
     }
-    double admitted = share(sent, now, refusedSentAt) - share(refusedSends, now, refusedSentAt);
-    return admitted / (SAFETY * Math.min(1, factor));
-  }
-
-  /** What this worker's sends took of the account's window up to {@code at} (0 if unknown). */
-  private double ownShare(long now, long at) {
-    return requests.known() ? share(sent, now, at) : 0;
-  }
-
-  /** The events of {@code log} in the window up to {@code at}, over the window's budget. */
-  private double share(TimeLog log, long now, long at) {
     long w = window.seconds(now);
-    return log.countBetween(at - w, at) / (requests.max * w / SECOND);
+    double sends = sent.sumBetween(refusedSentAt - w, refusedSentAt);
+    double refused = refusedSends.sumBetween(refusedSentAt - w, refusedSentAt);
+    double admitted = sends <= 0 ? 0 : ownShare(now, refusedSentAt) * (1 - refused / sends);
+    // Over the share of the limit this worker's pace was set to send.
+    Dimension d = requests.known() ? requests : tokens;
+    double paced = d.lastRate > 0 ? d.lastRate / d.max : SAFETY * Math.min(1, factor);
+    return admitted / paced;
+  }
+
+  /**
+   * What this worker's sends took of the account's window up to {@code at}: of its request limit
+   * when that is known, else of its token limit (0 if neither is).
+   */
+  private double ownShare(long now, long at) {
+    long w = window.seconds(now);
+    Dimension d = requests.known() ? requests : tokens;
+    TimeLog log = requests.known() ? sent : sentTokens;
+    return d.known() ? log.sumBetween(at - w, at) / (d.max * w / SECOND) : 0;
   }
 
   private void changePace(long now) {
     paceChangedAt = now;
+    crowdSeenAt = now; // being alone is shown afresh by answers to the new pace
     firstFreshAt = now;
     freshAccepted = 0;
     freshRefused = 0;
@@ -493,6 +538,7 @@ public final class RateLimiter {
     private double max;
     private double discovered;
     private double tat; // theoretical arrival time of the next unit, ns
+    private double lastRate; // the pace of the latest booking, units a second
     private boolean frozen;
     // What this worker sent recently, to find the admitted rate when a limit is discovered.
     private long meterStart;
@@ -520,6 +566,22 @@ public final class RateLimiter {
       return discovered > 0 ? discovered * factor : 0;
     }
 
+    /**
+     * The pace for a request of {@code units}: {@link #rate}, or less when one request is a large
+     * part of a window's budget. Evenly spaced requests of c units at rate r put ceil(W·r / c) of
+     * them into some window of length W; with k = floor(W·max / c) fitting, the pace is at most k·c
+     * / W (a 5,000-token window holds four 1,100-token requests, not 4.4).
+     */
+    private double rateFor(double units, double factor, long window) {
+      double r = rate(factor);
+      if (max <= 0 || units <= 0) {
+        return r;
+      }
+      double seconds = window / (double) SECOND;
+      double fitting = Math.max(1, Math.floor(seconds * max / units));
+      return Math.min(r, fitting * units / seconds * SAFETY * Math.min(1, factor));
+    }
+
     long earliest(long now, double factor) {
       if (rate(factor) <= 0) {
         return now;
@@ -527,9 +589,10 @@ public final class RateLimiter {
       return (long) Math.max(now, tat - BURST_MILLIS * 1_000_000.0);
     }
 
-    void book(long sendAt, double units, double factor) {
+    void book(long sendAt, double units, double factor, long window) {
       meter(sendAt, units);
-      double r = rate(factor);
+      double r = rateFor(units, factor, window);
+      lastRate = r;
       if (r <= 0) {
         tat = sendAt;
         return;
@@ -572,10 +635,11 @@ public final class RateLimiter {
     }
   }
 
-  /** Times of recent events, kept for {@code keep} nanoseconds, counted by age. */
+  /** Times of recent events and their weights, kept for {@code keep} nanoseconds. */
   private static final class TimeLog {
     private final long keep;
     private long[] times = new long[1024];
+    private double[] weights = new double[1024];
     private int head;
     private int size;
 
@@ -583,40 +647,45 @@ public final class RateLimiter {
       this.keep = keep;
     }
 
-    void add(long t) {
+    void add(long t, double weight) {
       while (size > 0 && times[head] < t - keep) {
         head = (head + 1) % times.length;
         size--;
       }
       if (size == times.length) {
         long[] bigger = new long[times.length * 2];
+        double[] heavier = new double[times.length * 2];
         for (int i = 0; i < size; i++) {
           bigger[i] = times[(head + i) % times.length];
+          heavier[i] = weights[(head + i) % times.length];
         }
         times = bigger;
+        weights = heavier;
         head = 0;
       }
       // Answers come back out of order: keep the times sorted (they are nearly so) for the
-      // counts, which stop at the first one too old.
+      // sums, which stop at the first one too old.
       int i = size;
       while (i > 0 && times[(head + i - 1) % times.length] > t) {
         times[(head + i) % times.length] = times[(head + i - 1) % times.length];
+        weights[(head + i) % times.length] = weights[(head + i - 1) % times.length];
         i--;
       }
       times[(head + i) % times.length] = t;
+      weights[(head + i) % times.length] = weight;
       size++;
     }
 
-    /** Events in [{@code from}, {@code to}] (recent ones are counted from the newest back). */
-    int countBetween(long from, long to) {
-      int n = 0;
+    /** The weights of events in [{@code from}, {@code to}] (counted from the newest back). */
+    double sumBetween(long from, long to) {
+      double n = 0;
       for (int i = size - 1; i >= 0; i--) {
         long t = times[(head + i) % times.length];
         if (t < from) {
           break;
         }
         if (t <= to) {
-          n++;
+          n += weights[(head + i) % times.length];
         }
       }
       return n;

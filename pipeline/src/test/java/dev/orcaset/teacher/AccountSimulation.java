@@ -11,8 +11,8 @@ import java.util.PriorityQueue;
  * Workers sharing one provider account, on a simulated clock: each worker sends as soon as its
  * {@link RateLimiter} lets it (no in-flight cap, so the limiter alone sets the pace), the account
  * admits or refuses as a {@link WindowLimit} of the given style does, and every answer arrives a
- * latency later with the headers (or not) and `retry-after` (or not) the options say. What the
- * workers do not share is anything but the account.
+ * latency later (a refusal a round trip later) with the headers (or not) and `retry-after` (or not)
+ * the options say. What the workers do not share is anything but the account.
  */
 final class AccountSimulation {
   static final long MS = 1_000_000L;
@@ -28,7 +28,8 @@ final class AccountSimulation {
       boolean retryAfter,
       long latencyMillis,
       long staggerMillis,
-      int requestsPerWorker) {
+      int requestsPerWorker,
+      long tokensPerRequest) {
     /** Workers that start 7 ms apart, as processes launched together do. */
     Options(
         WindowLimit.Style style,
@@ -49,9 +50,30 @@ final class AccountSimulation {
           retryAfter,
           latencyMillis,
           7,
+          0,
           0);
     }
+
+    /**
+     * The account limits tokens, not requests: {@code rpm} requests of {@code tokensPerRequest}
+     * each (as the server counts them) fill it; workers are told that many tokens a minute and
+     * estimate each request {@value #OVERESTIMATE} times as large, as four characters a token does.
+     */
+    static Options tokenBound(
+        WindowLimit.Style style, int windowSeconds, long rpm, long tokensPerRequest) {
+      return new Options(
+          style, windowSeconds, rpm, 1, true, true, true, 800, 7, 0, tokensPerRequest);
+    }
+
+    static final double OVERESTIMATE = 1.04;
+
+    long tpm() {
+      return rpm * tokensPerRequest;
+    }
   }
+
+  /** How long a 429 takes to come back: a round trip over the internet. */
+  static final long REFUSAL_MILLIS = 50;
 
   /** Requests a worker may have in flight, as `teacher.concurrency` caps them. */
   static final int CONCURRENCY = 256;
@@ -94,10 +116,16 @@ final class AccountSimulation {
   private long now;
 
   Outcome run(Options o, long seconds) {
-    WindowLimit account = new WindowLimit(o.style(), o.rpm(), o.windowSeconds(), () -> now);
+    boolean tokenBound = o.tokensPerRequest() > 0;
+    long cost = Math.max(1, o.tokensPerRequest());
+    long estimate = tokenBound ? Math.round(cost * Options.OVERESTIMATE) : 0;
+    WindowLimit account =
+        new WindowLimit(o.style(), tokenBound ? o.tpm() : o.rpm(), o.windowSeconds(), () -> now);
     List<RateLimiter> workers = new ArrayList<>();
     for (int i = 0; i < o.workers(); i++) {
-      workers.add(new RateLimiter(o.tellWorkersTheLimit() ? o.rpm() : 0, 0, () -> now));
+      long told = o.tellWorkersTheLimit() ? (tokenBound ? o.tpm() : o.rpm()) : 0;
+      workers.add(
+          tokenBound ? new RateLimiter(0, told, () -> now) : new RateLimiter(told, 0, () -> now));
     }
     PriorityQueue<Event> events = new PriorityQueue<>();
     for (int i = 0; i < o.workers(); i++) {
@@ -150,13 +178,13 @@ final class AccountSimulation {
       if (now >= end || (quota > 0 && done[e.worker()] + inFlight[e.worker()] >= quota)) {
         continue; // a worker with its share of the questions asked, or in flight, has no more
       }
-      long notYet = limiter.tryAcquire(0);
+      long notYet = limiter.tryAcquire(estimate);
       if (notYet > 0) { // the head of the worker's queue sleeps until its turn, then asks again
         events.add(new Event(now + notYet, e.worker(), true, null));
         continue;
       }
       inFlight[e.worker()]++;
-      long wait = account.take(1);
+      long wait = account.take(cost);
       RateLimiter.Feedback f;
       if (wait == 0) {
         admitted.add(now);
@@ -167,7 +195,9 @@ final class AccountSimulation {
             RateLimiter.Feedback.refused(
                 now, o.retryAfter() ? OptionalLong.of(wait) : OptionalLong.empty());
       }
-      events.add(new Event(now + o.latencyMillis() * MS, e.worker(), false, f));
+      // A refusal comes back a round trip later: the account refuses before the model runs.
+      long answerIn = f.rateLimited() ? REFUSAL_MILLIS : o.latencyMillis();
+      events.add(new Event(now + answerIn * MS, e.worker(), false, f));
       if (inFlight[e.worker()] < CONCURRENCY) {
         events.add(new Event(now, e.worker(), true, null));
       } else {
@@ -182,15 +212,29 @@ final class AccountSimulation {
       return RateLimiter.Feedback.ok(sentAt);
     }
     long remaining = account.remaining() * 60 / o.windowSeconds();
+    OptionalLong none = OptionalLong.empty();
+    OptionalLong reset = OptionalLong.of(account.resetNanos());
+    if (o.tokensPerRequest() > 0) {
+      return new RateLimiter.Feedback(
+          sentAt,
+          false,
+          none,
+          none,
+          none,
+          OptionalLong.of(o.tpm()),
+          OptionalLong.of(remaining),
+          none,
+          reset);
+    }
     return new RateLimiter.Feedback(
         sentAt,
         false,
-        OptionalLong.empty(),
+        none,
         OptionalLong.of(o.rpm()),
         OptionalLong.of(remaining),
-        OptionalLong.empty(),
-        OptionalLong.empty(),
-        OptionalLong.of(account.resetNanos()),
-        OptionalLong.empty());
+        none,
+        none,
+        reset,
+        none);
   }
 }

@@ -2,6 +2,7 @@ package dev.orcaset.teacher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.orcaset.model.ChatRequest;
 import java.util.ArrayList;
 import java.util.List;
 import mockwebserver3.MockResponse;
@@ -92,5 +93,19 @@ class RateLimitInterceptorTest {
             .post(RequestBody.create("x".repeat(400), MediaType.get("application/json")))
             .build();
     assertEquals(200, i.estimateTokens(r));
+  }
+
+  @Test
+  void aTaggedChatRequestIsChargedItsMessagesAndMaxTokens_notTheJsonAroundThem() throws Exception {
+    RateLimitInterceptor i = new RateLimitInterceptor(RateLimiter.unlimited(), 100, ms -> {});
+    ChatRequest chat =
+        new ChatRequest("m", "s".repeat(40), "u".repeat(360), 0, null, 1_000, null, false);
+    Request r =
+        new Request.Builder()
+            .url(server.url("/"))
+            .post(RequestBody.create(chat.toJson().toString(), MediaType.get("application/json")))
+            .tag(ChatRequest.class, chat)
+            .build();
+    assertEquals(1_100, i.estimateTokens(r), "400 characters and max_tokens 1,000");
   }
 }

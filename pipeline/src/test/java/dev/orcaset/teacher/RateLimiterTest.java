@@ -62,6 +62,28 @@ class RateLimiterTest {
     assertTrue(r.refusedShare() < 0.01, what);
   }
 
+  /**
+   * An account that limits tokens (prompt estimate plus max_tokens, about 1,060 a request), whose
+   * count the worker's estimate exceeds by 4%: paced so that no window holds more requests than its
+   * budget fits, 0.97 / 1.04 of the ceiling. Where a window's budget holds only four and a bit
+   * (300k TPM over 1 s windows), four a window is the most any client gets: 0.85 of the ceiling.
+   */
+  @ParameterizedTest(name = "{0} requests a minute fill it, {1} {2} s window")
+  @CsvSource({
+    "1880, SLIDING, 1, 0.92",
+    "1880, BUCKET, 1, 0.92",
+    "1880, SLIDING, 60, 0.92",
+    "282, SLIDING, 1, 0.80"
+  })
+  void aTokenLimit_neverOverfillsAWindow(long rpm, Style style, int window, double least) {
+    Outcome r = new AccountSimulation().run(Options.tokenBound(style, window, rpm, 1_062), 180);
+    String what = describe(r, window);
+    long fits = (long) Math.floor(rpm * 1_062 * window / 60.0 / 1_062);
+    assertTrue(r.mostInAnyWindow(window) <= fits, what);
+    assertEquals(0, r.refusedShare(), 0.0, what);
+    assertTrue(r.achievedRatio() >= least, what);
+  }
+
   @Test
   void noHeaders_butTheLimitGiven_holdsIt() {
     Outcome r =
@@ -114,7 +136,9 @@ class RateLimiterTest {
   void aWorkerWhoseCrowdHasGone_takesTheAccountBack() {
     Outcome r =
         new AccountSimulation()
-            .run(new Options(Style.SLIDING, 1, 6_000, 2, true, true, true, 800, 2_000, 1_250), 180);
+            .run(
+                new Options(Style.SLIDING, 1, 6_000, 2, true, true, true, 800, 2_000, 1_250, 0),
+                180);
     String what = describe(r, 1);
     assertTrue(r.achievedRatio() >= 0.78, what);
     assertTrue(r.refusedShare() < 0.025, what);
@@ -276,11 +300,12 @@ class RateLimiterTest {
   @Test
   void tokensArePacedByWhatEachRequestReserves() {
     RateLimiter limiter = new RateLimiter(0, 60_000, clock); // 1,000 tokens a second
+    // An answer that says nothing of the room left: the share stays at its slow start.
+    limiter.onResponse(RateLimiter.Feedback.ok(now));
     for (int i = 0; i < 20; i++) {
       sendWhenAllowed(limiter, 500);
     }
-    // 10,000 tokens at 970 a second, slow-started at half of that (no answer came back to say
-    // there is room), the first without waiting.
+    // 10,000 tokens at half of 970 a second, the first without waiting.
     assertEquals(19 * 500 / (970.0 * RateLimiter.START), now / (double) SECOND, 0.05);
   }
 
@@ -306,8 +331,10 @@ class RateLimiterTest {
     for (int i = 0; i < 50; i++) {
       limiter.acquire(0, sleeper);
     }
-    // 50 requests at half of 97 a second (the slow start), the first without waiting.
-    assertEquals(49 / (97.0 * RateLimiter.START), slept[0] / (double) SECOND, 0.02);
+    // 50 requests, the first without waiting, before any answer: from half of 97 a second (the
+    // slow start), doubling a second, so 49 = 97 · START · (2^T - 1) / ln 2.
+    double seconds = Math.log(1 + 49 * Math.log(2) / (97.0 * RateLimiter.START)) / Math.log(2);
+    assertEquals(seconds, slept[0] / (double) SECOND, 0.02);
     assertEquals(slept[0], limiter.takeThrottledNanos());
     assertEquals(0, limiter.takeThrottledNanos(), "taken once");
   }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.orcaset.cost.TokenEstimate;
 import dev.orcaset.model.Hashes;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,11 +37,11 @@ import java.util.regex.Pattern;
  * of another answer), {@code [[sim:finish=length]]} reports that finish reason.
  *
  * <p>{@link Options} make it behave like a loaded provider: RPM/TPM limits (tokens counted as
- * prompt estimate plus `max_tokens`, as OpenAI counts them) enforced as a sliding window, fixed
- * clock-aligned windows or a token bucket of 1 to 60 seconds ({@link WindowLimit}), answered with
- * 429s carrying `retry-after-ms`/`retry-after` and `x-ratelimit-*` headers that follow the same
- * model (either can be switched off, as some deployments send neither); a share of 500s, a share of
- * dropped connections, and latency jitter.
+ * prompt characters / 4 plus `max_tokens`, as OpenAI's limiter estimates them) enforced as a
+ * sliding window, fixed clock-aligned windows or a token bucket of 1 to 60 seconds ({@link
+ * WindowLimit}), answered with 429s carrying `retry-after-ms`/`retry-after` and `x-ratelimit-*`
+ * headers that follow the same model (either can be switched off, as some deployments send
+ * neither); a share of 500s, a share of dropped connections, and latency jitter.
  */
 public final class SimulatedTeacher implements AutoCloseable {
   static {
@@ -141,6 +142,7 @@ public final class SimulatedTeacher implements AutoCloseable {
   private final WindowLimit tokenLimit;
   private final AtomicLong requests = new AtomicLong();
   private final AtomicLong rateLimited = new AtomicLong();
+  private final AtomicLong chargedTokens = new AtomicLong();
   private final AtomicLong injectedErrors = new AtomicLong();
   private final AtomicLong droppedConnections = new AtomicLong();
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -213,6 +215,12 @@ public final class SimulatedTeacher implements AutoCloseable {
     return requests.get();
   }
 
+  /** Tokens the admitted requests were charged against the TPM limit, on average. */
+  public double chargedTokensPerAdmitted() {
+    long n = admitted.get();
+    return n == 0 ? 0 : chargedTokens.get() / (double) n;
+  }
+
   public long rateLimitedCount() {
     return rateLimited.get();
   }
@@ -281,13 +289,15 @@ public final class SimulatedTeacher implements AutoCloseable {
       }
       String hash = Hashes.sha256Hex(bodyText);
       int seen = seenByHash.computeIfAbsent(hash, h -> new AtomicInteger()).incrementAndGet();
+      // As OpenAI's limiter charges a request before it runs: the messages' characters at four a
+      // token (it does not tokenize) plus the max_tokens reserved; usage is counted otherwise.
       long cost =
-          SimulatedAnswers.tokens(system)
-              + SimulatedAnswers.tokens(user)
+          TokenEstimate.fromChars(system.length() + user.length())
               + body.path("max_tokens").asLong(0);
       long waitMs = admit(cost);
       if (waitMs == 0) {
         admitted.incrementAndGet();
+        chargedTokens.addAndGet(cost);
         lastAdmittedNanos.accumulateAndGet(arrived, Math::max);
       }
       addLimitHeaders(ex);
