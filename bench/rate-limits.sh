@@ -36,7 +36,9 @@ row "token bucket 1 s, 5 s" $slow --limit-style bucket --window-s 1
 row "sliding 1 s, limit from headers" $fast --limit-style sliding --unknown-limit
 row "sliding 1 s, no headers, --rpm given" $fast --limit-style sliding --no-rate-headers
 row "sliding 1 s, no headers, no --rpm" $fast --limit-style sliding --no-rate-headers --unknown-limit
-row "TPM-bound (300k TPM, max_tokens 1000), sliding 1 s" --requests 1500 --latency-ms 800 --jitter-ms 200 --tpm 300000 --max-tokens 1000 --concurrency 256 --limit-style sliding
+row "TPM-bound (2M TPM, max_tokens 1000), sliding 1 s" --requests 3000 --latency-ms 800 --jitter-ms 200 --tpm 2000000 --max-tokens 1000 --concurrency 256 --limit-style sliding
+row "TPM-bound (2M TPM, max_tokens 1000), token bucket 1 s" --requests 3000 --latency-ms 800 --jitter-ms 200 --tpm 2000000 --max-tokens 1000 --concurrency 256 --limit-style bucket
+row "TPM-bound (300k TPM: 4.7 requests a window), sliding 1 s" --requests 600 --latency-ms 800 --jitter-ms 200 --tpm 300000 --max-tokens 1000 --concurrency 256 --limit-style sliding
 row "2 worker processes, token bucket 1 s" --workers 2 $fast --limit-style bucket
 row "4 worker processes, token bucket 1 s" --workers 4 $fast --limit-style bucket
 row "4 worker processes, sliding 1 s" --workers 4 $fast --limit-style sliding
