@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orcaset.io.Json;
 import dev.orcaset.io.JsonFiles;
+import dev.orcaset.report.DatasetCard;
 import dev.orcaset.report.Manifest;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -19,8 +20,9 @@ import org.apache.beam.sdk.io.fs.ResourceId;
 /**
  * `orcaset export --commercial-only OUTPUT DEST`: copies the current snapshot's rows cleared for
  * commercial training (the `commercial_use=true` partitions) to DEST, keeping the folder layout,
- * with an `export.json` saying what was copied from where. DEST must be new or empty, so an export
- * never mixes with older files.
+ * with an `export.json` saying what was copied from where and a `PROVENANCE.md` listing the source
+ * datasets of the copied rows with their licenses and attribution. DEST must be new or empty, so an
+ * export never mixes with older files.
  */
 final class ExportCommand {
   private final PrintWriter out;
@@ -91,7 +93,27 @@ final class ExportCommand {
         tags.add(l.deepCopy());
       }
     }
+    // The attribution the copied rows carry: their source datasets, counted as copied.
+    ObjectNode copied = Json.mapper().createObjectNode();
+    var provenance = copied.putArray("provenance");
+    for (JsonNode d : manifest.json().path("provenance")) {
+      long cleared = d.path("cleared_rows").asLong();
+      if (cleared > 0) {
+        ObjectNode e = d.deepCopy();
+        e.put("rows", cleared).put("cleared_rows", cleared);
+        provenance.add(e);
+      }
+    }
+    record.set("provenance", provenance);
     JsonFiles.write(dest, "export.json", record);
+    JsonFiles.writeText(
+        dest,
+        "PROVENANCE.md",
+        "# Rows cleared for commercial use, exported from "
+            + source
+            + "\n\n"
+            + DatasetCard.provenance(copied),
+        "text/markdown");
     out.printf(
         "exported %d rows cleared for commercial use (%d files, %.1f MB) from %s to %s%n",
         rows, files.size(), bytes / 1e6, source, dest);

@@ -63,6 +63,9 @@ public final class Main {
             The batches a dataset's runs submitted, with the provider's status; or cancel them.
         export --commercial-only OUTPUT DEST
             Copy the rows cleared for training commercial models to DEST.
+        licenses import FILE [--output FILE]
+            Turn the Data Provenance audit's table of FLAN source licenses (TSV) into the
+            shipped source policy (default config/licenses/flan-source-licenses.yaml).
         journal stats|compact [OUTPUT] [--journal DIR]
             Show what the response journal holds (OUTPUT/.journal by default), or rewrite it as
             few files with one entry per request.
@@ -104,6 +107,7 @@ public final class Main {
             new RunCommand(out, err, resumeCommand(args)).run(RunArgs.parse(demoArgs(rest)));
         case "estimate" -> new RunCommand(out, err, null).estimate(RunArgs.parse(rest));
         case "journal" -> new JournalCommand(out, err).run(rest);
+        case "licenses" -> new LicensesCommand(out).run(rest);
         case "inspect" -> new InspectCommand(out).run(rest);
         case "export" -> new ExportCommand(out).run(rest);
         case "batches" -> new BatchesCommand(out, err).run(rest);

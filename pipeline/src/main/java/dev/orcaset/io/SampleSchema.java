@@ -45,6 +45,9 @@ public final class SampleSchema {
           .items()
           .stringType()
           .noDefault()
+          .requiredString("source_dataset")
+          .requiredString("source_license")
+          .requiredBoolean("source_reviewed")
           .name("generated_at")
           .type(LogicalTypes.timestampMillis().addToSchema(Schema.create(Schema.Type.LONG)))
           .noDefault()
@@ -75,6 +78,9 @@ public final class SampleSchema {
     r.put("license_tag", s.licenseTag());
     r.put("commercial_use", s.commercialUse());
     r.put("license_reasons", s.licenseReasons());
+    r.put("source_dataset", s.sourceDataset());
+    r.put("source_license", s.sourceLicense());
+    r.put("source_reviewed", s.sourceReviewed());
     r.put("generated_at", s.generatedAtMillis());
     r.put("run_id", s.runId());
     r.put("request_hash", s.requestHash());

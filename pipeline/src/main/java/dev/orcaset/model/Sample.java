@@ -7,7 +7,9 @@ import java.util.List;
  * One dataset row, as written to Parquet. {@code question} is exactly the user message sent and
  * {@code response} exactly the assistant content received; {@code runId} names the run that paid
  * for the answer (a later run may reuse it from the journal). The license fields are the verdict
- * for this row's teacher and source task, decided as the row is built.
+ * for this row's teacher and source task, decided as the row is built; the source fields say which
+ * source dataset the task draws on (the Data Provenance audit's id, empty when it does not list the
+ * task), its license tag, and whether anyone reviewed it, so attribution travels with the row.
  */
 public record Sample(
     String id,
@@ -29,6 +31,9 @@ public record Sample(
     String licenseTag,
     Boolean commercialUse,
     List<String> licenseReasons,
+    String sourceDataset,
+    String sourceLicense,
+    boolean sourceReviewed,
     long generatedAtMillis,
     String runId,
     String requestHash,

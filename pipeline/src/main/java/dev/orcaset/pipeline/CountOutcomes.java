@@ -112,7 +112,15 @@ public final class CountOutcomes
     t.add(one(Measure.COUNTS, "samples"));
     t.add(one(Measure.SAMPLES_BY_SOURCE, s.source()));
     t.add(one(Measure.SAMPLES_BY_LICENSE, s.licenseTag()));
+    String cleared = String.valueOf(Boolean.TRUE.equals(s.commercialUse()));
     t.add(one(Measure.SAMPLES_BY_COMMERCIAL_USE, String.valueOf(s.commercialUse())));
+    t.add(one(Measure.SAMPLES_BY_SOURCE_AND_COMMERCIAL_USE, s.source(), cleared));
+    if (!s.sourceDataset().isEmpty()) {
+      t.add(one(Measure.SAMPLES_BY_SOURCE_DATASET, s.sourceDataset(), cleared));
+    }
+    if (!s.sourceReviewed()) {
+      t.add(one(Measure.UNREVIEWED_SOURCE_TASKS, String.valueOf(s.taskName())));
+    }
     t.add(one(Measure.SAMPLES_BY_SYSTEM_PROMPT, String.valueOf(s.systemPromptId())));
     t.add(
         one(Measure.SAMPLES_BY_SOURCE_AND_PROMPT, s.source(), String.valueOf(s.systemPromptId())));

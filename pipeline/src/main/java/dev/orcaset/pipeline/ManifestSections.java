@@ -3,10 +3,15 @@ package dev.orcaset.pipeline;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orcaset.io.Json;
+import dev.orcaset.license.SourceEntry;
+import dev.orcaset.license.SourceLicense;
 import dev.orcaset.pipeline.Tally.Measure;
 import dev.orcaset.quality.QualityGates;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The manifest's descriptive sections, built from the tallies: what the card and `inspect` show.
@@ -41,6 +46,61 @@ final class ManifestSections {
       ArrayNode reasons = verdict.putArray("reasons");
       v.subList(2, v.size()).forEach(reasons::add);
     }
+    return out;
+  }
+
+  /**
+   * Every source dataset with rows in the snapshot, most rows first: its licenses (name, use class,
+   * URL), whether attribution or share-alike applies, and its rows, all and cleared.
+   */
+  static ArrayNode provenance(Tallies t, Map<String, SourceEntry> datasets) {
+    Map<String, long[]> rows = new TreeMap<>();
+    for (Map.Entry<List<String>, Long> e : t.entries(Measure.SAMPLES_BY_SOURCE_DATASET)) {
+      long[] n = rows.computeIfAbsent(e.getKey().get(0), k -> new long[2]);
+      n[0] += e.getValue();
+      if (Boolean.parseBoolean(e.getKey().get(1))) {
+        n[1] += e.getValue();
+      }
+    }
+    List<Map.Entry<String, long[]>> ordered = new ArrayList<>(rows.entrySet());
+    ordered.sort(Comparator.comparingLong(e -> -e.getValue()[0]));
+    ArrayNode out = Json.mapper().createArrayNode();
+    for (Map.Entry<String, long[]> e : ordered) {
+      ObjectNode d = out.addObject().put("dataset_id", e.getKey());
+      SourceEntry s = datasets.get(e.getKey());
+      if (s != null) {
+        d.put("dataset", s.dataset()).put("submix", s.submix()).put("tag", s.tag());
+        d.put("use_class", s.useClass().code());
+        d.put("attribution", s.attribution()).put("share_alike", s.shareAlike());
+        ArrayNode licenses = d.putArray("licenses");
+        for (SourceLicense l : s.licenses()) {
+          ObjectNode ln = licenses.addObject().put("name", l.name());
+          ln.put("use_class", l.useClass().code()).put("url", l.url());
+        }
+        d.put("source", s.source()).put("as_of", s.asOf());
+      }
+      d.put("rows", e.getValue()[0]).put("cleared_rows", e.getValue()[1]);
+    }
+    return out;
+  }
+
+  /**
+   * How many rows got a source verdict someone reviewed (the audit, an override, a rule naming its
+   * tasks), and the task names that fell to the catch-all, most rows first.
+   */
+  static ObjectNode sourceCoverage(Tallies t) {
+    long samples = t.get(Measure.COUNTS, "samples");
+    ObjectNode out = Json.mapper().createObjectNode();
+    ArrayNode tasks = Json.mapper().createArrayNode();
+    long unreviewed = 0;
+    for (Map.Entry<List<String>, Long> e : t.entries(Measure.UNREVIEWED_SOURCE_TASKS)) {
+      tasks.addObject().put("task_name", e.getKey().get(0)).put("rows", e.getValue());
+      unreviewed += e.getValue();
+    }
+    out.put("rows", samples)
+        .put("reviewed_rows", samples - unreviewed)
+        .put("unreviewed_rows", unreviewed);
+    out.set("unreviewed_tasks", tasks);
     return out;
   }
 

@@ -119,7 +119,9 @@ public final class OrcasetPipeline {
             new WriteManifest(
                 plan.info(),
                 new WriteManifest.Described(
-                    QualityGates.describe(cfg.quality()), plan.prompts().files())));
+                    QualityGates.describe(cfg.quality()),
+                    plan.prompts().files(),
+                    plan.policy().sourceDatasets())));
   }
 
   private static <K> PCollection<String> fileNames(String name, WriteFilesResult<K> result) {

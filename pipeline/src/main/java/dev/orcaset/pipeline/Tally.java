@@ -47,6 +47,12 @@ public record Tally(Measure measure, List<String> labels) implements Serializabl
     FAILED_BY_STATUS,
     /** [tag, commercial use, reason…]: one per distinct verdict. */
     LICENSE_VERDICTS,
+    /** [the audit's dataset id, commercial use]: rows per source dataset. */
+    SAMPLES_BY_SOURCE_DATASET,
+    /** [source, commercial use]. */
+    SAMPLES_BY_SOURCE_AND_COMMERCIAL_USE,
+    /** [task name]: rows whose source license nobody reviewed. */
+    UNREVIEWED_SOURCE_TASKS,
     /** [source]. */
     TOKENS_PROMPT,
     TOKENS_COMPLETION,

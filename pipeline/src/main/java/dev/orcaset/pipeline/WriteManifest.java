@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orcaset.io.Json;
 import dev.orcaset.io.JsonFiles;
+import dev.orcaset.license.SourceEntry;
 import dev.orcaset.pipeline.Tally.Measure;
 import dev.orcaset.quality.QualityGates;
 import java.io.IOException;
@@ -49,11 +50,19 @@ public final class WriteManifest extends PTransform<PCollectionTuple, PDone> {
   /**
    * What the manifest describes besides counts: the quality gates and the system prompts' files.
    */
-  public record Described(List<QualityGates.Gate> gates, Map<Integer, String> promptFiles)
+  public record Described(
+      List<QualityGates.Gate> gates,
+      Map<Integer, String> promptFiles,
+      Map<String, SourceEntry> sourceDatasets)
       implements Serializable {
     public Described {
       gates = List.copyOf(gates);
       promptFiles = new TreeMap<>(promptFiles);
+      sourceDatasets = new TreeMap<>(sourceDatasets);
+    }
+
+    public Described(List<QualityGates.Gate> gates, Map<Integer, String> promptFiles) {
+      this(gates, promptFiles, Map.of());
     }
   }
 
@@ -121,6 +130,11 @@ public final class WriteManifest extends PTransform<PCollectionTuple, PDone> {
         "samples_by_source_and_prompt",
         ManifestSections.nested(tallies, Measure.SAMPLES_BY_SOURCE_AND_PROMPT));
     root.set("licenses", ManifestSections.licenses(tallies));
+    root.set(
+        "samples_by_source_and_commercial_use",
+        ManifestSections.nested(tallies, Measure.SAMPLES_BY_SOURCE_AND_COMMERCIAL_USE));
+    root.set("provenance", ManifestSections.provenance(tallies, described.sourceDatasets()));
+    root.set("source_coverage", ManifestSections.sourceCoverage(tallies));
     root.set("quality_gates", ManifestSections.qualityGates(described.gates(), tallies));
     root.set("tokens", ManifestSections.tokens(tallies));
     root.set("system_prompts", ManifestSections.systemPrompts(described.promptFiles(), tallies));

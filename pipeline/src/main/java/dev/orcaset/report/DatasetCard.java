@@ -56,6 +56,16 @@ public final class DatasetCard {
     return md.toString();
   }
 
+  /**
+   * The source datasets section alone, for a manifest-like document with a `provenance` list: what
+   * an export of some rows carries.
+   */
+  public static String provenance(JsonNode withProvenance) {
+    StringBuilder md = new StringBuilder();
+    Markdown.sections(List.of(SummarySections.provenance(new Manifest(withProvenance))), md);
+    return md.toString();
+  }
+
   private static void header(Manifest m, StringBuilder md) {
     List<String> tags =
         m.json().path("licenses").findValuesAsText("tag").stream().distinct().toList();
@@ -153,6 +163,14 @@ public final class DatasetCard {
         "license_reasons",
         "every reason behind the verdict, with the terms or license cited and the date it was"
             + " read");
+    f.put(
+        "source_dataset",
+        "the FLAN source dataset the task draws on (the Data Provenance audit's id; empty when the"
+            + " audit does not list the task)");
+    f.put("source_license", "the source side of the verdict: the source dataset's license tag");
+    f.put(
+        "source_reviewed",
+        "whether the source license was reviewed (the audit or an override), not the catch-all");
     f.put("generated_at", "when the answer was received");
     f.put("run_id", "the run that paid for the answer");
     f.put("request_hash", "hash of the exact request; the journal's key");

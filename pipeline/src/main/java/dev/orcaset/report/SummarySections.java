@@ -19,6 +19,7 @@ public final class SummarySections {
         overview(m),
         howMade(m),
         licenses(m),
+        provenance(m),
         composition(m),
         tokens(m),
         qualityGates(m),
@@ -154,12 +155,45 @@ public final class SummarySections {
               number(l.path("rows").asLong()),
               String.join(" / ", reasons)));
     }
+    List<String> p = new ArrayList<>();
+    p.add(
+        "Each row's `license_tag` is the more restrictive of the teacher's terms and the source"
+            + " dataset's license; `commercial_use` is true only when both clear it.");
+    JsonNode coverage = m.json().path("source_coverage");
+    if (!coverage.isMissingNode()) {
+      long all = coverage.path("rows").asLong();
+      StringBuilder c =
+          new StringBuilder(
+              number(coverage.path("reviewed_rows").asLong())
+                  + " of "
+                  + number(all)
+                  + " rows ("
+                  + percent(coverage.path("reviewed_rows").asLong(), all)
+                  + ") have a reviewed source license (the Data Provenance audit, or an"
+                  + " override).");
+      JsonNode tasks = coverage.path("unreviewed_tasks");
+      if (tasks.size() > 0) {
+        c.append(" Task names no review covers, so not cleared, most rows first: ");
+        for (int i = 0; i < Math.min(10, tasks.size()); i++) {
+          JsonNode tn = tasks.get(i);
+          c.append(i == 0 ? "" : ", ")
+              .append('`')
+              .append(tn.path("task_name").asText())
+              .append("` (")
+              .append(number(tn.path("rows").asLong()))
+              .append(')');
+        }
+        if (tasks.size() > 10) {
+          c.append(" and ").append(tasks.size() - 10).append(" more (manifest.json lists all)");
+        }
+        c.append('.');
+      }
+      p.add(c.toString());
+    }
+    p.add("Rows per verdict:");
     return new Section(
         "License",
-        List.of(
-            "Each row's `license_tag` is the more restrictive of the teacher's terms and the source"
-                + " dataset's license; `commercial_use` is true only when both clear it. Rows per"
-                + " verdict:"),
+        p,
         List.of(
             new Table(
                 List.of("license_tag", "commercial_use", "rows", "reasons"),
@@ -167,11 +201,79 @@ public final class SummarySections {
                 List.of(false, false, true, false))));
   }
 
+  /**
+   * Every source dataset in the snapshot with its license, where the license is written, whether
+   * attribution or share-alike applies, and its rows: what a team that publishes the data or a
+   * model must credit.
+   */
+  static Section provenance(Manifest m) {
+    List<List<String>> rows = new ArrayList<>();
+    for (JsonNode d : m.json().path("provenance")) {
+      List<String> licenses = new ArrayList<>();
+      for (JsonNode l : d.path("licenses")) {
+        licenses.add(
+            l.path("name").asText()
+                + (l.path("url").isTextual() ? " <" + l.path("url").asText() + ">" : ""));
+      }
+      rows.add(
+          List.of(
+              d.path("dataset").asText(d.path("dataset_id").asText()),
+              d.path("submix").asText(""),
+              licenses.isEmpty() ? "-" : String.join("; ", licenses),
+              d.path("use_class").asText(""),
+              yesNo(d.path("attribution")),
+              yesNo(d.path("share_alike")),
+              number(d.path("rows").asLong()),
+              number(d.path("cleared_rows").asLong())));
+    }
+    return new Section(
+        "Source datasets and attribution",
+        List.of(
+            rows.isEmpty()
+                ? "No row's task is listed by the Data Provenance audit of the Flan Collection."
+                : "The FLAN source datasets behind this snapshot's rows, with their licenses as"
+                    + " the Data Provenance Initiative's audit of the Flan Collection records them."
+                    + " Where attribution applies, credit the dataset; where share-alike applies,"
+                    + " share adaptations of it under the same license. Each row names its"
+                    + " dataset in `source_dataset`."),
+        rows.isEmpty()
+            ? List.of()
+            : List.of(
+                new Table(
+                    List.of(
+                        "dataset",
+                        "submix",
+                        "license",
+                        "class",
+                        "attribution",
+                        "share-alike",
+                        "rows",
+                        "cleared"),
+                    rows,
+                    List.of(false, false, false, false, false, false, true, true))));
+  }
+
+  private static String yesNo(JsonNode flag) {
+    return flag.isBoolean() ? (flag.asBoolean() ? "yes" : "no") : "-";
+  }
+
   static Section composition(Manifest m) {
     long samples = m.count("samples");
     List<List<String>> bySource = new ArrayList<>();
     for (Map.Entry<String, Long> e : m.group("samples_by_source")) {
-      bySource.add(List.of(e.getKey(), number(e.getValue()), percent(e.getValue(), samples)));
+      long cleared =
+          m.json()
+              .path("samples_by_source_and_commercial_use")
+              .path(e.getKey())
+              .path("true")
+              .asLong();
+      bySource.add(
+          List.of(
+              e.getKey(),
+              number(e.getValue()),
+              percent(e.getValue(), samples),
+              number(cleared),
+              percent(cleared, e.getValue())));
     }
     List<List<String>> byPrompt = new ArrayList<>();
     for (JsonNode sp : m.json().path("system_prompts")) {
@@ -201,7 +303,10 @@ public final class SummarySections {
         "Rows per submix and system prompt",
         List.of(),
         List.of(
-            new Table(List.of("submix", "rows", "share"), bySource, List.of(false, true, true)),
+            new Table(
+                List.of("submix", "rows", "share", "cleared", "cleared share"),
+                bySource,
+                List.of(false, true, true, true, true)),
             new Table(
                 List.of("prompt", "file", "rows", "by submix"),
                 byPrompt,

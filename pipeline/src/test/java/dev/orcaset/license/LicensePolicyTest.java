@@ -93,7 +93,8 @@ class LicensePolicyTest {
 
   /**
    * The bundled policy's verdicts, one row per case: provider, model, submix, task, expected tag,
-   * expected commercial_use. The tag is the teacher's unless only the source restricts.
+   * expected commercial_use. The tag is the teacher's unless the source restricts more: GSM8K's MIT
+   * license clears with a condition (credit it), so a cleared teacher's rows show `mit`.
    */
   @ParameterizedTest(name = "{0}/{1} + {2}/{3} -> {4} {5}")
   @CsvSource({
@@ -118,13 +119,13 @@ class LicensePolicyTest {
     "vllm,              meta-llama/Llama-2-13b-chat-hf,         CoT,      cot_gsm8k,               "
         + "           llama-license,         false",
     "vllm,              mistralai/Mistral-7B-Instruct-v0.3,     CoT,      cot_gsm8k,               "
-        + "           apache-2.0,            true",
+        + "           mit,                   true",
     "ollama,            mixtral:8x7b,                           CoT,      cot_gsm8k,               "
-        + "           apache-2.0,            true",
+        + "           mit,                   true",
     "vllm,              Qwen/Qwen2.5-7B-Instruct,               CoT,      cot_gsm8k,               "
-        + "           apache-2.0,            true",
+        + "           mit,                   true",
     "ollama,            qwen2.5:32b,                            CoT,      cot_gsm8k,               "
-        + "           apache-2.0,            true",
+        + "           mit,                   true",
     "vllm,              Qwen/Qwen2.5-3B-Instruct,               CoT,      cot_gsm8k,               "
         + "           qwen-research-license, false",
     "vllm,              Qwen/Qwen2.5-72B-Instruct,              CoT,      cot_gsm8k,               "
@@ -149,7 +150,7 @@ class LicensePolicyTest {
     "vllm,              Qwen/Qwen2.5-14B-Instruct,              Flan2021, snli:1.1.0,              "
         + "           cc-by-sa-4.0,          true",
     "vllm,              Qwen/Qwen2.5-14B-Instruct,              T0,      "
-        + " adversarial_qa_dbert_answer_the_following_q, cc-by-sa-4.0, true",
+        + " adversarial_qa_dbert_answer_the_following_q, cc-by-sa-3.0, true",
     "vllm,              Qwen/Qwen2.5-14B-Instruct,              NIv2,    "
         + " task1283_hrngo_quality_classification, flan-unreviewed,  false",
     "vllm,              Qwen/Qwen2.5-14B-Instruct,              NIv2,     cot_gsm8k,               "
