@@ -142,6 +142,36 @@ class LicensePolicyTest {
         + "           simulated,             false",
     "vllm,              some-new-model,                         CoT,      cot_gsm8k,               "
         + "           unknown,               false",
+    // teachers added from their model cards; CoT / cot_esnli is CC BY-SA 4.0, cleared with
+    // conditions
+    "vllm,              openai/gpt-oss-120b,                    CoT,      cot_esnli,               "
+        + "           cc-by-sa-4.0,          true",
+    "ollama,            gpt-oss:20b,                            CoT,      cot_esnli,               "
+        + "           cc-by-sa-4.0,          true",
+    "vllm,              deepseek-ai/DeepSeek-R1,                CoT,      cot_esnli,               "
+        + "           cc-by-sa-4.0,          true",
+    "vllm,              deepseek-ai/DeepSeek-R1-Distill-Qwen-32B, CoT,    cot_esnli,               "
+        + "           cc-by-sa-4.0,          true",
+    "ollama,            deepseek-r1:14b,                        CoT,      cot_esnli,               "
+        + "           cc-by-sa-4.0,          true",
+    "vllm,              deepseek-ai/DeepSeek-R1-Distill-Llama-70B, CoT,   cot_esnli,               "
+        + "           llama-license,         false",
+    "ollama,            deepseek-r1:8b,                         CoT,      cot_esnli,               "
+        + "           llama-license,         false",
+    "vllm,              Qwen/Qwen3-235B-A22B-Instruct-2507,     CoT,      cot_esnli,               "
+        + "           cc-by-sa-4.0,          true",
+    "ollama,            qwen3:8b,                               CoT,      cot_esnli,               "
+        + "           cc-by-sa-4.0,          true",
+    "openai-compatible, qwen3-max,                              CoT,      cot_esnli,               "
+        + "           unknown,               false",
+    "vllm,              mistralai/Mistral-Small-3.1-24B-Instruct-2503, CoT, cot_esnli,             "
+        + "           cc-by-sa-4.0,          true",
+    "ollama,            mistral-small:24b,                      CoT,      cot_esnli,               "
+        + "           cc-by-sa-4.0,          true",
+    "vllm,              meta-llama/Llama-4-Scout-17B-16E-Instruct, CoT,   cot_esnli,               "
+        + "           llama-license,         false",
+    "vllm,              google/gemma-3-27b-it,                  CoT,      cot_esnli,               "
+        + "           gemma-terms,           false",
     // a cleared teacher: the source decides
     "vllm,              Qwen/Qwen2.5-14B-Instruct,              Flan2021, anli_r1:0.1.0,           "
         + "           cc-by-nc-4.0,          false",
