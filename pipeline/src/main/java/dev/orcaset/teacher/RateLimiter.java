@@ -348,7 +348,8 @@ public final class RateLimiter {
       boolean discovered =
           !requests.known()
               && !tokens.known()
-              && (requests.discover(through) | tokens.discover(through));
+              && (requests.discover(through, admittedPerSecond(now, sent))
+                  | tokens.discover(through, admittedPerSecond(now, sentTokens)));
       if (!discovered) {
         // Where the account pushed back: regrowth is fast up to near it, slow beyond (as CUBIC
         // does), so a worker alone recovers in seconds and a crowd does not overshoot again.
@@ -475,6 +476,16 @@ public final class RateLimiter {
     Dimension d = requests.known() ? requests : tokens;
     double paced = d.lastRate > 0 ? d.lastRate / d.max : SAFETY * Math.min(1, factor);
     return admitted / paced;
+  }
+
+  /**
+   * Units of {@code log} this worker got admitted per second over the window before the first
+   * refused send: every send before it was admitted (its answers are still on their way, the
+   * refusal came back at once).
+   */
+  private double admittedPerSecond(long now, TimeLog log) {
+    long w = window.seconds(now);
+    return log.sumBetween(firstRefusedSentAt - w, firstRefusedSentAt - 1) / (w / (double) SECOND);
   }
 
   /**
@@ -626,11 +637,15 @@ public final class RateLimiter {
      * The first 429s of an account whose limit nobody told: pace from now on at what got through.
      * Returns whether this dimension took the cut that way (then the share is left alone).
      */
-    boolean discover(double through) {
+    boolean discover(double through, double admittedPerSecond) {
       if (frozen || max > 0 || discovered > 0 || meterRate + meterUnits <= 0) {
         return false;
       }
-      discovered = Math.max(meterRate, meterUnits) * Math.max(DISCOVERY_FLOOR, through) * DECREASE;
+      // What the account let through over the window that filled is its budget, when this
+      // worker is alone. The share refused among the first answers is a poorer guide: they mix
+      // answers to sends from before the window filled with refusals of sends after it.
+      double byShare = Math.max(meterRate, meterUnits) * Math.max(DISCOVERY_FLOOR, through);
+      discovered = (admittedPerSecond > 0 ? admittedPerSecond : byShare) * DECREASE;
       return true;
     }
   }

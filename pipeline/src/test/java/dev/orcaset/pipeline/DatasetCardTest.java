@@ -56,7 +56,8 @@ class DatasetCardTest {
         Files.readString(TestRuns.HOME.resolve("config/licenses.yaml"))
             .replace(
                 "tag: simulated\n    commercial_use: false",
-                "tag: simulated\n    commercial_use: true"));
+                "tag: simulated\n    commercial_use: true")
+            .replace(": licenses/", ": " + TestRuns.HOME.resolve("config/licenses") + "/"));
     Files.writeString(
         cfg,
         Files.readString(cfg)

@@ -72,6 +72,9 @@ final class AccountSimulation {
     }
   }
 
+  /** How long putting one request on the wire takes. */
+  static final long SEND_NANOS = 10_000;
+
   /** How long a 429 takes to come back: a round trip over the internet. */
   static final long REFUSAL_MILLIS = 50;
 
@@ -199,7 +202,8 @@ final class AccountSimulation {
       long answerIn = f.rateLimited() ? REFUSAL_MILLIS : o.latencyMillis();
       events.add(new Event(now + answerIn * MS, e.worker(), false, f));
       if (inFlight[e.worker()] < CONCURRENCY) {
-        events.add(new Event(now, e.worker(), true, null));
+        // Sending one takes a few microseconds: no two sends of a worker share a time.
+        events.add(new Event(now + SEND_NANOS, e.worker(), true, null));
       } else {
         waiting[e.worker()] = true;
       }

@@ -96,7 +96,7 @@ class RateLimiterTest {
   void noHeadersAndNoLimitGiven_discoversItFrom429sAlone() {
     Outcome r =
         new AccountSimulation()
-            .run(new Options(Style.SLIDING, 1, 6_000, 1, false, false, true, 800), 180);
+            .run(new Options(Style.SLIDING, 1, 6_000, 1, false, false, true, 800), 50);
     assertTrue(r.achievedRatio() >= 0.85, describe(r, 1));
   }
 
