@@ -109,6 +109,9 @@ public final class RateLimiter {
   /** How far back answers count as evidence of how the account takes this pace. */
   private static final long HORIZON = 300_000_000L;
 
+  /** The shortest stretch a share is measured over: a worker's first sends are no share yet. */
+  private static final long MIN_SPAN = 100_000_000L;
+
   /** Fresh answers a cut waits for, so the share refused is measured, not guessed. */
   private static final int EVIDENCE = 16;
 
@@ -137,6 +140,7 @@ public final class RateLimiter {
   private long crowdSeenAt;
   private boolean answered;
   private long firstSendAt = Long.MIN_VALUE;
+  private long startedSendingAt = Long.MIN_VALUE;
   private int unansweredSends;
   private long lastRefusal = Long.MIN_VALUE / 2;
   private long cutsResumeAt = Long.MIN_VALUE;
@@ -217,6 +221,9 @@ public final class RateLimiter {
       // Nothing known yet: the first answers usually say the limit; a whole in-flight cap sent
       // blind would mostly come back 429.
       return BLIND_WAIT;
+    }
+    if (startedSendingAt == Long.MIN_VALUE) {
+      startedSendingAt = now;
     }
     unansweredSends++;
     long w = window.seconds(now);
@@ -496,7 +503,11 @@ public final class RateLimiter {
     long w = window.seconds(now);
     Dimension d = requests.known() ? requests : tokens;
     TimeLog log = requests.known() ? sent : sentTokens;
-    return d.known() ? log.sumBetween(at - w, at) / (d.max * w / SECOND) : 0;
+    // A worker that started sending within the window had only part of it: its share is of the
+    // part it was there for (one that joins a full account would otherwise see a sliver of its
+    // pace as its share and cut to a tenth).
+    long span = Math.max(MIN_SPAN, Math.min(w, at - startedSendingAt));
+    return d.known() ? log.sumBetween(at - w, at) / (d.max * span / SECOND) : 0;
   }
 
   private void changePace(long now) {
