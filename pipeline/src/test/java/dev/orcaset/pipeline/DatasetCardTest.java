@@ -162,11 +162,11 @@ class DatasetCardTest {
     }
     assertEquals(fromRows, fromManifest);
     assertEquals(
-        Map.of("simulated/true", 11L, "flan-unreviewed/false", 20L, "cc-by-sa-4.0/true", 9L),
+        Map.of("mit/true", 11L, "flan-unreviewed/false", 20L, "cc-by-sa-4.0/true", 9L),
         fromManifest,
-        "CoT gsm8k is MIT, which ties with the cleared teacher (its tag shows); NIv2 sentiment"
-            + " tasks are unreviewed; SNLI and adversarial_qa are CC BY-SA, a condition, so more"
-            + " restrictive than the teacher");
+        "CoT gsm8k is MIT with attribution, a condition, so more restrictive than the cleared"
+            + " teacher (its tag shows); NIv2 sentiment tasks are not in the audit, unreviewed;"
+            + " SNLI and adversarial_qa are CC BY-SA, also a condition");
   }
 
   @Test
