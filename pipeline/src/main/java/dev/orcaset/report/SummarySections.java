@@ -169,8 +169,8 @@ public final class SummarySections {
                   + number(all)
                   + " rows ("
                   + percent(coverage.path("reviewed_rows").asLong(), all)
-                  + ") have a reviewed source license (the Data Provenance audit, or an"
-                  + " override).");
+                  + ") have a reviewed source license (the Data Provenance audit, an override,"
+                  + " or a rule naming the task).");
       JsonNode tasks = coverage.path("unreviewed_tasks");
       if (tasks.size() > 0) {
         c.append(" Task names no review covers, so not cleared, most rows first: ");
