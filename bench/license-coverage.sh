@@ -11,7 +11,7 @@ out=${2:-out/license-coverage}
 rm -rf "$out"
 mkdir -p "$out"
 python3 - "$rows" "$out/in.jsonl" "$out/expected.json" <<'PY'
-import json, random, sys
+import json, random, re, sys
 rows, path, expected_path = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 table = [l.rstrip("\n").split("\t") for l in open("config/licenses/flan-source-licenses.tsv")
          if not l.startswith("#") and not l.startswith("submix\t") and l.strip()]
@@ -19,7 +19,7 @@ rnd = random.Random(1)
 def spell(r):
     submix, task, dataset = r[0], r[1], r[2]
     if submix == "Flan2021":
-        bare = task.split(":")[0]
+        bare = re.sub(r":[0-9.]+$", "", task)
         return rnd.choice([task, bare, bare.replace("/", "_"), dataset, dataset + "_10templates"])
     if submix == "NIv2" and task.startswith("task0"):
         return rnd.choice([task, "task" + task[4:].lstrip("0")])
@@ -29,7 +29,7 @@ cleared = 0
 with open(path, "w") as f:
     for i in range(rows):
         if i % 100 == 99:
-            submix, name, ok = *unlisted[i % 2], False
+            submix, name, ok = *unlisted[(i // 100) % 2], False
         else:
             r = table[i % len(table)]
             submix, name = r[0], spell(r)
