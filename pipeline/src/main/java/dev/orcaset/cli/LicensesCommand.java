@@ -68,7 +68,7 @@ final class LicensesCommand {
                 c.code(), n[0], n[1], c == UseClass.ALL ? "cleared" : "not cleared"));
     List<SourceEntry> contradicted =
         t.datasets().stream()
-            .filter(SourceEntry::commercialUse)
+            .filter(e -> e.verdict().clears())
             .filter(e -> AuditImport.contradicts(e.auditNote()))
             .toList();
     for (SourceEntry e : contradicted) {

@@ -128,7 +128,7 @@ public final class AuditImport {
                     .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
                     .disable(YAMLGenerator.Feature.SPLIT_LINES))
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+            .setSerializationInclusion(JsonInclude.Include.NON_EMPTY);
     try {
       return "# The source half of the license policy: every FLAN source dataset the Data"
           + " Provenance\n"
@@ -298,15 +298,17 @@ public final class AuditImport {
           tasks,
           licenses,
           first.note(),
-          governing == UseClass.CUSTOM
-              ? "custom"
-              : strictest == null ? "unspecified" : id(strictest.name()),
-          cleared,
-          condition,
-          condition == null ? null : true,
-          reason.toString(),
-          source + ", " + first.id(),
-          asOf);
+          new LicenseRule(
+              Map.of(),
+              governing == UseClass.CUSTOM
+                  ? "custom"
+                  : strictest == null ? "unspecified" : id(strictest.name()),
+              cleared,
+              condition,
+              condition == null ? null : true,
+              reason.toString(),
+              source + ", " + first.id(),
+              asOf));
     }
 
     /** What rows of a cleared dataset carry with them: credit, and share-alike where it applies. */

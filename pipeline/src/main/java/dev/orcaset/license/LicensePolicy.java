@@ -289,7 +289,7 @@ public final class LicensePolicy implements Serializable {
         override != null
             ? override
             : entry.isPresent()
-                ? entry.get().rule()
+                ? entry.get().verdict()
                 : first(
                     sources,
                     facts,

@@ -69,7 +69,7 @@ final class ManifestSections {
       ObjectNode d = out.addObject().put("dataset_id", e.getKey());
       SourceEntry s = datasets.get(e.getKey());
       if (s != null) {
-        d.put("dataset", s.dataset()).put("submix", s.submix()).put("tag", s.tag());
+        d.put("dataset", s.dataset()).put("submix", s.submix()).put("tag", s.verdict().tag());
         d.put("use_class", s.useClass().code());
         d.put("attribution", s.attribution()).put("share_alike", s.shareAlike());
         ArrayNode licenses = d.putArray("licenses");
@@ -77,7 +77,7 @@ final class ManifestSections {
           ObjectNode ln = licenses.addObject().put("name", l.name());
           ln.put("use_class", l.useClass().code()).put("url", l.url());
         }
-        d.put("source", s.source()).put("as_of", s.asOf());
+        d.put("source", s.verdict().source()).put("as_of", s.verdict().asOf());
       }
       d.put("rows", e.getValue()[0]).put("cleared_rows", e.getValue()[1]);
     }
