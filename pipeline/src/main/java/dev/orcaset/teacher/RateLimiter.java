@@ -58,6 +58,12 @@ public final class RateLimiter {
 
   private static final long BLIND_WAIT = 20_000_000L;
 
+  /**
+   * How long a worker holds its starting share before doubling it while the account has not
+   * answered: answers that take less say who else uses the account before any doubling.
+   */
+  private static final long BLIND_GROWTH_DELAY = 500_000_000L;
+
   /** The share of a known limit a worker starts at, before the account has answered. */
   static final double START = 0.5;
 
@@ -235,10 +241,12 @@ public final class RateLimiter {
   }
 
   /**
-   * Before any answer, a share started at {@link #START} of a known limit doubles a second until
-   * the account answers: refusals come back at once (the account refuses before the model runs), so
-   * an account that is full says so well before the first answer of a long-running model does, and
-   * a worker alone under 5 s answers loses a fraction of a second, not a latency at half rate.
+   * Before any answer, a share started at {@link #START} of a known limit doubles a second, after
+   * half a second, until the account answers: refusals come back at once (the account refuses
+   * before the model runs), so an account that is full says so well before the first answer of a
+   * long-running model does, and a worker alone under 5 s answers loses about half a second, not a
+   * latency at half rate. Answers quicker than the delay stop it before it starts, so workers that
+   * start together under short answers do not double into each other.
    */
   private void startUnanswered(long now) {
     if (answered || !(requests.known() || tokens.known())) {
@@ -247,7 +255,8 @@ public final class RateLimiter {
     if (firstSendAt == Long.MIN_VALUE) {
       firstSendAt = now;
     }
-    factor = Math.min(1, START * Math.pow(2, (now - firstSendAt) / (double) SECOND));
+    long waited = Math.max(0, now - firstSendAt - BLIND_GROWTH_DELAY);
+    factor = Math.min(1, START * Math.pow(2, waited / (double) SECOND));
   }
 
   /**

@@ -331,9 +331,10 @@ class RateLimiterTest {
     for (int i = 0; i < 50; i++) {
       limiter.acquire(0, sleeper);
     }
-    // 50 requests, the first without waiting, before any answer: from half of 97 a second (the
-    // slow start), doubling a second, so 49 = 97 · START · (2^T - 1) / ln 2.
-    double seconds = Math.log(1 + 49 * Math.log(2) / (97.0 * RateLimiter.START)) / Math.log(2);
+    // 50 requests, the first without waiting, before any answer: half of 97 a second (the slow
+    // start) for half a second, then doubling a second: 49 - 0.5 r = r (2^T - 1) / ln 2, r = 48.5.
+    double r = 97.0 * RateLimiter.START;
+    double seconds = 0.5 + Math.log(1 + (49 - 0.5 * r) * Math.log(2) / r) / Math.log(2);
     assertEquals(seconds, slept[0] / (double) SECOND, 0.02);
     assertEquals(slept[0], limiter.takeThrottledNanos());
     assertEquals(0, limiter.takeThrottledNanos(), "taken once");
