@@ -57,6 +57,24 @@ class MainTest {
   }
 
   @Test
+  void licensesImport_writesThePolicyAndSaysWhatToReview() throws IOException {
+    Path table = TestRuns.HOME.resolve("config/licenses/flan-source-licenses.tsv");
+    Path written = dir.resolve("sources.yaml");
+    assertEquals(0, run("licenses", "import", table.toString(), "--output", written.toString()));
+    assertTrue(
+        out.toString().contains("imported 633 task names of 450 source datasets"), out.toString());
+    assertTrue(out.toString().contains("All           146 datasets,  252 task names: cleared"));
+    assertTrue(out.toString().contains("review: fc-flan-trivia_qa"), out.toString());
+    assertEquals(
+        Files.readString(TestRuns.HOME.resolve("config/licenses/flan-source-licenses.yaml")),
+        Files.readString(written));
+    assertEquals(2, run("licenses"));
+    assertTrue(err.toString().contains("licenses needs 'import FILE'"), err.toString());
+    assertEquals(2, run("licenses", "import", dir.resolve("missing.tsv").toString()));
+    assertTrue(err.toString().contains("missing.tsv"), err.toString());
+  }
+
+  @Test
   void runWithoutConfig_exits2() {
     assertEquals(2, run("run"));
     assertTrue(err.toString().contains("--config"), err.toString());
