@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -68,13 +69,7 @@ public final class LicensePolicy implements Serializable {
   }
 
   LicensePolicy(String version, List<LicenseRule> teachers, List<LicenseRule> sources) {
-    this(
-        version,
-        teachers,
-        sources,
-        List.of(),
-        new SourceTable(null, null, null, null, null, null),
-        Map.of());
+    this(version, teachers, sources, List.of(), SourceTable.empty(), Map.of());
   }
 
   LicensePolicy(
@@ -121,7 +116,7 @@ public final class LicensePolicy implements Serializable {
 
   /** The audit's source datasets by id (empty when the policy names no table). */
   public Map<String, SourceEntry> sourceDatasets() {
-    Map<String, SourceEntry> out = new java.util.TreeMap<>();
+    Map<String, SourceEntry> out = new TreeMap<>();
     table.datasets().forEach(e -> out.put(e.id(), e));
     return out;
   }
@@ -171,7 +166,7 @@ public final class LicensePolicy implements Serializable {
     Path base = file.toAbsolutePath().getParent();
     SourceTable table =
         p.sourceDatasets() == null
-            ? new SourceTable(null, null, null, null, null, null)
+            ? SourceTable.empty()
             : ConfigLoader.readYaml(base.resolve(p.sourceDatasets()), SourceTable.class);
     List<LicenseRule> overrides = List.of();
     Map<String, String> aliases = Map.of();

@@ -19,4 +19,9 @@ public record SourceTable(
   public SourceTable {
     datasets = datasets == null ? List.of() : List.copyOf(datasets);
   }
+
+  /** No table: a policy that names none decides sources by its own rules alone. */
+  public static SourceTable empty() {
+    return new SourceTable(null, null, null, null, null, null);
+  }
 }

@@ -93,10 +93,8 @@ public final class RateLimitInterceptor implements Interceptor {
   long estimateTokens(Request request) throws IOException {
     ChatRequest chat = request.tag(ChatRequest.class);
     if (chat != null) {
-      // What OpenAI's limiter charges: characters of the messages (it does not tokenize, and the
-      // JSON around them is not charged) and the answer tokens reserved.
-      return TokenEstimate.fromChars(chat.systemPrompt().length() + chat.userMessage().length())
-          + chat.maxTokens();
+      return TokenEstimate.rateLimitCharge(
+          chat.systemPrompt().length() + chat.userMessage().length(), chat.maxTokens());
     }
     long bodyChars = 0;
     if (request.body() != null) {

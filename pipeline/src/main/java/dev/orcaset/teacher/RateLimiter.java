@@ -145,8 +145,8 @@ public final class RateLimiter {
   private long lastGrowth;
   private long crowdSeenAt;
   private boolean answered;
-  private long firstSendAt = Long.MIN_VALUE;
-  private long startedSendingAt = Long.MIN_VALUE;
+  // When this worker first asked to send: its slow start and the part of a window it was there for.
+  private long startedAt = Long.MIN_VALUE;
   private int unansweredSends;
   private long lastRefusal = Long.MIN_VALUE / 2;
   private long cutsResumeAt = Long.MIN_VALUE;
@@ -212,6 +212,9 @@ public final class RateLimiter {
    */
   public synchronized long tryAcquire(long estimatedTokens) {
     long now = ticker.nanos();
+    if (startedAt == Long.MIN_VALUE) {
+      startedAt = now;
+    }
     startUnanswered(now);
     long sendAt = Math.max(now, pausedUntil);
     sendAt = Math.max(sendAt, requests.earliest(now, factor));
@@ -227,9 +230,6 @@ public final class RateLimiter {
       // Nothing known yet: the first answers usually say the limit; a whole in-flight cap sent
       // blind would mostly come back 429.
       return BLIND_WAIT;
-    }
-    if (startedSendingAt == Long.MIN_VALUE) {
-      startedSendingAt = now;
     }
     unansweredSends++;
     long w = window.seconds(now);
@@ -252,10 +252,7 @@ public final class RateLimiter {
     if (answered || !(requests.known() || tokens.known())) {
       return;
     }
-    if (firstSendAt == Long.MIN_VALUE) {
-      firstSendAt = now;
-    }
-    long waited = Math.max(0, now - firstSendAt - BLIND_GROWTH_DELAY);
+    long waited = Math.max(0, now - startedAt - BLIND_GROWTH_DELAY);
     factor = Math.min(1, START * Math.pow(2, waited / (double) SECOND));
   }
 
@@ -476,9 +473,10 @@ public final class RateLimiter {
   }
 
   /**
-   * The share of the account's window this worker's sends took, up to the refused request: 1 when
+   * The share of the account's window this worker got admitted, up to the refused request: 1 when
    * it alone fills the account, 1/N of N equal workers; over the share its pace is set to, so the
-   * factor to cut by. NaN when no request limit is known.
+   * factor to cut by. Of the request limit when known, else of the token limit; NaN when neither
+   * is.
    */
   private double windowShare(long now, long refusedSentAt) {
     if (!requests.known() && !tokens.known()) {
@@ -515,7 +513,7 @@ public final class RateLimiter {
     // A worker that started sending within the window had only part of it: its share is of the
     // part it was there for (one that joins a full account would otherwise see a sliver of its
     // pace as its share and cut to a tenth).
-    long span = Math.max(MIN_SPAN, Math.min(w, at - startedSendingAt));
+    long span = Math.max(MIN_SPAN, Math.min(w, at - startedAt));
     return d.known() ? log.sumBetween(at - w, at) / (d.max * span / SECOND) : 0;
   }
 

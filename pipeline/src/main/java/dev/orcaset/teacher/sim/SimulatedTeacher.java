@@ -289,11 +289,10 @@ public final class SimulatedTeacher implements AutoCloseable {
       }
       String hash = Hashes.sha256Hex(bodyText);
       int seen = seenByHash.computeIfAbsent(hash, h -> new AtomicInteger()).incrementAndGet();
-      // As OpenAI's limiter charges a request before it runs: the messages' characters at four a
-      // token (it does not tokenize) plus the max_tokens reserved; usage is counted otherwise.
+      // As OpenAI's limiter charges a request before it runs; usage is counted otherwise.
       long cost =
-          TokenEstimate.fromChars(system.length() + user.length())
-              + body.path("max_tokens").asLong(0);
+          TokenEstimate.rateLimitCharge(
+              system.length() + user.length(), body.path("max_tokens").asLong(0));
       long waitMs = admit(cost);
       if (waitMs == 0) {
         admitted.incrementAndGet();
