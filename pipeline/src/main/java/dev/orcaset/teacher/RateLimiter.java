@@ -27,11 +27,15 @@ import java.util.concurrent.locks.ReentrantLock;
  *       cannot know of each other before the first answers) and doubles in about a second while the
  *       window's use is no more than its own sends explain;
  *   <li>on a 429 the account's window is full, so this worker's sends in the last window are its
- *       share of it: it cuts to that share, a little under. N equal workers settle at the limit in
- *       one step;
- *   <li>near the limit it probes for room by {@value #SLOW} a second, faster the longer the account
- *       has taken it without a 429 (as CUBIC does), and no faster than one window's length allows
- *       (a long window reacts late); it eases off when the window is {@value #HIGH} used;
+ *       share of it, and the share of its sends since the first refused one that got in is how much
+ *       of its pace the account takes: it cuts to the smaller, a little under. N equal workers
+ *       settle at the limit in one step;
+ *   <li>near the limit it probes for room by {@value #SLOW} of the limit a second, added, not
+ *       multiplied (TCP's additive increase): every worker gains the same whatever its share, so a
+ *       worker that joined late and was cut deep catches up instead of staying small; faster the
+ *       longer the account has taken it without a 429 (as CUBIC does), and no faster than one
+ *       window's length allows (a long window reacts late); it eases off when the window is {@value
+ *       #HIGH} used, judging a window aligned to the clock by its use at the window's end;
  *   <li>when for a whole window the account's use has been this worker's own, the others have gone:
  *       it regrows fast. A 429's `retry-after` holds this worker's requests until then.
  * </ul>
@@ -121,6 +125,18 @@ public final class RateLimiter {
   /** Fresh answers a cut waits for, so the share refused is measured, not guessed. */
   private static final int EVIDENCE = 16;
 
+  /**
+   * A reset under this share of the window, and not in step with the use, says the window is
+   * aligned to the clock; its use is projected from no less than {@link #LEAST_PART} of it.
+   */
+  private static final double ALIGNED_LEFT = 0.9;
+
+  private static final double BUCKET_LIKE = 0.15;
+  private static final double LEAST_PART = 0.3;
+
+  /** The fewest sends the share a cut keeps is measured over (fewer count as this many). */
+  private static final int SETTLED_EVIDENCE = 10;
+
   private final Ticker ticker;
   // This worker's sends, and those of them refused, for its share of the account's window.
   private final TimeLog sent = new TimeLog(61 * SECOND);
@@ -142,6 +158,8 @@ public final class RateLimiter {
   private long firstFreshAt;
   private long firstRefusalAt;
   private long firstRefusedSentAt;
+  // How long a 429 takes to come back: sends older than that which were not refused got in.
+  private long refusalLatency;
   private long lastGrowth;
   private long crowdSeenAt;
   private boolean answered;
@@ -306,6 +324,7 @@ public final class RateLimiter {
     window.observe(now, f.tokensResetNanos());
     if (f.rateLimited()) {
       refusedSends.add(f.sentAtNanos(), 1);
+      refusalLatency = Math.max(refusalLatency * 15 / 16, now - f.sentAtNanos());
       rateLimited++;
       lastRefusal = now;
       pausedUntil = Math.max(pausedUntil, now + f.retryAfterNanos().orElse(0));
@@ -325,6 +344,7 @@ public final class RateLimiter {
             nanToZero(use(f.requestLimit(), f.requestsRemaining())),
             nanToZero(use(f.tokenLimit(), f.tokensRemaining())));
     boolean headers = f.requestsRemaining().isPresent() || f.tokensRemaining().isPresent();
+    use = byWindowEnd(now, use, f.requestsResetNanos());
     if (freshRefused == 0 && now - firstFreshAt > HORIZON) {
       // Only recent answers describe the account as it is now: a long run of answers that all got
       // through would make the first 429s of a crowd look like a little jitter.
@@ -348,6 +368,18 @@ public final class RateLimiter {
       // The share refused says how far over the account this pace is: 75% refused, four times
       // over. Cut to what got through, a little under, and judge the new pace on its own answers.
       double through = freshAccepted / (double) fresh;
+      // Better: refusals come back within a round trip, so every send older than that which was
+      // not refused got in. Of the sends since the first refused one, that share is how much of
+      // this pace the account takes now, unmixed with answers to sends from before it filled (a
+      // bucket that started full). Over fewer than a handful of sends one refusal says little.
+      long settled = now - refusalLatency;
+      double sentSince = sent.sumBetween(firstRefusedSentAt, settled);
+      if (sentSince > 0) {
+        through =
+            1
+                - refusedSends.sumBetween(firstRefusedSentAt, settled)
+                    / Math.max(sentSince, SETTLED_EVIDENCE);
+      }
       // Better, when the pace is known: the account just refused, so its window is full, and what
       // this worker got admitted over one window is its share of it. N workers that each cut to
       // their share settle at the limit together in one step, where a cut by the share refused
@@ -372,7 +404,7 @@ public final class RateLimiter {
         double cut =
             Double.isNaN(share)
                 ? Math.max(STEP_CUT, through * DECREASE)
-                : Math.max(DEEPEST_CUT, Math.min(1, share) * DECREASE);
+                : Math.max(DEEPEST_CUT, Math.min(1, Math.min(share, through)) * DECREASE);
         if (through > 0) {
           congestedAt = factor * cut;
         } else if (now - lastCongestion >= FORGET) {
@@ -460,16 +492,35 @@ public final class RateLimiter {
     if (fast) {
       factor *= Math.exp(FAST * perWindow);
     } else {
-      // Probing for room near the limit: a few percent a second, faster the longer the account
-      // has taken it without a 429 (as CUBIC does), so a worker whose crowd has gone is back at
-      // the limit even where the headers cannot tell (a bucket). A pause the account asked for
-      // counts as pushing back.
+      // Probing for room near the limit: a few percent of it a second, the same for every worker
+      // (so shares even out, as under TCP's additive increase), faster the longer the account has
+      // taken it without a 429 (as CUBIC does), so a worker whose crowd has gone is back at the
+      // limit even where the headers cannot tell (a bucket). A pause the account asked for counts
+      // as pushing back.
       double quiet =
           Math.max(0, now - Math.max(lastCongestion, pausedUntil))
               / (double) (QUIET_SCALE * window);
-      factor *= Math.exp(SLOW * (1 + quiet * quiet) * perWindow);
+      factor += SLOW * (1 + quiet * quiet) * perWindow;
     }
     factor = Math.min(1, factor);
+  }
+
+  /**
+   * The window's use as it will be at its end, for an account whose windows are aligned to the
+   * clock: what one holds so far is of the part that has passed, so early in a window the headers
+   * show room that the rest of it fills. Such a window tells itself by its reset, the time to the
+   * window's end, which falls as the use rises; a sliding window's reset is about its whole length,
+   * and a bucket's is in step with its use. Other windows' use is returned as is.
+   */
+  private double byWindowEnd(long now, double use, OptionalLong reset) {
+    if (reset.isEmpty()) {
+      return use;
+    }
+    double left = reset.getAsLong() / (double) window.seconds(now);
+    if (left >= ALIGNED_LEFT || Math.abs(left - use) <= BUCKET_LIKE) {
+      return use;
+    }
+    return use / Math.max(LEAST_PART, 1 - left);
   }
 
   /**

@@ -160,7 +160,7 @@ final class AccountSimulation {
         System.out.println(line);
         tracedAdmitted = admitted.size();
         tracedRefused = refused;
-        nextTrace += SECOND;
+        nextTrace += Long.getLong("orcaset.simTraceMs", 1000) * MS;
       }
       RateLimiter limiter = workers.get(e.worker());
       if (!e.send()) {
