@@ -86,6 +86,9 @@ public final class RateLimiter {
   /** Window use below which a worker grows fast (about doubling a second). */
   static final double ROOMY = 0.8;
 
+  /** Sliding-window use below which workers scale up together into the room. */
+  private static final double SPARE = 0.85;
+
   /** Growth rates of the share, per second: plenty of room, some room, a limit being probed. */
   private static final double FAST = 1.0;
 
@@ -134,6 +137,12 @@ public final class RateLimiter {
   private static final double BUCKET_LIKE = 0.15;
   private static final double LEAST_PART = 0.3;
 
+  /**
+   * The longest `retry-after` that says budget comes back continuously (a bucket: the next unit is
+   * a few milliseconds away), not when a window's old sends leave it.
+   */
+  private static final long BUCKET_RETRY = 50_000_000L;
+
   /** The fewest sends the share a cut keeps is measured over (fewer count as this many). */
   private static final int SETTLED_EVIDENCE = 10;
 
@@ -160,6 +169,7 @@ public final class RateLimiter {
   private long firstRefusedSentAt;
   // How long a 429 takes to come back: sends older than that which were not refused got in.
   private long refusalLatency;
+  private long firstRetryAfter; // of the first refusal, -1 when it named none
   private long lastGrowth;
   private long crowdSeenAt;
   private boolean answered;
@@ -344,6 +354,7 @@ public final class RateLimiter {
             nanToZero(use(f.requestLimit(), f.requestsRemaining())),
             nanToZero(use(f.tokenLimit(), f.tokensRemaining())));
     boolean headers = f.requestsRemaining().isPresent() || f.tokensRemaining().isPresent();
+    boolean sliding = isSliding(now, f.requestsResetNanos());
     use = byWindowEnd(now, use, f.requestsResetNanos());
     if (freshRefused == 0 && now - firstFreshAt > HORIZON) {
       // Only recent answers describe the account as it is now: a long run of answers that all got
@@ -355,6 +366,7 @@ public final class RateLimiter {
       if (freshRefused == 0) {
         firstRefusalAt = now;
         firstRefusedSentAt = f.sentAtNanos();
+        firstRetryAfter = f.retryAfterNanos().orElse(-1);
       }
       freshRefused++;
     } else {
@@ -374,7 +386,9 @@ public final class RateLimiter {
       // bucket that started full). Over fewer than a handful of sends one refusal says little.
       long settled = now - refusalLatency;
       double sentSince = sent.sumBetween(firstRefusedSentAt, settled);
-      if (sentSince > 0) {
+      // Not where the first refusal asked for a long wait: a window that filled early holds
+      // every send until its old ones leave, so its first refusals say when, not how much.
+      if (sentSince > 0 && firstRetryAfter <= BUCKET_RETRY) {
         through =
             1
                 - refusedSends.sumBetween(firstRefusedSentAt, settled)
@@ -434,7 +448,7 @@ public final class RateLimiter {
       lastGrowth = now;
       return;
     }
-    grow(now, headers ? use : Double.NaN, f.sentAtNanos());
+    grow(now, headers ? use : Double.NaN, f.sentAtNanos(), sliding);
   }
 
   /**
@@ -454,7 +468,7 @@ public final class RateLimiter {
     pausedUntil = Math.max(pausedUntil, now + hold);
   }
 
-  private void grow(long now, double use, long sentAt) {
+  private void grow(long now, double use, long sentAt, boolean sliding) {
     // Growth is earned by answers: the time before the first one earns none.
     double seconds =
         lastGrowth == Long.MIN_VALUE
@@ -501,8 +515,19 @@ public final class RateLimiter {
           Math.max(0, now - Math.max(lastCongestion, pausedUntil))
               / (double) (QUIET_SCALE * window);
       factor += SLOW * (1 + quiet * quiet) * perWindow;
+      if (sliding && use > VISIBLE && use < SPARE && use >= own - CROWD) {
+        // A sliding window's use is the account's rate: room in it (workers that finished) is
+        // seen by every worker alike, and each scaling by the same factor fills it together, up
+        // to where the additive probing takes over.
+        factor *= Math.pow(SPARE / use, perWindow);
+      }
     }
     factor = Math.min(1, factor);
+  }
+
+  /** Whether the reset says a sliding window: about its whole length whenever it holds sends. */
+  private boolean isSliding(long now, OptionalLong reset) {
+    return reset.isPresent() && reset.getAsLong() / (double) window.seconds(now) >= ALIGNED_LEFT;
   }
 
   /**
