@@ -355,7 +355,9 @@ public final class RateLimiter {
             nanToZero(use(f.tokenLimit(), f.tokensRemaining())));
     boolean headers = f.requestsRemaining().isPresent() || f.tokensRemaining().isPresent();
     boolean sliding = isSliding(now, f.requestsResetNanos());
-    use = byWindowEnd(now, use, f.requestsResetNanos());
+    // Growth is judged by where an aligned window is heading; easing off only by what it holds
+    // (a projection from a third of a window is too noisy to cut by: it would cut a worker alone).
+    double heading = byWindowEnd(now, use, f.requestsResetNanos());
     if (freshRefused == 0 && now - firstFreshAt > HORIZON) {
       // Only recent answers describe the account as it is now: a long run of answers that all got
       // through would make the first 429s of a crowd look like a little jitter.
@@ -448,7 +450,7 @@ public final class RateLimiter {
       lastGrowth = now;
       return;
     }
-    grow(now, headers ? use : Double.NaN, f.sentAtNanos(), sliding);
+    grow(now, headers ? heading : Double.NaN, f.sentAtNanos(), sliding);
   }
 
   /**
