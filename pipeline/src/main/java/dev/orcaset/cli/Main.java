@@ -56,6 +56,12 @@ public final class Main {
             The teacher-sim limit options apply; --unknown-limit does not tell the run --rpm/--tpm
             (it learns them from the headers, or from 429s alone); --workers N splits the requests
             over N worker processes on one account, each told the whole limit.
+        flink-cluster start|stop|address|status [--dir DIR] [--task-managers N] [--slots N]
+                      [--tm-memory SIZE] [--restart-attempts N] [--heartbeat-timeout-s N]
+            A Flink session cluster on this machine from orcaset's jar: a JobManager and N
+            TaskManagers (default 2 x 2 slots, 2048m each, 512m network memory, 3 restarts),
+            PIDs and ports in DIR/cluster.json (default out/flink-cluster). Run on it with
+            --flinkMaster=$(./orcaset flink-cluster address) --parallelism=N.
         inspect OUTPUT [--html FILE]
             Summarize a finished dataset (counts, licenses, tokens, quality gates) from its
             manifest; --html also writes a self-contained report with plots.
@@ -113,6 +119,7 @@ public final class Main {
         case "batches" -> new BatchesCommand(out, err).run(rest);
         case "teacher-sim" -> teacherSim(rest);
         case "bench" -> new BenchCommand(out, err).run(rest);
+        case "flink-cluster" -> new FlinkClusterCommand(out, err).run(rest);
         case "help", "--help", "-h" -> {
           out.print(USAGE);
           out.flush();

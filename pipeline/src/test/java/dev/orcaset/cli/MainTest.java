@@ -57,6 +57,22 @@ class MainTest {
   }
 
   @Test
+  void flinkCluster_badOptionsExit2_andAMissingClusterIsNamed() {
+    assertEquals(2, run("flink-cluster", "restart"));
+    assertTrue(err.toString().contains("flink-cluster needs start, stop"), err.toString());
+    assertEquals(2, run("flink-cluster", "start", "--tm-memory", "lots"));
+    assertTrue(err.toString().contains("--tm-memory needs a size such as 2048m"), err.toString());
+    assertEquals(2, run("flink-cluster", "start", "--task-managers", "0"));
+    assertTrue(err.toString().contains("--task-managers must be between 1 and 16"), err.toString());
+    Path none = dir.resolve("no-cluster");
+    assertEquals(1, run("flink-cluster", "stop", "--dir", none.toString()));
+    assertTrue(
+        err.toString().contains("no Flink cluster was started from " + none), err.toString());
+    assertEquals(1, run("flink-cluster", "address", "--dir", none.toString()));
+    assertTrue(err.toString().contains("start one: ./orcaset flink-cluster start"), err.toString());
+  }
+
+  @Test
   void licensesImport_writesThePolicyAndSaysWhatToReview() throws IOException {
     Path table = TestRuns.HOME.resolve("config/licenses/flan-source-licenses.tsv");
     Path written = dir.resolve("sources.yaml");

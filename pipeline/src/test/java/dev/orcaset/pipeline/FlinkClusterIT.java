@@ -1,0 +1,270 @@
+package dev.orcaset.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.orcaset.TestRuns;
+import dev.orcaset.cli.Main;
+import dev.orcaset.teacher.sim.SimulatedTeacher;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.avro.generic.GenericRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The product on a real Flink session cluster: a JobManager and two TaskManagers as separate JVMs,
+ * started by `orcaset flink-cluster start` as a user would, the job submitted with
+ * `--flinkMaster=localhost:PORT --parallelism=2` and the shaded jar staged. Runs after `package`
+ * (Failsafe), which builds that jar.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FlinkClusterIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Path JAR =
+      Path.of(System.getProperty("orcaset.jar", "target/orcaset.jar")).toAbsolutePath();
+
+  private Path dir;
+  private Path clusterDir;
+  private String master;
+  private final List<Long> pids = new ArrayList<>();
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  private record Run(int exit, String out, String err, Path output) {}
+
+  @BeforeAll
+  void startCluster(@TempDir Path tmp) throws Exception {
+    assertTrue(Files.exists(JAR), "the shaded jar is built before integration tests: " + JAR);
+    dir = tmp;
+    clusterDir = tmp.resolve("cluster");
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit =
+        new Main(new PrintWriter(out, true), new PrintWriter(err, true))
+            .run(
+                "flink-cluster",
+                "start",
+                "--dir",
+                clusterDir.toString(),
+                "--task-managers",
+                "2",
+                "--heartbeat-timeout-s",
+                "6");
+    assertEquals(0, exit, out + "\n" + err);
+    master = state().path("address").asText();
+    state().path("processes").forEach(p -> pids.add(p.path("pid").asLong()));
+    assertTrue(out.toString().contains("--flinkMaster=" + master), out.toString());
+    assertEquals(2, taskManagers().size(), "the REST API lists both TaskManagers");
+  }
+
+  @AfterAll
+  void stopCluster() throws Exception {
+    StringWriter out = new StringWriter();
+    new Main(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true))
+        .run("flink-cluster", "stop", "--dir", clusterDir.toString());
+    for (long pid : pids) {
+      assertTrue(ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true), "stop ended " + pid);
+    }
+  }
+
+  @Test
+  @Order(1)
+  void theEndToEndInputs_giveTheDirectRunnersDataset_withWorkOnBothTaskManagers() throws Exception {
+    Path config = FlanFixtures.write(dir.resolve("e2e"), TestRuns.HOME);
+    try (SimulatedTeacher teacher = SimulatedTeacher.start(0, 5, 3)) {
+      Run direct = run(config, teacher, "direct", "--runner=DirectRunner");
+      assertEquals(0, direct.exit(), direct.err());
+      Run cluster =
+          run(
+              config,
+              teacher,
+              "cluster",
+              "--runner=FlinkRunner",
+              "--flinkMaster=" + master,
+              "--parallelism=2",
+              "--filesToStage=" + JAR);
+      assertEquals(0, cluster.exit(), cluster.out() + cluster.err());
+      assertEquals(content(direct.output()), content(cluster.output()));
+      assertEquals(
+          DatasetReader.manifest(direct.output()).get("counts"),
+          DatasetReader.manifest(cluster.output()).get("counts"));
+    }
+    Map<String, Long> perTaskManager = teacherRecordsPerTaskManager(latestJob());
+    assertEquals(2, perTaskManager.size(), "teacher stage on both TaskManagers: " + perTaskManager);
+    assertTrue(
+        perTaskManager.values().stream().allMatch(n -> n > 0),
+        "each TaskManager asked questions: " + perTaskManager);
+  }
+
+  /**
+   * kill -9 of a TaskManager while the teacher is answering: the cluster's restart strategy runs
+   * the job again on the slots left, it finishes with every question answered once in the dataset,
+   * and what is paid twice is at most what the killed worker had not yet committed to the journal
+   * (a slice) plus its requests in flight, per worker.
+   */
+  @Test
+  @Order(2)
+  void killingATaskManagerMidRun_theJobRestartsAndFinishes() throws Exception {
+    int questions = 1_200;
+    int concurrency = 8;
+    Path runDir = Files.createDirectories(dir.resolve("kill"));
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < questions; i++) {
+      lines.add(
+          JSON.createObjectNode()
+              .put("inputs", "Definition: say the number.\nInput: " + i + "\nOutput:")
+              .put("targets", String.valueOf(i))
+              .put("task_source", "NIv2")
+              .put("task_name", "task" + (i % 7) + "_number")
+              .put("template_type", "zs_opt")
+              .toString());
+    }
+    Files.write(runDir.resolve("in.jsonl"), lines);
+    Path config = TestRuns.config(runDir, "concurrency: " + concurrency);
+    try (SimulatedTeacher teacher = SimulatedTeacher.start(0, 150, 50)) {
+      CompletableFuture<Run> running =
+          CompletableFuture.supplyAsync(
+              () ->
+                  run(
+                      config,
+                      teacher,
+                      "out",
+                      "--runner=FlinkRunner",
+                      "--flinkMaster=" + master,
+                      "--parallelism=2",
+                      "--filesToStage=" + JAR));
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+      while (teacher.answeredByHash().size() < questions / 3 && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      int answeredAtKill = teacher.answeredByHash().size();
+      assertTrue(answeredAtKill >= questions / 3, "the teacher was being asked");
+      long victim = state().path("processes").get(1).path("pid").asLong();
+      ProcessHandle.of(victim).orElseThrow().destroyForcibly();
+
+      Run r = running.get(6, TimeUnit.MINUTES);
+      assertEquals(0, r.exit(), r.out() + r.err());
+      List<GenericRecord> rows = DatasetReader.rows(r.output().resolve("data"));
+      Set<String> ids = new HashSet<>();
+      rows.forEach(g -> ids.add(g.get("id").toString()));
+      assertEquals(questions, rows.size(), "every question answered in the dataset");
+      assertEquals(questions, ids.size(), "and each once");
+
+      int paidTwice = teacher.answeredByHash().values().stream().mapToInt(n -> n.get() - 1).sum();
+      int bound = 2 * (100 + concurrency); // journal.commit_every + in flight, per worker
+      System.out.printf(
+          "flink cluster kill -9: %d answered at the kill, %d requests answered, %d paid twice"
+              + " (bound %d); manifest: %s%n",
+          answeredAtKill,
+          teacher.answeredByHash().values().stream().mapToInt(AtomicInteger::get).sum(),
+          paidTwice,
+          bound,
+          DatasetReader.manifest(r.output()).path("teacher_usage"));
+      assertTrue(paidTwice <= bound, paidTwice + " paid twice, more than " + bound);
+    }
+  }
+
+  private Run run(Path config, SimulatedTeacher teacher, String name, String... extra) {
+    Path output = config.getParent().resolve(name);
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "run",
+                "--config",
+                config.toString(),
+                "--teacher-url",
+                teacher.baseUrl(),
+                "--output",
+                output.toString()));
+    args.addAll(List.of(extra));
+    int exit =
+        new Main(new PrintWriter(out, true), new PrintWriter(err, true))
+            .run(args.toArray(String[]::new));
+    return new Run(exit, out.toString(), err.toString(), output);
+  }
+
+  /** id → (system prompt id, request hash, response), as EndToEndTest compares runners. */
+  private static Map<String, String> content(Path output) throws Exception {
+    Map<String, String> m = new TreeMap<>();
+    for (GenericRecord g : DatasetReader.rows(output.resolve("data"))) {
+      m.put(
+          g.get("id").toString(),
+          g.get("system_prompt_id") + "|" + g.get("request_hash") + "|" + g.get("response"));
+    }
+    return m;
+  }
+
+  private JsonNode state() throws Exception {
+    return JSON.readTree(Files.readString(clusterDir.resolve("cluster.json")));
+  }
+
+  private JsonNode rest(String path) throws Exception {
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://" + master + path)).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), path + ": " + r.body());
+    return JSON.readTree(r.body());
+  }
+
+  private JsonNode taskManagers() throws Exception {
+    return rest("/taskmanagers").path("taskmanagers");
+  }
+
+  private String latestJob() throws Exception {
+    String id = null;
+    long latest = -1;
+    for (JsonNode j : rest("/jobs/overview").path("jobs")) {
+      if (j.path("start-time").asLong() > latest) {
+        latest = j.path("start-time").asLong();
+        id = j.path("jid").asText();
+      }
+    }
+    return id;
+  }
+
+  /** Records the teacher stage read on each TaskManager, from Flink's REST API. */
+  private Map<String, Long> teacherRecordsPerTaskManager(String job) throws Exception {
+    Map<String, Long> per = new TreeMap<>();
+    for (JsonNode v : rest("/jobs/" + job).path("vertices")) {
+      if (!v.path("name").asText().contains("AnswerQuestions")) {
+        continue;
+      }
+      for (JsonNode tm :
+          rest("/jobs/" + job + "/vertices/" + v.path("id").asText() + "/taskmanagers")
+              .path("taskmanagers")) {
+        per.merge(
+            tm.path("taskmanager-id").asText(),
+            tm.path("metrics").path("read-records").asLong(),
+            Long::sum);
+      }
+    }
+    return per;
+  }
+}
