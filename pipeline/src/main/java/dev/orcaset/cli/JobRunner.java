@@ -11,6 +11,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
@@ -32,6 +33,12 @@ final class JobRunner {
   /** How long the launcher waits for the workers' own stop (their grace, and a margin). */
   static final long STOP_WAIT_MILLIS = 12_000;
 
+  /**
+   * How long a stop waits for a cluster to report the job cancelled: the workers' own grace for
+   * answers in flight, and a margin for the cluster.
+   */
+  static final long CANCEL_WAIT_MILLIS = 30_000;
+
   private final PrintWriter err;
   private final OrcasetConfig cfg;
   private final String resumeCommand;
@@ -46,12 +53,22 @@ final class JobRunner {
   /** Returns the exit code: 0 done, 1 otherwise (the user has been told why). */
   int run(Pipeline pipeline, String runId) {
     AtomicBoolean interrupted = new AtomicBoolean();
+    Optional<FlinkJobCancel> onCluster = FlinkJobCancel.forRun(pipeline.getOptions());
     Thread onSignal =
         new Thread(
             () -> {
               interrupted.set(true);
+              // A job on a cluster outlives this JVM: stopping the launcher must stop the job,
+              // or it keeps paying for answers nobody will publish.
+              String problem = onCluster.map(c -> c.cancelAndWait(CANCEL_WAIT_MILLIS)).orElse(null);
               waitForWorkersToStop();
               err.println();
+              onCluster.ifPresent(
+                  c ->
+                      err.println(
+                          problem == null
+                              ? "orcaset: cancelled " + c.describe() + "; its workers have stopped."
+                              : "orcaset: " + problem));
               err.println("orcaset: interrupted. " + resumeHint(runId));
               err.flush();
             },

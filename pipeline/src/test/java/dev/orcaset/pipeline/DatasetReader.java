@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.hadoop.conf.Configuration;
@@ -68,5 +70,16 @@ final class DatasetReader {
           .sorted()
           .toList();
     }
+  }
+
+  /** id → (system prompt id, request hash, response): what must not depend on runner or run. */
+  static Map<String, String> content(Path output) throws IOException {
+    Map<String, String> m = new TreeMap<>();
+    for (GenericRecord g : rows(output.resolve("data"))) {
+      m.put(
+          g.get("id").toString(),
+          g.get("system_prompt_id") + "|" + g.get("request_hash") + "|" + g.get("response"));
+    }
+    return m;
   }
 }

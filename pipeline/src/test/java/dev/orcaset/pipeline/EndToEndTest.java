@@ -14,7 +14,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -61,32 +60,13 @@ class EndToEndTest {
     teacher.close();
   }
 
-  private record Run(int exit, String out, String err, Path output) {}
-
-  private Run run(String name, String... extra) {
-    Path output = dir.resolve(name);
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "run",
-                "--config",
-                config.toString(),
-                "--teacher-url",
-                teacher.baseUrl(),
-                "--output",
-                output.toString()));
-    args.addAll(List.of(extra));
-    int exit =
-        new Main(new PrintWriter(out, true), new PrintWriter(err, true))
-            .run(args.toArray(String[]::new));
-    return new Run(exit, out.toString(), err.toString(), output);
+  private CliRun run(String name, String... extra) {
+    return CliRun.run(config, teacher.baseUrl(), dir.resolve(name), extra);
   }
 
   @Test
   void directRunner_writesACompleteCorrectDatasetAndAccountsForEveryInput() throws Exception {
-    Run r =
+    CliRun r =
         run(
             "direct",
             "--runner=DirectRunner",
@@ -222,11 +202,11 @@ class EndToEndTest {
 
   @Test
   void flinkRunner_producesTheSameDatasetAsTheDirectRunner() throws Exception {
-    Run direct = run("direct-for-flink", "--runner=DirectRunner");
-    Run flink = run("flink", "--runner=FlinkRunner", "--flinkMaster=[local]", "--parallelism=2");
+    CliRun direct = run("direct-for-flink", "--runner=DirectRunner");
+    CliRun flink = run("flink", "--runner=FlinkRunner", "--flinkMaster=[local]", "--parallelism=2");
     assertEquals(0, direct.exit(), direct.err());
     assertEquals(0, flink.exit(), flink.out() + flink.err());
-    assertEquals(content(direct.output()), content(flink.output()));
+    assertEquals(DatasetReader.content(direct.output()), DatasetReader.content(flink.output()));
     assertEquals(
         DatasetReader.manifest(direct.output()).get("counts"),
         DatasetReader.manifest(flink.output()).get("counts"));
@@ -265,21 +245,21 @@ class EndToEndTest {
 
   @Test
   void reRunningWithTheSameSeed_pairsAndSamplesIdentically() throws Exception {
-    Run first = run("again-1", "--runner=DirectRunner");
-    Run second = run("again-2", "--runner=DirectRunner");
+    CliRun first = run("again-1", "--runner=DirectRunner");
+    CliRun second = run("again-2", "--runner=DirectRunner");
     assertEquals(0, first.exit() + second.exit());
-    assertEquals(content(first.output()), content(second.output()));
+    assertEquals(DatasetReader.content(first.output()), DatasetReader.content(second.output()));
   }
 
   @Test
   void aDifferentSeed_samplesOtherRowsWithinTheSameQuotas() throws Exception {
-    Run seed42 = run("seed-42", "--runner=DirectRunner");
+    CliRun seed42 = run("seed-42", "--runner=DirectRunner");
     Files.writeString(config, Files.readString(config).replace("seed: 42", "seed: 7"));
     try {
-      Run seed7 = run("seed-7", "--runner=DirectRunner");
+      CliRun seed7 = run("seed-7", "--runner=DirectRunner");
       assertEquals(0, seed42.exit() + seed7.exit());
-      Map<String, String> a = content(seed42.output());
-      Map<String, String> b = content(seed7.output());
+      Map<String, String> a = DatasetReader.content(seed42.output());
+      Map<String, String> b = DatasetReader.content(seed7.output());
       assertEquals(a.size(), b.size(), "quotas do not depend on the seed");
       assertEquals(
           DatasetReader.manifest(seed42.output()).get("samples_by_source"),
@@ -290,16 +270,5 @@ class EndToEndTest {
     } finally {
       Files.writeString(config, Files.readString(config).replace("seed: 7", "seed: 42"));
     }
-  }
-
-  /** id → (system prompt id, request hash, response): what must not depend on runner or run. */
-  private static Map<String, String> content(Path output) throws Exception {
-    Map<String, String> m = new TreeMap<>();
-    for (GenericRecord g : DatasetReader.rows(output.resolve("data"))) {
-      m.put(
-          g.get("id").toString(),
-          g.get("system_prompt_id") + "|" + g.get("request_hash") + "|" + g.get("response"));
-    }
-    return m;
   }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.orcaset.TestRuns;
 import dev.orcaset.cli.Main;
+import dev.orcaset.journal.JournalStats;
 import dev.orcaset.teacher.sim.SimulatedTeacher;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -25,6 +26,8 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,8 +56,6 @@ class FlinkClusterIT {
   private String master;
   private final List<Long> pids = new ArrayList<>();
   private final HttpClient http = HttpClient.newHttpClient();
-
-  private record Run(int exit, String out, String err, Path output) {}
 
   @BeforeAll
   void startCluster(@TempDir Path tmp) throws Exception {
@@ -96,9 +97,9 @@ class FlinkClusterIT {
   void theEndToEndInputs_giveTheDirectRunnersDataset_withWorkOnBothTaskManagers() throws Exception {
     Path config = FlanFixtures.write(dir.resolve("e2e"), TestRuns.HOME);
     try (SimulatedTeacher teacher = SimulatedTeacher.start(0, 5, 3)) {
-      Run direct = run(config, teacher, "direct", "--runner=DirectRunner");
+      CliRun direct = run(config, teacher, "direct", "--runner=DirectRunner");
       assertEquals(0, direct.exit(), direct.err());
-      Run cluster =
+      CliRun cluster =
           run(
               config,
               teacher,
@@ -108,7 +109,7 @@ class FlinkClusterIT {
               "--parallelism=2",
               "--filesToStage=" + JAR);
       assertEquals(0, cluster.exit(), cluster.out() + cluster.err());
-      assertEquals(content(direct.output()), content(cluster.output()));
+      assertEquals(DatasetReader.content(direct.output()), DatasetReader.content(cluster.output()));
       assertEquals(
           DatasetReader.manifest(direct.output()).get("counts"),
           DatasetReader.manifest(cluster.output()).get("counts"));
@@ -132,21 +133,10 @@ class FlinkClusterIT {
     int questions = 1_200;
     int concurrency = 8;
     Path runDir = Files.createDirectories(dir.resolve("kill"));
-    List<String> lines = new ArrayList<>();
-    for (int i = 0; i < questions; i++) {
-      lines.add(
-          JSON.createObjectNode()
-              .put("inputs", "Definition: say the number.\nInput: " + i + "\nOutput:")
-              .put("targets", String.valueOf(i))
-              .put("task_source", "NIv2")
-              .put("task_name", "task" + (i % 7) + "_number")
-              .put("template_type", "zs_opt")
-              .toString());
-    }
-    Files.write(runDir.resolve("in.jsonl"), lines);
+    Files.write(runDir.resolve("in.jsonl"), numberQuestions(questions));
     Path config = TestRuns.config(runDir, "concurrency: " + concurrency);
     try (SimulatedTeacher teacher = SimulatedTeacher.start(0, 150, 50)) {
-      CompletableFuture<Run> running =
+      CompletableFuture<CliRun> running =
           CompletableFuture.supplyAsync(
               () ->
                   run(
@@ -166,7 +156,7 @@ class FlinkClusterIT {
       long victim = state().path("processes").get(1).path("pid").asLong();
       ProcessHandle.of(victim).orElseThrow().destroyForcibly();
 
-      Run r = running.get(6, TimeUnit.MINUTES);
+      CliRun r = running.get(6, TimeUnit.MINUTES);
       assertEquals(0, r.exit(), r.out() + r.err());
       List<GenericRecord> rows = DatasetReader.rows(r.output().resolve("data"));
       Set<String> ids = new HashSet<>();
@@ -188,36 +178,78 @@ class FlinkClusterIT {
     }
   }
 
-  private Run run(Path config, SimulatedTeacher teacher, String name, String... extra) {
-    Path output = config.getParent().resolve(name);
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "run",
-                "--config",
-                config.toString(),
-                "--teacher-url",
-                teacher.baseUrl(),
-                "--output",
-                output.toString()));
-    args.addAll(List.of(extra));
-    int exit =
-        new Main(new PrintWriter(out, true), new PrintWriter(err, true))
-            .run(args.toArray(String[]::new));
-    return new Run(exit, out.toString(), err.toString(), output);
+  /**
+   * SIGTERM to the launcher (as Ctrl-C or a scheduler sends it) while its job runs on the cluster:
+   * the job is cancelled there, no request reaches the teacher once the launcher has exited, and
+   * the count of saved answers it prints is the journal's.
+   */
+  @Test
+  @Order(3)
+  void stoppingTheLauncher_cancelsTheJobOnTheCluster() throws Exception {
+    int questions = 3_000;
+    Path runDir = Files.createDirectories(dir.resolve("sigterm"));
+    Files.write(runDir.resolve("in.jsonl"), numberQuestions(questions));
+    Path config = TestRuns.config(runDir, "concurrency: 8");
+    Path log = runDir.resolve("launcher.log");
+    try (SimulatedTeacher teacher = SimulatedTeacher.start(0, 150, 50)) {
+      List<String> cmd =
+          new ArrayList<>(
+              List.of(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-Dorcaset.home=" + TestRuns.HOME,
+                  "-jar",
+                  JAR.toString()));
+      cmd.addAll(
+          CliRun.args(
+              config,
+              teacher.baseUrl(),
+              runDir.resolve("out"),
+              "--flinkMaster=" + master,
+              "--parallelism=2"));
+      Process launcher =
+          new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+      while (teacher.answeredByHash().size() < 300 && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertTrue(teacher.answeredByHash().size() >= 300, Files.readString(log));
+      launcher.destroy(); // SIGTERM
+      assertTrue(launcher.waitFor(90, TimeUnit.SECONDS), "the launcher exits");
+      long atExit = teacher.requestCount();
+      Thread.sleep(5_000);
+      String printed = Files.readString(log);
+      assertEquals(atExit, teacher.requestCount(), "no request after the launcher exited");
+      assertTrue(atExit < questions, "stopped before the end: " + atExit);
+      assertTrue(printed.contains("orcaset: cancelled job"), printed);
+      Matcher saved =
+          Pattern.compile("(\\d+) answers this run paid for are saved").matcher(printed);
+      assertTrue(saved.find(), printed);
+      long journal = JournalStats.of(runDir.resolve("out/.journal").toString()).entries();
+      assertEquals(journal, Long.parseLong(saved.group(1)), printed);
+      assertTrue(
+          rest("/jobs/overview").findValuesAsText("state").stream()
+              .noneMatch(st -> st.equals("RUNNING")),
+          "no job left running");
+    }
   }
 
-  /** id → (system prompt id, request hash, response), as EndToEndTest compares runners. */
-  private static Map<String, String> content(Path output) throws Exception {
-    Map<String, String> m = new TreeMap<>();
-    for (GenericRecord g : DatasetReader.rows(output.resolve("data"))) {
-      m.put(
-          g.get("id").toString(),
-          g.get("system_prompt_id") + "|" + g.get("request_hash") + "|" + g.get("response"));
+  private static List<String> numberQuestions(int n) {
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      lines.add(
+          JSON.createObjectNode()
+              .put("inputs", "Definition: say the number.\nInput: " + i + "\nOutput:")
+              .put("targets", String.valueOf(i))
+              .put("task_source", "NIv2")
+              .put("task_name", "task" + (i % 7) + "_number")
+              .put("template_type", "zs_opt")
+              .toString());
     }
-    return m;
+    return lines;
+  }
+
+  private static CliRun run(Path config, SimulatedTeacher teacher, String name, String... extra) {
+    return CliRun.run(config, teacher.baseUrl(), config.getParent().resolve(name), extra);
   }
 
   private JsonNode state() throws Exception {

@@ -1,0 +1,37 @@
+package dev.orcaset.pipeline;
+
+import dev.orcaset.cli.Main;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** One `orcaset run` through the command line, in this JVM: its exit code, output and folder. */
+record CliRun(int exit, String out, String err, Path output) {
+  /** Runs {@code config} against the teacher at {@code teacherUrl}, writing to {@code output}. */
+  static CliRun run(Path config, String teacherUrl, Path output, String... extra) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit =
+        new Main(new PrintWriter(out, true), new PrintWriter(err, true))
+            .run(args(config, teacherUrl, output, extra).toArray(String[]::new));
+    return new CliRun(exit, out.toString(), err.toString(), output);
+  }
+
+  /** The command line of such a run (after the program name), for a launcher process too. */
+  static List<String> args(Path config, String teacherUrl, Path output, String... extra) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "run",
+                "--config",
+                config.toString(),
+                "--teacher-url",
+                teacherUrl,
+                "--output",
+                output.toString()));
+    args.addAll(List.of(extra));
+    return args;
+  }
+}
