@@ -34,8 +34,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *       multiplied (TCP's additive increase): every worker gains the same whatever its share, so a
  *       worker that joined late and was cut deep catches up instead of staying small; faster the
  *       longer the account has taken it without a 429 (as CUBIC does), and no faster than one
- *       window's length allows (a long window reacts late); it eases off when the window is {@value
- *       #HIGH} used, judging a window aligned to the clock by its use at the window's end;
+ *       window's length allows (a long window reacts late); it stops growing into a window aligned
+ *       to the clock by the use it is heading for at the window's end, and eases off when the
+ *       window is {@value #HIGH} used;
  *   <li>when for a whole window the account's use has been this worker's own, the others have gone:
  *       it regrows fast. A 429's `retry-after` holds this worker's requests until then.
  * </ul>
@@ -385,7 +386,7 @@ public final class RateLimiter {
       // Better: refusals come back within a round trip, so every send older than that which was
       // not refused got in. Of the sends since the first refused one, that share is how much of
       // this pace the account takes now, unmixed with answers to sends from before it filled (a
-      // bucket that started full). Over fewer than a handful of sends one refusal says little.
+      // bucket that started full). Over fewer than ten sends one refusal says little.
       long settled = now - refusalLatency;
       double sentSince = sent.sumBetween(firstRefusedSentAt, settled);
       // Not where the first refusal asked for a long wait: a window that filled early holds
@@ -540,11 +541,11 @@ public final class RateLimiter {
    * and a bucket's is in step with its use. Other windows' use is returned as is.
    */
   private double byWindowEnd(long now, double use, OptionalLong reset) {
-    if (reset.isEmpty()) {
+    if (reset.isEmpty() || isSliding(now, reset)) {
       return use;
     }
     double left = reset.getAsLong() / (double) window.seconds(now);
-    if (left >= ALIGNED_LEFT || Math.abs(left - use) <= BUCKET_LIKE) {
+    if (Math.abs(left - use) <= BUCKET_LIKE) {
       return use;
     }
     return use / Math.max(LEAST_PART, 1 - left);

@@ -154,8 +154,9 @@ class RateLimiterTest {
   /**
    * Two runs on one key, the second started two seconds later, each with 1,250 questions: the first
    * finishes early and the second must take the whole account back. The bounds are what the limiter
-   * achieves today (the README's table gives the same case over real HTTP), short of the 0.90 aimed
-   * for: the later worker's share stays small while both run.
+   * achieves today (0.87; it was 0.78 while probing multiplied the share, which left the later
+   * worker small while both ran), short of the 0.90 aimed for: the one left regrows into the room
+   * only as fast as probing allows.
    */
   @Test
   void aWorkerWhoseCrowdHasGone_takesTheAccountBack() {
@@ -165,8 +166,8 @@ class RateLimiterTest {
                 new Options(Style.SLIDING, 1, 6_000, 2, true, true, true, 800, 2_000, 1_250, 0),
                 180);
     String what = describe(r, 1);
-    assertTrue(r.achievedRatio() >= 0.78, what);
-    assertTrue(r.refusedShare() < 0.025, what);
+    assertTrue(r.achievedRatio() >= 0.85, what);
+    assertTrue(r.refusedShare() < 0.01, what);
   }
 
   @Test
