@@ -7,10 +7,7 @@ import dev.orcaset.io.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -259,7 +256,7 @@ final class FlinkClusterCommand {
   /** Null once Flink's REST API lists {@code wanted} TaskManagers; else what went wrong. */
   private static String awaitTaskManagers(int restPort, int wanted, ArrayNode processes)
       throws InterruptedException {
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    HttpClient http = FlinkRest.client();
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
     int seen = 0;
     while (System.nanoTime() < deadline) {
@@ -285,16 +282,10 @@ final class FlinkClusterCommand {
   /** The TaskManagers the JobManager lists at {@code /taskmanagers}, if it answers. */
   static Optional<Integer> taskManagerCount(HttpClient http, int restPort) {
     try {
-      HttpResponse<String> r =
-          http.send(
-              HttpRequest.newBuilder(URI.create("http://localhost:" + restPort + "/taskmanagers"))
-                  .timeout(Duration.ofSeconds(5))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      if (r.statusCode() != 200) {
-        return Optional.empty();
-      }
-      return Optional.of(Json.mapper().readTree(r.body()).path("taskmanagers").size());
+      return Optional.of(
+          FlinkRest.get(http, "http://localhost:" + restPort, "/taskmanagers")
+              .path("taskmanagers")
+              .size());
     } catch (IOException e) {
       return Optional.empty();
     } catch (InterruptedException e) {
@@ -375,7 +366,7 @@ final class FlinkClusterCommand {
           p.path("pid").asLong(),
           alive(p.path("pid").asLong()) ? "running" : "gone");
     }
-    Optional<Integer> tms = taskManagerCount(HttpClient.newHttpClient(), restPort);
+    Optional<Integer> tms = taskManagerCount(FlinkRest.client(), restPort);
     out.println(
         tms.map(n -> n + " TaskManagers registered at localhost:" + restPort)
             .orElse("the JobManager at localhost:" + restPort + " does not answer"));

@@ -1,7 +1,6 @@
 package dev.orcaset.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.orcaset.io.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,8 +27,7 @@ final class FlinkJobCancel {
 
   private final String master;
   private final String jobName;
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+  private final HttpClient http = FlinkRest.client();
 
   private FlinkJobCancel(String master, String jobName) {
     this.master = master;
@@ -118,15 +116,6 @@ final class FlinkJobCancel {
   }
 
   private JsonNode get(String path) throws IOException, InterruptedException {
-    HttpResponse<String> r =
-        http.send(
-            HttpRequest.newBuilder(URI.create(master + path))
-                .timeout(Duration.ofSeconds(5))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() != 200) {
-      throw new IOException(path + " answered " + r.statusCode());
-    }
-    return Json.mapper().readTree(r.body());
+    return FlinkRest.get(http, master, path);
   }
 }
