@@ -3,6 +3,7 @@ package dev.orcaset.cli;
 import dev.orcaset.config.OrcasetConfig;
 import dev.orcaset.io.Locations;
 import dev.orcaset.journal.JournalStats;
+import dev.orcaset.pipeline.WorkerStops;
 import dev.orcaset.teacher.Redactor;
 import dev.orcaset.teacher.TeacherException;
 import java.io.IOException;
@@ -23,13 +24,10 @@ import org.apache.beam.sdk.PipelineResult;
  * the output's hidden `.logs/` folder, named in the message.
  *
  * <p>Workers save their own answers when they stop (see {@code CallTeacher}); this class never
- * reaches into them. On SIGTERM or Ctrl-C it waits for the in-process workers' stop hooks to
- * finish, then reads what the journal holds.
+ * reaches into them. On SIGTERM or Ctrl-C it waits for the in-process workers to have stopped and
+ * saved (see {@code WorkerStops}), then reads what the journal holds.
  */
 final class JobRunner {
-  /** The name of the worker threads that save answers on JVM shutdown (see {@code CallTeacher}). */
-  static final String WORKER_STOP_THREAD = "orcaset-worker-stop";
-
   /** How long the launcher waits for the workers' own stop (their grace, and a margin). */
   static final long STOP_WAIT_MILLIS = 12_000;
 
@@ -61,7 +59,8 @@ final class JobRunner {
               // A job on a cluster outlives this JVM: stopping the launcher must stop the job,
               // or it keeps paying for answers nobody will publish.
               String problem = onCluster.map(c -> c.cancelAndWait(CANCEL_WAIT_MILLIS)).orElse(null);
-              waitForWorkersToStop();
+              // In-process workers save their answers first: the count printed is the journal's.
+              WorkerStops.stopAll(STOP_WAIT_MILLIS);
               err.println();
               onCluster.ifPresent(
                   c ->
@@ -92,24 +91,6 @@ final class JobRunner {
       } catch (IllegalStateException shuttingDown) {
         // the hook is running or about to: it tells the user
       }
-    }
-  }
-
-  /**
-   * The JVM starts every shutdown hook at once; the workers' hooks wait for the answers in flight
-   * and commit their journals. The count printed after them is then the journal's.
-   */
-  private static void waitForWorkersToStop() {
-    long deadline = System.currentTimeMillis() + STOP_WAIT_MILLIS;
-    try {
-      Thread.sleep(50); // let the JVM start the other hooks
-      for (Thread t : Thread.getAllStackTraces().keySet()) {
-        if (WORKER_STOP_THREAD.equals(t.getName())) {
-          t.join(Math.max(1, deadline - System.currentTimeMillis()));
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 

@@ -119,7 +119,7 @@ final class CallTeacher extends PTransform<PCollection<Question>, PCollectionTup
         Metrics.counter(Metrics.THROTTLE_TIME_NAMESPACE, Metrics.THROTTLE_TIME_COUNTER_NAME);
     private transient TeacherPool.Shared shared;
     private transient AnswerRecorder recorder;
-    private transient Thread onShutdown;
+    private transient Runnable onShutdown;
     private transient Runnable onFatal;
     private transient volatile boolean stopping;
     private transient ConcurrentLinkedQueue<Answer> finished;
@@ -169,8 +169,8 @@ final class CallTeacher extends PTransform<PCollection<Question>, PCollectionTup
       outstanding = new Outstanding();
       // A worker JVM told to stop (SIGTERM from a scheduler, Ctrl-C in-process) saves its own
       // answers: nothing outside this JVM can reach them.
-      onShutdown = new Thread(this::stop, "orcaset-worker-stop");
-      Runtime.getRuntime().addShutdownHook(onShutdown);
+      onShutdown = this::stop;
+      WorkerStops.add(onShutdown);
       onFatal = this::stop;
       shared.onFatal(onFatal);
     }
@@ -197,12 +197,15 @@ final class CallTeacher extends PTransform<PCollection<Question>, PCollectionTup
           continue;
         }
         shared.inFlight().acquire();
+        // Counted before the stop flag is read: a stop sets the flag, then waits for what is
+        // counted, so every request is either never sent or waited for and saved.
+        outstanding.sent();
         if (stopping || shared.isFatal()) { // stopped while waiting for a permit: send no more
+          outstanding.answered();
           shared.inFlight().release();
           shared.failIfFatal();
           holdUntilTornDown();
         }
-        outstanding.sent();
         shared
             .client()
             .complete(q.request())
@@ -260,11 +263,7 @@ final class CallTeacher extends PTransform<PCollection<Question>, PCollectionTup
       }
       stop();
       shared.removeOnFatal(onFatal);
-      try {
-        Runtime.getRuntime().removeShutdownHook(onShutdown);
-      } catch (IllegalStateException shuttingDown) {
-        // the hook is running: it does the same
-      }
+      WorkerStops.remove(onShutdown);
       recorder.journal().close();
       TeacherPool.release(shared);
       shared = null;
