@@ -29,6 +29,18 @@ final class BeamOptions {
         args.add("--flinkMaster=[local]");
       }
     }
+    if (args.stream().noneMatch(a -> a.startsWith("--appName="))) {
+      // Names the job in Flink's, Spark's and Dataflow's UIs (and the job a stop cancels).
+      args.add("--appName=orcaset");
+    }
+    if (args.contains("--runner=SparkRunner") && !onClasspath("org.apache.spark.SparkContext")) {
+      throw new UsageException(
+          "--runner=SparkRunner runs inside Spark, whose jars are not in orcaset's: submit the jar"
+              + " with Spark 3.5's spark-submit (Scala 2.12), e.g. $SPARK_HOME/bin/spark-submit"
+              + " --master spark://HOST:7077 --class dev.orcaset.cli.Main"
+              + " pipeline/target/orcaset.jar run --config ... --runner=SparkRunner (README: \"Run"
+              + " on Spark\")");
+    }
     try {
       PipelineOptions options =
           PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).withValidation().create();
@@ -36,6 +48,15 @@ final class BeamOptions {
       return options;
     } catch (IllegalArgumentException e) {
       throw new UsageException("Beam option problem: " + e.getMessage());
+    }
+  }
+
+  private static boolean onClasspath(String className) {
+    try {
+      Class.forName(className, false, BeamOptions.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException e) {
+      return false;
     }
   }
 }
