@@ -20,7 +20,7 @@ import org.apache.beam.sdk.options.PipelineOptions;
  * job left RUNNING keeps calling the teacher after the user stopped paying attention. The job is
  * found by the name Beam submitted it under ({@code --jobName}).
  */
-final class FlinkJobCancel {
+final class FlinkJobCancel implements RemoteJob {
   private static final Set<String> ACTIVE =
       Set.of("INITIALIZING", "CREATED", "RUNNING", "RESTARTING", "FAILING", "CANCELLING");
   private static final Set<String> LOCAL = Set.of("[local]", "[auto]", "[collection]");
@@ -47,12 +47,9 @@ final class FlinkJobCancel {
     return Optional.of(new FlinkJobCancel(base.replaceAll("/+$", ""), options.getJobName()));
   }
 
-  /**
-   * Asks the cluster to cancel the job and waits, up to {@code waitMillis}, for it to be CANCELED,
-   * so its workers have committed their journals (Flink tears the teacher stage down on cancel).
-   * Returns null when the job is cancelled or already ended, else what the user must do.
-   */
-  String cancelAndWait(long waitMillis) {
+  /** Flink tears the teacher stage down on cancel: CANCELED means the journals are committed. */
+  @Override
+  public String cancelAndWait(long waitMillis) {
     List<String> ids = new ArrayList<>();
     try {
       for (JsonNode j : get("/jobs/overview").path("jobs")) {
@@ -96,8 +93,8 @@ final class FlinkJobCancel {
     }
   }
 
-  /** The job id and name, for the message saying what was cancelled. */
-  String describe() {
+  @Override
+  public String describe() {
     return "job '" + jobName + "' on " + master;
   }
 

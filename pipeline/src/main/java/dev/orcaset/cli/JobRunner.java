@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 
@@ -51,18 +52,19 @@ final class JobRunner {
   /** Returns the exit code: 0 done, 1 otherwise (the user has been told why). */
   int run(Pipeline pipeline, String runId) {
     AtomicBoolean interrupted = new AtomicBoolean();
-    Optional<FlinkJobCancel> onCluster = FlinkJobCancel.forRun(pipeline.getOptions());
+    AtomicReference<PipelineResult> started = new AtomicReference<>();
+    Optional<RemoteJob> remote = RemoteJob.forRun(pipeline.getOptions(), started::get);
     Thread onSignal =
         new Thread(
             () -> {
               interrupted.set(true);
               // A job on a cluster outlives this JVM: stopping the launcher must stop the job,
               // or it keeps paying for answers nobody will publish.
-              String problem = onCluster.map(c -> c.cancelAndWait(CANCEL_WAIT_MILLIS)).orElse(null);
+              String problem = remote.map(c -> c.cancelAndWait(CANCEL_WAIT_MILLIS)).orElse(null);
               // In-process workers save their answers first: the count printed is the journal's.
               WorkerStops.stopAll(STOP_WAIT_MILLIS);
               err.println();
-              onCluster.ifPresent(
+              remote.ifPresent(
                   c ->
                       err.println(
                           problem == null
@@ -74,7 +76,9 @@ final class JobRunner {
             "orcaset-interrupted");
     Runtime.getRuntime().addShutdownHook(onSignal);
     try {
-      PipelineResult.State state = pipeline.run().waitUntilFinish();
+      PipelineResult job = pipeline.run();
+      started.set(job);
+      PipelineResult.State state = job.waitUntilFinish();
       if (state != PipelineResult.State.DONE) {
         err.println("orcaset: the run ended in state " + state + ". " + resumeHint(runId));
         return 1;

@@ -12,6 +12,7 @@ import dev.orcaset.io.Json;
 import dev.orcaset.io.JsonFiles;
 import dev.orcaset.io.Locations;
 import dev.orcaset.io.OutputFolder;
+import dev.orcaset.journal.JournalStats;
 import dev.orcaset.license.LicensePolicy;
 import dev.orcaset.pipeline.OrcasetPipeline;
 import dev.orcaset.pipeline.RunInfo;
@@ -167,7 +168,13 @@ final class RunCommand {
             "application/jsonl");
       }
     }
-    JsonNode manifest = JsonFiles.read(staging, "manifest.json");
+    JsonNode counted = JsonFiles.read(staging, "manifest.json");
+    JsonNode manifest =
+        PaidUsage.apply(
+            counted, JournalStats.usageOfRun(info.journalDir(), info.runId()), info.price());
+    if (manifest != counted) {
+      JsonFiles.write(staging, "manifest.json", manifest);
+    }
     JsonFiles.writeText(staging, DatasetCard.FILE, DatasetCard.render(manifest), "text/markdown");
   }
 

@@ -56,18 +56,43 @@ public record JournalStats(
         byRun);
   }
 
+  /** What one run's journal entries say it paid for: requests, HTTP attempts and tokens. */
+  public record RunUsage(
+      long requests, long httpAttempts, long promptTokens, long completionTokens) {}
+
   /**
    * Entries one run committed. Reads only that run's slices (their names carry the run id), so it
    * stays quick on a large journal: it is called while a stopped run tells the user what is safe.
    */
   public static long entriesOfRun(String dir, String runId) throws IOException {
-    long n = 0;
+    return usageOfRun(dir, runId).requests();
+  }
+
+  /**
+   * What one run paid for, from its committed entries: every attempt of the job counts, a restarted
+   * one too (a restarted job's own counters start again from nothing).
+   */
+  public static RunUsage usageOfRun(String dir, String runId) throws IOException {
+    long requests = 0;
+    long attempts = 0;
+    long prompt = 0;
+    long completion = 0;
     for (MatchResult.Metadata m :
         JournalFiles.list(dir, JournalWriter.shortId(runId) + "-*.jsonl")) {
       for (JournalEntry e : JournalFiles.read(m.resourceId()).entries()) {
-        n += runId.equals(e.runId()) ? 1 : 0;
+        if (!runId.equals(e.runId())) {
+          continue;
+        }
+        requests++;
+        if (e.isAnswer()) {
+          attempts += e.answer().attempts();
+          prompt += e.answer().promptTokens();
+          completion += e.answer().completionTokens();
+        } else {
+          attempts += e.failure().attempts();
+        }
       }
     }
-    return n;
+    return new RunUsage(requests, attempts, prompt, completion);
   }
 }

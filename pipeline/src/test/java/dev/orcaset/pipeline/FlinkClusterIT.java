@@ -6,11 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.orcaset.TestRuns;
-import dev.orcaset.cli.Main;
 import dev.orcaset.journal.JournalStats;
 import dev.orcaset.teacher.sim.SimulatedTeacher;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -62,31 +59,28 @@ class FlinkClusterIT {
     assertTrue(Files.exists(JAR), "the shaded jar is built before integration tests: " + JAR);
     dir = tmp;
     clusterDir = tmp.resolve("cluster");
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit =
-        new Main(new PrintWriter(out, true), new PrintWriter(err, true))
-            .run(
-                "flink-cluster",
-                "start",
-                "--dir",
-                clusterDir.toString(),
-                "--task-managers",
-                "2",
-                "--heartbeat-timeout-s",
-                "6");
-    assertEquals(0, exit, out + "\n" + err);
+    // From the jar, as a user starts it: the cluster's JVMs get the jar's classpath, not this
+    // test's (which holds Spark's Jackson modules and would mix with the staged jar's).
+    Jar started =
+        jar(
+            "flink-cluster",
+            "start",
+            "--dir",
+            clusterDir.toString(),
+            "--task-managers",
+            "2",
+            "--heartbeat-timeout-s",
+            "6");
+    assertEquals(0, started.exit(), started.out());
     master = state().path("address").asText();
     state().path("processes").forEach(p -> pids.add(p.path("pid").asLong()));
-    assertTrue(out.toString().contains("--flinkMaster=" + master), out.toString());
+    assertTrue(started.out().contains("--flinkMaster=" + master), started.out());
     assertEquals(2, taskManagers().size(), "the REST API lists both TaskManagers");
   }
 
   @AfterAll
   void stopCluster() throws Exception {
-    StringWriter out = new StringWriter();
-    new Main(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true))
-        .run("flink-cluster", "stop", "--dir", clusterDir.toString());
+    jar("flink-cluster", "stop", "--dir", clusterDir.toString());
     for (long pid : pids) {
       assertTrue(ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true), "stop ended " + pid);
     }
@@ -175,6 +169,20 @@ class FlinkClusterIT {
           bound,
           DatasetReader.manifest(r.output()).path("teacher_usage"));
       assertTrue(paidTwice <= bound, paidTwice + " paid twice, more than " + bound);
+
+      // The manifest counts what the journal saw, the first attempt's committed answers too: at
+      // least every question, at most what the teacher answered (uncommitted ones are lost).
+      JsonNode usage = DatasetReader.manifest(r.output()).path("teacher_usage");
+      long answeredInTotal =
+          teacher.answeredByHash().values().stream().mapToInt(AtomicInteger::get).sum();
+      long paid = usage.path("requests").asLong();
+      assertTrue(paid >= questions && paid <= answeredInTotal, usage.toString());
+      JsonNode m = DatasetReader.manifest(r.output());
+      assertEquals(
+          JournalStats.entriesOfRun(
+              r.output().resolve(".journal").toString(), m.at("/run/id").asText()),
+          paid,
+          usage.toString());
     }
   }
 
@@ -231,6 +239,24 @@ class FlinkClusterIT {
               .noneMatch(st -> st.equals("RUNNING")),
           "no job left running");
     }
+  }
+
+  private record Jar(int exit, String out) {}
+
+  /** {@code java -jar orcaset.jar ARGS}: its exit code and what it printed. */
+  private static Jar jar(String... args) throws Exception {
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dorcaset.home=" + TestRuns.HOME,
+                "-jar",
+                JAR.toString()));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertTrue(p.waitFor(5, TimeUnit.MINUTES), String.join(" ", cmd));
+    return new Jar(p.exitValue(), out);
   }
 
   private static List<String> numberQuestions(int n) {

@@ -1,0 +1,33 @@
+package dev.orcaset.cli;
+
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.options.PipelineOptions;
+
+/**
+ * A job that runs outside this JVM (on a Flink cluster, on Dataflow) and so outlives the launcher:
+ * a stop of the launcher (SIGTERM, Ctrl-C) must cancel it, or it keeps paying for answers nobody
+ * will publish. In-process runners stop with the JVM and have none.
+ */
+sealed interface RemoteJob permits FlinkJobCancel, DataflowJobCancel {
+
+  /**
+   * Asks the engine to cancel the job and waits, up to {@code waitMillis}, for it to have stopped,
+   * so its workers have committed their journals. Returns null when the job is cancelled or already
+   * ended, else what the user must do (with the command that cancels it).
+   */
+  String cancelAndWait(long waitMillis);
+
+  /** What was cancelled, for the message saying so. */
+  String describe();
+
+  /** The remote job of a run with these options; {@code started} is the job once submitted. */
+  static Optional<RemoteJob> forRun(PipelineOptions options, Supplier<PipelineResult> started) {
+    return switch (options.getRunner().getSimpleName()) {
+      case "FlinkRunner" -> FlinkJobCancel.forRun(options).map(RemoteJob.class::cast);
+      case "DataflowRunner" -> Optional.of(new DataflowJobCancel(options, started));
+      default -> Optional.empty();
+    };
+  }
+}
