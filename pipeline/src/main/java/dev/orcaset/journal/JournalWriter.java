@@ -29,7 +29,7 @@ import java.util.function.Consumer;
  */
 public final class JournalWriter implements AutoCloseable {
   private final String dir;
-  private final String namePrefix;
+  private final String writerId;
   private final String runTag;
   private final int commitEvery;
   private final Consumer<IOException> onCommitFailure;
@@ -59,10 +59,9 @@ public final class JournalWriter implements AutoCloseable {
     // Run first, so one run's slices share a prefix (object stores list by prefix); then time,
     // and a writer id: several workers and runs share one folder.
     this.runTag = shortId(runId);
-    this.namePrefix =
+    this.writerId =
         String.format(
-            "%s-%d-%s",
-            runTag, System.currentTimeMillis(), UUID.randomUUID().toString().substring(0, 8));
+            "%d-%s", System.currentTimeMillis(), UUID.randomUUID().toString().substring(0, 8));
     this.commitEvery = commitEvery;
     this.onCommitFailure = onCommitFailure;
     this.committer =
@@ -93,14 +92,14 @@ public final class JournalWriter implements AutoCloseable {
   /**
    * Makes the answers other workers of this run committed for {@code batch} available to {@link
    * #lookup}: called when a batch starts, so a retried batch is not paid for twice. Costs one
-   * listing; slices are read only when some exist. Returns how many entries it found.
+   * prefix listing; slices are read only when some exist. Returns how many entries it found.
    */
   public int adoptBatch(String batch) {
     int found = 0;
     try {
-      for (var m : JournalFiles.list(dir, runTag + "-*-b" + batch + "-*.jsonl")) {
+      for (var m : JournalFiles.list(dir, batchPrefix(batch) + "*.jsonl")) {
         String name = m.resourceId().getFilename();
-        if (!name.startsWith(namePrefix)) {
+        if (!name.startsWith(batchPrefix(batch) + writerId + "-")) {
           for (JournalEntry e : JournalFiles.read(m.resourceId()).entries()) {
             saved.putIfAbsent(key(e.requestHash()), name);
             found++;
@@ -151,6 +150,15 @@ public final class JournalWriter implements AutoCloseable {
     committer.shutdown();
   }
 
+  /**
+   * Slices are named run, batch, writer, sequence: the run's slices of one batch share a prefix, so
+   * {@link #adoptBatch} is one prefix listing (cheap on an object store) however many batches and
+   * slices the run has.
+   */
+  private String batchPrefix(String batch) {
+    return runTag + "-b" + batch + "-";
+  }
+
   /** Commits what is pending (timer, flush, close). */
   private void commit() {
     synchronized (pendingLock) {
@@ -174,7 +182,7 @@ public final class JournalWriter implements AutoCloseable {
     for (Map.Entry<String, List<JournalEntry>> group : byBatch.entrySet()) {
       String name =
           String.format(
-              "%s-b%s-%06d.jsonl", namePrefix, group.getKey(), sequence.incrementAndGet());
+              "%s%s-%06d.jsonl", batchPrefix(group.getKey()), writerId, sequence.incrementAndGet());
       try {
         JournalFiles.write(dir, name, group.getValue());
       } catch (IOException | RuntimeException e) {

@@ -24,14 +24,12 @@ import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.View;
-import org.apache.beam.sdk.transforms.WithKeys;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTagList;
-import org.apache.beam.sdk.values.TypeDescriptors;
 import org.joda.time.Instant;
 
 /**
@@ -55,18 +53,47 @@ final class CallTeacher extends PTransform<PCollection<Question>, PCollectionTup
   static final long GRACE_MILLIS = 10_000;
 
   /**
-   * Questions are grouped into this many batches. A batch is worked through by one thread with up
-   * to `teacher.concurrency` requests in flight, so one batch can saturate a worker; the number
-   * only bounds how many workers share the load. Grouping also matters on the DirectRunner, which
-   * otherwise hands upstream records over one per bundle and would leave one request in flight.
+   * Questions are grouped into batches of about this many (by a hash of the question id, over as
+   * many batches as the run's total needs). A batch is worked through by one thread with up to
+   * `teacher.concurrency` requests in flight, so one batch can saturate a worker; batches are the
+   * unit a runner hands to workers and retries, so their size bounds what a retry redoes, and their
+   * number how many workers share the load (5M questions: 10,000 batches).
    */
-  static final int BATCHES = 64;
+  static final int BATCH_QUESTIONS = 500;
+
+  /**
+   * Small runs still get this many batches, so every worker thread gets some. Grouping also matters
+   * on the DirectRunner, which otherwise hands upstream records over one per bundle and would leave
+   * one request in flight.
+   */
+  static final int MIN_BATCHES = 64;
+
+  /** How many batches a run of {@code total} questions is spread over. */
+  static int batchesFor(long total) {
+    long wanted = (total + BATCH_QUESTIONS - 1) / BATCH_QUESTIONS;
+    return (int) Math.max(MIN_BATCHES, Math.min(1 << 24, wanted));
+  }
 
   private final TeacherConfig teacher;
   private final Rows rows;
   private final String runId;
   private final Price price;
   private final JournalConfig journal;
+
+  /** Keys each question by its batch: a hash of its id, so a retried batch holds the same ones. */
+  static final class AssignBatchFn extends DoFn<Question, KV<Integer, Question>> {
+    private final PCollectionView<Long> total;
+
+    AssignBatchFn(PCollectionView<Long> total) {
+      this.total = total;
+    }
+
+    @ProcessElement
+    public void process(ProcessContext c) {
+      Question q = c.element();
+      c.output(KV.of(Math.floorMod(q.id().hashCode(), batchesFor(c.sideInput(total))), q));
+    }
+  }
 
   /** {@code price} may be null (cost unknown); it only feeds the progress line. */
   CallTeacher(TeacherConfig teacher, Rows rows, String runId, Price price, JournalConfig journal) {
@@ -83,10 +110,7 @@ final class CallTeacher extends PTransform<PCollection<Question>, PCollectionTup
         questions.apply("CountQuestions", Count.globally()).apply("Total", View.asSingleton());
     PCollectionTuple out =
         questions
-            .apply(
-                "AssignBatch",
-                WithKeys.of((Question q) -> Math.floorMod(q.id().hashCode(), BATCHES))
-                    .withKeyType(TypeDescriptors.integers()))
+            .apply("AssignBatch", ParDo.of(new AssignBatchFn(total)).withSideInputs(total))
             .setCoder(KvCoder.of(VarIntCoder.of(), Outcomes.QUESTION_CODER))
             .apply("Batch", GroupByKey.create())
             .apply(

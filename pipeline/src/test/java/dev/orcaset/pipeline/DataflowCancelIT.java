@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.orcaset.TestRuns;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockWebServer;
@@ -21,9 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
  * saved and the command that resumes.
  */
 class DataflowCancelIT {
-  private static final Path JAR =
-      Path.of(System.getProperty("orcaset.jar", "target/orcaset.jar")).toAbsolutePath();
-
   @StartStop final MockWebServer dataflow = new MockWebServer();
   @TempDir Path dir;
 
@@ -33,18 +29,12 @@ class DataflowCancelIT {
     dataflow.setDispatcher(service);
     Path config = FlanFixtures.write(dir, TestRuns.HOME);
     List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dorcaset.home=" + TestRuns.HOME,
-                "-jar",
-                JAR.toString()));
-    cmd.addAll(
-        CliRun.args(
-            config,
-            "http://127.0.0.1:9/v1",
-            dir.resolve("out"),
-            FakeDataflow.runArgs(dataflow, dir).toArray(String[]::new)));
+        CliRun.jarCommand(
+            CliRun.args(
+                config,
+                "http://127.0.0.1:9/v1",
+                dir.resolve("out"),
+                FakeDataflow.runArgs(dataflow, dir).toArray(String[]::new)));
     Path log = dir.resolve("launcher.log");
     Process launcher =
         new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();

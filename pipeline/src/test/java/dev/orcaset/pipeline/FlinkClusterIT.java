@@ -45,8 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FlinkClusterIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Path JAR =
-      Path.of(System.getProperty("orcaset.jar", "target/orcaset.jar")).toAbsolutePath();
+  private static final Path JAR = CliRun.JAR;
 
   private Path dir;
   private Path clusterDir;
@@ -201,19 +200,13 @@ class FlinkClusterIT {
     Path log = runDir.resolve("launcher.log");
     try (SimulatedTeacher teacher = SimulatedTeacher.start(0, 150, 50)) {
       List<String> cmd =
-          new ArrayList<>(
-              List.of(
-                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                  "-Dorcaset.home=" + TestRuns.HOME,
-                  "-jar",
-                  JAR.toString()));
-      cmd.addAll(
-          CliRun.args(
-              config,
-              teacher.baseUrl(),
-              runDir.resolve("out"),
-              "--flinkMaster=" + master,
-              "--parallelism=2"));
+          CliRun.jarCommand(
+              CliRun.args(
+                  config,
+                  teacher.baseUrl(),
+                  runDir.resolve("out"),
+                  "--flinkMaster=" + master,
+                  "--parallelism=2"));
       Process launcher =
           new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
@@ -245,14 +238,7 @@ class FlinkClusterIT {
 
   /** {@code java -jar orcaset.jar ARGS}: its exit code and what it printed. */
   private static Jar jar(String... args) throws Exception {
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dorcaset.home=" + TestRuns.HOME,
-                "-jar",
-                JAR.toString()));
-    cmd.addAll(List.of(args));
+    List<String> cmd = CliRun.jarCommand(List.of(args));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes());
     assertTrue(p.waitFor(5, TimeUnit.MINUTES), String.join(" ", cmd));

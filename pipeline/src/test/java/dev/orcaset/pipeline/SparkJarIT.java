@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.orcaset.TestRuns;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
@@ -21,8 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * runs in CI against a standalone Spark cluster (README, "Run on Spark").
  */
 class SparkJarIT {
-  private static final Path JAR =
-      Path.of(System.getProperty("orcaset.jar", "target/orcaset.jar")).toAbsolutePath();
+  private static final Path JAR = CliRun.JAR;
 
   @TempDir Path dir;
 
@@ -40,10 +38,10 @@ class SparkJarIT {
   @Test
   void theSparkRunnerOutsideSpark_exits2_sayingHowToSubmit() throws Exception {
     Path config = FlanFixtures.write(dir, TestRuns.HOME);
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new ArrayList<>(List.of(java, "-jar", JAR.toString()));
-    cmd.addAll(
-        CliRun.args(config, "http://127.0.0.1:9/v1", dir.resolve("out"), "--runner=SparkRunner"));
+    List<String> cmd =
+        CliRun.jarCommand(
+            CliRun.args(
+                config, "http://127.0.0.1:9/v1", dir.resolve("out"), "--runner=SparkRunner"));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String said = new String(p.getInputStream().readAllBytes());
     assertTrue(p.waitFor(120, TimeUnit.SECONDS));
