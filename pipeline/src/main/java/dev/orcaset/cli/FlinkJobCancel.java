@@ -34,11 +34,11 @@ final class FlinkJobCancel implements RemoteJob {
     this.jobName = jobName;
   }
 
-  /** For a run on a Flink cluster outside this JVM; empty for any other runner. */
+  /**
+   * For a FlinkRunner run (the runner is {@link RemoteJob#forRun}'s to check) on a cluster outside
+   * this JVM; empty when Flink runs in-process.
+   */
   static Optional<FlinkJobCancel> forRun(PipelineOptions options) {
-    if (!options.getRunner().getSimpleName().equals("FlinkRunner")) {
-      return Optional.empty();
-    }
     String master = options.as(FlinkPipelineOptions.class).getFlinkMaster();
     if (master == null || LOCAL.contains(master)) {
       return Optional.empty(); // in-process: the JVM's own shutdown stops it

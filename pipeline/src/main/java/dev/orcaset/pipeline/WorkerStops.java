@@ -26,8 +26,8 @@ public final class WorkerStops {
         Runtime.getRuntime()
             .addShutdownHook(new Thread(() -> stopAll(Long.MAX_VALUE), "orcaset-worker-stop"));
       } catch (IllegalStateException shuttingDown) {
-        // a worker set up while the JVM stops: the stop already running reaches it, or none does
-        // and it never sends (its stop flag is checked before each request)
+        // The first worker was set up while the JVM stops: no hook of ours runs, only a
+        // launcher's own call to stopAll (if one comes) reaches the workers.
       }
     }
     RUNNING.add(stop);
