@@ -6,18 +6,23 @@ import dev.orcaset.model.DropReason;
 import dev.orcaset.model.DroppedRecord;
 import dev.orcaset.model.FlanRecord;
 import dev.orcaset.model.Hashes;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.Serializable;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import org.apache.beam.sdk.coders.AtomicCoder;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderRegistry;
 import org.apache.beam.sdk.coders.DoubleCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Create;
@@ -26,6 +31,7 @@ import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.util.VarInt;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
@@ -145,9 +151,17 @@ public final class SampleSubmixes extends PTransform<PCollection<FlanRecord>, PC
     }
   }
 
-  /** Keeps the {@code cap} records of each group with the smallest sampling hash. */
+  /**
+   * Keeps the {@code cap} records of each group with the smallest sampling hash, exactly, without
+   * holding a group's ranks anywhere: a histogram of ranks per group finds the one bucket the cut
+   * falls in, and only that bucket's ranks (about n / {@value #BUCKETS}) are ranked exactly.
+   */
   static final class Cap extends PTransform<PCollection<FlanRecord>, PCollectionTuple> {
     static final String ALL = "*";
+
+    /** Histogram buckets over the rank's [0, 1): 32 KB per group and bundle, in one pass. */
+    static final int BUCKETS = 4096;
+
     private final Map<String, Long> caps;
     private final boolean global;
     private final long seed;
@@ -168,24 +182,73 @@ public final class SampleSubmixes extends PTransform<PCollection<FlanRecord>, PC
       return Hashes.unitInterval(seed, "sample", r.id());
     }
 
+    static int bucket(double rank) {
+      return Math.min(BUCKETS - 1, (int) (rank * BUCKETS));
+    }
+
     @Override
     public PCollectionTuple expand(PCollection<FlanRecord> records) {
-      PCollectionView<Map<String, Double>> thresholds =
+      PCollection<KV<String, Double>> ranked =
           records
               .apply(
                   "Rank",
                   ParDo.of(
-                      new DoFn<FlanRecord, KV<String, KV<Long, Double>>>() {
+                      new DoFn<FlanRecord, KV<String, Double>>() {
                         @ProcessElement
                         public void process(
-                            @Element FlanRecord r,
-                            OutputReceiver<KV<String, KV<Long, Double>>> out) {
-                          Long cap = caps.get(group(r));
-                          if (cap != null) {
-                            out.output(KV.of(group(r), KV.of(cap, rank(r))));
+                            @Element FlanRecord r, OutputReceiver<KV<String, Double>> out) {
+                          if (caps.containsKey(group(r))) {
+                            out.output(KV.of(group(r), rank(r)));
                           }
                         }
                       }))
+              .setCoder(KvCoder.of(StringUtf8Coder.of(), DoubleCoder.of()));
+      // Pass 1: per group, the bucket the cap falls in and how many of its ranks are kept.
+      PCollectionView<Map<String, KV<Integer, Long>>> cuts =
+          ranked
+              .apply("Histogram", Combine.perKey(new HistogramFn()))
+              .apply(
+                  "FindCut",
+                  ParDo.of(
+                      new DoFn<KV<String, long[]>, KV<String, KV<Integer, Long>>>() {
+                        @ProcessElement
+                        public void process(
+                            @Element KV<String, long[]> h,
+                            OutputReceiver<KV<String, KV<Integer, Long>>> out) {
+                          long need = caps.get(h.getKey());
+                          long[] counts = h.getValue();
+                          for (int b = 0; b < counts.length; b++) {
+                            if (need <= counts[b]) {
+                              out.output(KV.of(h.getKey(), KV.of(b, need)));
+                              return;
+                            }
+                            need -= counts[b];
+                          }
+                          // fewer rows than the cap: the group is kept whole (no cut)
+                        }
+                      }))
+              .setCoder(
+                  KvCoder.of(StringUtf8Coder.of(), KvCoder.of(VarIntCoder.of(), VarLongCoder.of())))
+              .apply("CutsAsMap", View.asMap());
+      // Pass 2: the exact threshold from the cut bucket's ranks only.
+      PCollectionView<Map<String, Double>> thresholds =
+          ranked
+              .apply(
+                  "InCutBucket",
+                  ParDo.of(
+                          new DoFn<KV<String, Double>, KV<String, KV<Long, Double>>>() {
+                            @ProcessElement
+                            public void process(
+                                @Element KV<String, Double> r,
+                                OutputReceiver<KV<String, KV<Long, Double>>> out,
+                                ProcessContext c) {
+                              KV<Integer, Long> cut = c.sideInput(cuts).get(r.getKey());
+                              if (cut != null && bucket(r.getValue()) == cut.getKey()) {
+                                out.output(KV.of(r.getKey(), KV.of(cut.getValue(), r.getValue())));
+                              }
+                            }
+                          })
+                      .withSideInputs(cuts))
               .setCoder(
                   KvCoder.of(StringUtf8Coder.of(), KvCoder.of(VarLongCoder.of(), DoubleCoder.of())))
               .apply("Threshold", Combine.perKey(new ThresholdFn()))
@@ -199,7 +262,8 @@ public final class SampleSubmixes extends PTransform<PCollection<FlanRecord>, PC
                         public void process(
                             @Element FlanRecord r, MultiOutputReceiver o, ProcessContext c) {
                           Double t = c.sideInput(thresholds).get(group(r));
-                          if (t == null || rank(r) <= t) {
+                          boolean none = Long.valueOf(0).equals(caps.get(group(r)));
+                          if (!none && (t == null || rank(r) <= t)) {
                             o.get(Outcomes.RECORDS).output(r);
                           } else {
                             String key =
@@ -216,9 +280,84 @@ public final class SampleSubmixes extends PTransform<PCollection<FlanRecord>, PC
     }
   }
 
+  /** Counts of ranks per {@link Cap#BUCKETS} equal slices of [0, 1). */
+  static final class HistogramFn extends Combine.CombineFn<Double, long[], long[]> {
+    @Override
+    public long[] createAccumulator() {
+      return new long[Cap.BUCKETS];
+    }
+
+    @Override
+    public long[] addInput(long[] acc, Double rank) {
+      acc[Cap.bucket(rank)]++;
+      return acc;
+    }
+
+    @Override
+    public long[] mergeAccumulators(Iterable<long[]> accs) {
+      long[] sum = createAccumulator();
+      for (long[] a : accs) {
+        for (int i = 0; i < sum.length; i++) {
+          sum[i] += a[i];
+        }
+      }
+      return sum;
+    }
+
+    @Override
+    public long[] extractOutput(long[] acc) {
+      return acc;
+    }
+
+    @Override
+    public Coder<long[]> getAccumulatorCoder(CoderRegistry registry, Coder<Double> in) {
+      return new SparseCountsCoder();
+    }
+
+    @Override
+    public Coder<long[]> getDefaultOutputCoder(CoderRegistry registry, Coder<Double> in) {
+      return new SparseCountsCoder();
+    }
+  }
+
+  /** A histogram as its non-empty buckets: a small group's is a few bytes, not 32 KB. */
+  static final class SparseCountsCoder extends AtomicCoder<long[]> {
+    @Override
+    public void encode(long[] counts, OutputStream out) throws IOException {
+      VarInt.encode(counts.length, out);
+      int nonEmpty = 0;
+      for (long c : counts) {
+        nonEmpty += c == 0 ? 0 : 1;
+      }
+      VarInt.encode(nonEmpty, out);
+      for (int i = 0; i < counts.length; i++) {
+        if (counts[i] != 0) {
+          VarInt.encode(i, out);
+          VarInt.encode(counts[i], out);
+        }
+      }
+    }
+
+    @Override
+    public long[] decode(InputStream in) throws IOException {
+      long[] counts = new long[VarInt.decodeInt(in)];
+      int nonEmpty = VarInt.decodeInt(in);
+      for (int k = 0; k < nonEmpty; k++) {
+        int i = VarInt.decodeInt(in);
+        counts[i] = VarInt.decodeLong(in);
+      }
+      return counts;
+    }
+
+    @Override
+    public Object structuralValue(long[] counts) {
+      return java.util.Arrays.stream(counts).boxed().toList();
+    }
+  }
+
   /**
-   * The largest of the {@code cap} smallest ranks in a group (+∞ when the group has fewer rows than
-   * its cap). Each input carries its group's cap, since a CombineFn does not see the key.
+   * The largest of the {@code cap} smallest ranks in a group's cut bucket (+∞ when it has fewer).
+   * Each input carries its group's cap, since a CombineFn does not see the key.
    */
   static final class ThresholdFn
       extends Combine.CombineFn<KV<Long, Double>, ThresholdFn.Acc, Double> {

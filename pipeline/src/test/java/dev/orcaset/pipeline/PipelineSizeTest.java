@@ -20,10 +20,15 @@ import org.junit.jupiter.api.io.TempDir;
  * bounds are today's sizes; a change that grows the job must say why here.
  */
 class PipelineSizeTest {
-  /** Job vertices and operators of a first run (no journal yet, so no lookup join). */
-  static final int MAX_VERTICES = 88;
+  /**
+   * Job vertices and operators of a first run (no journal yet, so no lookup join). 93, was 88: each
+   * quota is two passes now (a rank histogram finds the cut bucket, then only that bucket is ranked
+   * exactly), so no worker holds a submix's ranks; the histogram is one more combine and one more
+   * side input per quota.
+   */
+  static final int MAX_VERTICES = 93;
 
-  static final int MAX_OPERATORS = 88;
+  static final int MAX_OPERATORS = 93;
 
   @Test
   void aRunsFlinkJobStaysWithinItsSize(@TempDir Path dir) throws Exception {
