@@ -17,6 +17,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricQueryResults;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
 
 /**
  * Runs a built pipeline to its end and tells the user how it ended, in a few lines: done, stopped
@@ -83,6 +87,7 @@ final class JobRunner {
         err.println("orcaset: the run ended in state " + state + ". " + resumeHint(runId));
         return 1;
       }
+      reportJournalRead(job);
       return 0;
     } catch (RuntimeException e) {
       if (interrupted.get()) {
@@ -96,6 +101,46 @@ final class JobRunner {
         // the hook is running or about to: it tells the user
       }
     }
+  }
+
+  /**
+   * What looking up earlier answers cost: on a refresh of a few questions against a large journal
+   * it is the figure that says the lookup read their entries, not the journal.
+   */
+  private void reportJournalRead(PipelineResult job) {
+    long read = 0;
+    long total = 0;
+    try {
+      MetricQueryResults m =
+          job.metrics()
+              .queryMetrics(
+                  MetricsFilter.builder()
+                      .addNameFilter(MetricNameFilter.named("orcaset", "journal_bytes_read"))
+                      .addNameFilter(MetricNameFilter.named("orcaset", "journal_bytes"))
+                      .build());
+      for (MetricResult<Long> c : m.getCounters()) {
+        long v = c.getAttempted();
+        if (c.getName().getName().equals("journal_bytes")) {
+          total += v;
+        } else {
+          read += v;
+        }
+      }
+    } catch (RuntimeException e) {
+      return; // a runner without metrics: the figure is a report, not part of the run
+    }
+    if (total > 0) {
+      err.printf(
+          "orcaset: journal lookup read %s of %s (%.1f%%): the entries this run's questions may"
+              + " have, by each slice's index%n",
+          bytes(read), bytes(total), 100.0 * read / total);
+    }
+  }
+
+  private static String bytes(long n) {
+    return n >= 10L << 20
+        ? String.format("%.0f MB", n / 1e6)
+        : n >= 10_000 ? String.format("%.0f kB", n / 1e3) : n + " bytes";
   }
 
   /** How many answers of this run are safe, and the command that picks up from there. */

@@ -2,11 +2,17 @@ package dev.orcaset.journal;
 
 import dev.orcaset.io.Locations;
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,9 +22,12 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.LongPredicate;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.io.fs.MoveOptions;
 import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
 import org.apache.beam.sdk.io.fs.ResourceId;
 
@@ -66,8 +75,8 @@ public final class JournalFiles {
         && !fileName.startsWith(".");
   }
 
-  /** What reading a slice gives: its entries, and the lines that were not entries. */
-  public record Slice(List<JournalEntry> entries, List<String> unreadable) {}
+  /** What reading a slice gives: its entries, the lines that were not entries, bytes read. */
+  public record Slice(List<JournalEntry> entries, List<String> unreadable, long bytesRead) {}
 
   /**
    * Reads a slice. A line that does not parse is reported, not fatal: a journal written by a
@@ -76,33 +85,125 @@ public final class JournalFiles {
   public static Slice read(ResourceId slice) throws IOException {
     List<JournalEntry> entries = new ArrayList<>();
     List<String> unreadable = new ArrayList<>();
-    try (BufferedReader r =
-        new BufferedReader(Channels.newReader(FileSystems.open(slice), StandardCharsets.UTF_8))) {
+    long[] counted = {0};
+    try (InputStream raw = Channels.newInputStream(FileSystems.open(slice));
+        BufferedReader r =
+            new BufferedReader(
+                new InputStreamReader(counting(raw, counted), StandardCharsets.UTF_8))) {
       int n = 0;
       for (String line = r.readLine(); line != null; line = r.readLine()) {
         n++;
-        if (line.isBlank()) {
-          continue;
-        }
-        try {
-          entries.add(JournalEntry.fromLine(line));
-        } catch (IOException e) {
-          unreadable.add(slice + " line " + n + ": " + e.getMessage());
-        }
+        parse(line, slice + " line " + n, entries, unreadable);
       }
     }
-    return new Slice(entries, unreadable);
+    return new Slice(entries, unreadable, counted[0]);
+  }
+
+  /** Reads at most this many bytes at once when neighbouring entries are all wanted. */
+  private static final int MAX_RUN_BYTES = 4 << 20;
+
+  /**
+   * Reads the entries of a slice whose request hash may be wanted (by its 64-bit prefix), through
+   * the slice's index: only those entries' bytes and the index are read. Without an index (or on a
+   * filesystem that cannot seek) the slice is read whole and all its entries returned.
+   */
+  public static Slice read(ResourceId slice, LongPredicate wanted) throws IOException {
+    Optional<JournalIndex> index = JournalIndex.read(slice);
+    if (index.isEmpty()) {
+      return read(slice);
+    }
+    JournalIndex idx = index.get();
+    try (ReadableByteChannel ch = FileSystems.open(slice)) {
+      if (!(ch instanceof SeekableByteChannel seekable) || seekable.size() != idx.end()) {
+        return read(slice); // cannot seek, or the index is not this slice's
+      }
+      List<JournalEntry> entries = new ArrayList<>();
+      List<String> unreadable = new ArrayList<>();
+      long read = idx.bytes();
+      int i = 0;
+      while (i < idx.size()) {
+        if (!wanted.test(idx.prefix(i))) {
+          i++;
+          continue;
+        }
+        // A run of wanted neighbours is one read: a whole re-run reads slices sequentially.
+        long start = idx.offset(i);
+        long end = start + idx.length(i);
+        int j = i + 1;
+        while (j < idx.size()
+            && idx.offset(j) == end
+            && end - start + idx.length(j) <= MAX_RUN_BYTES
+            && wanted.test(idx.prefix(j))) {
+          end += idx.length(j);
+          j++;
+        }
+        ByteBuffer buf = ByteBuffer.allocate((int) (end - start));
+        seekable.position(start);
+        while (buf.hasRemaining()) {
+          if (seekable.read(buf) < 0) {
+            throw new IOException(
+                slice + " ends at " + seekable.position() + ", its index says " + end);
+          }
+        }
+        read += buf.capacity();
+        String text = new String(buf.array(), StandardCharsets.UTF_8);
+        for (String line : text.split("\n")) {
+          parse(line, slice + " byte " + start, entries, unreadable);
+        }
+        i = j;
+      }
+      return new Slice(entries, unreadable, read);
+    }
+  }
+
+  private static void parse(
+      String line, String where, List<JournalEntry> entries, List<String> unreadable) {
+    if (line.isBlank()) {
+      return;
+    }
+    try {
+      entries.add(JournalEntry.fromLine(line));
+    } catch (IOException e) {
+      unreadable.add(where + ": " + e.getMessage());
+    }
+  }
+
+  private static InputStream counting(InputStream in, long[] counted) {
+    return new FilterInputStream(in) {
+      @Override
+      public int read() throws IOException {
+        int b = super.read();
+        counted[0] += b < 0 ? 0 : 1;
+        return b;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        int n = super.read(b, off, len);
+        counted[0] += Math.max(0, n);
+        return n;
+      }
+    };
   }
 
   /**
    * Writes a slice so that it appears whole or not at all, and survives a crash once this returns.
    */
   public static void write(String dir, String name, List<JournalEntry> entries) throws IOException {
-    StringBuilder text = new StringBuilder();
-    for (JournalEntry e : entries) {
-      text.append(e.toLine()).append('\n');
+    ByteArrayOutputStream text = new ByteArrayOutputStream();
+    String[] hashes = new String[entries.size()];
+    long[] starts = new long[entries.size() + 1];
+    for (int i = 0; i < entries.size(); i++) {
+      byte[] line = (entries.get(i).toLine() + "\n").getBytes(StandardCharsets.UTF_8);
+      hashes[i] = entries.get(i).requestHash();
+      starts[i + 1] = starts[i] + line.length;
+      text.write(line);
     }
-    byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+    writeWhole(dir, name, text.toByteArray());
+    writeWhole(dir, JournalIndex.nameFor(name), JournalIndex.bytes(hashes, starts));
+  }
+
+  private static void writeWhole(String dir, String name, byte[] bytes) throws IOException {
     if (Locations.isLocal(dir)) {
       Path folder = Path.of(dir);
       Files.createDirectories(folder);
@@ -129,8 +230,16 @@ public final class JournalFiles {
     }
   }
 
+  /** Deletes slices and their indexes (a slice written before indexes existed has none). */
   public static void delete(List<ResourceId> slices) throws IOException {
     FileSystems.delete(slices);
+    List<ResourceId> indexes = new ArrayList<>();
+    for (ResourceId s : slices) {
+      indexes.add(
+          s.getCurrentDirectory()
+              .resolve(JournalIndex.nameFor(s.getFilename()), StandardResolveOptions.RESOLVE_FILE));
+    }
+    FileSystems.delete(indexes, MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
   }
 
   public static ResourceId resource(String dir, String name) {

@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Keys;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.WithKeys;
@@ -56,14 +57,14 @@ final class LookUpJournal extends PTransform<PCollection<Question>, PCollectionT
       // the empty outputs (every stage is tasks on a cluster).
       return PCollectionTuple.of(Outcomes.QUESTIONS, queries);
     }
-    PCollection<KV<String, JournalEntry>> journal =
-        queries.getPipeline().apply("ReadJournal", new ReadJournal(journalDir));
     PCollection<KV<String, Question>> byHash =
         queries
             .apply(
                 "ByRequestHash",
                 WithKeys.of(Question::requestHash).withKeyType(TypeDescriptors.strings()))
             .setCoder(KvCoder.of(StringUtf8Coder.of(), Outcomes.QUESTION_CODER));
+    PCollection<KV<String, JournalEntry>> journal =
+        byHash.apply("Hashes", Keys.create()).apply("ReadJournal", new ReadJournal(journalDir));
     PCollectionTuple out =
         KeyedPCollectionTuple.of(QUESTION, byHash)
             .and(SAVED, journal)

@@ -1,31 +1,45 @@
 package dev.orcaset.pipeline;
 
 import dev.orcaset.io.RecordCoder;
+import dev.orcaset.journal.HashFilter;
 import dev.orcaset.journal.JournalEntry;
 import dev.orcaset.journal.JournalFiles;
+import dev.orcaset.journal.JournalIndex;
 import java.io.IOException;
+import java.util.List;
 import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CoderRegistry;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.values.KV;
-import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the answers earlier runs paid for, keyed by request hash. A line that does not parse is
- * logged with its file and line and counted, then skipped: that question is asked again.
+ * Reads the answers earlier runs paid for, keyed by request hash, for the request hashes given (and
+ * a few more): a Bloom filter of the wanted hashes is checked against each slice's index, and only
+ * the entries it may hold are read, in runs of neighbours, so a refresh of a few thousand questions
+ * against a journal of millions reads a few thousand entries, not the journal. Slices without an
+ * index are read whole. Counters `journal_bytes_read` and `journal_bytes` say what this cost.
+ *
+ * <p>A line that does not parse is logged with its file and line and counted, then skipped: that
+ * question is asked again.
  */
-public final class ReadJournal extends PTransform<PBegin, PCollection<KV<String, JournalEntry>>> {
+public final class ReadJournal
+    extends PTransform<PCollection<String>, PCollection<KV<String, JournalEntry>>> {
   static final Coder<KV<String, JournalEntry>> CODER =
       KvCoder.of(StringUtf8Coder.of(), RecordCoder.of(JournalEntry.class));
 
@@ -36,28 +50,84 @@ public final class ReadJournal extends PTransform<PBegin, PCollection<KV<String,
   }
 
   @Override
-  public PCollection<KV<String, JournalEntry>> expand(PBegin begin) {
-    return begin
+  public PCollection<KV<String, JournalEntry>> expand(PCollection<String> wanted) {
+    // Without defaults, and as a list: an empty run's default filter would be 8 MiB of Java
+    // serialization in the job graph. No filter means nothing is wanted.
+    PCollectionView<List<HashFilter>> filter =
+        wanted
+            .apply("WantedFilter", Combine.globally(new FilterFn()).withoutDefaults())
+            .apply("AsSideInput", View.asList());
+    return wanted
+        .getPipeline()
         .apply(
             "MatchSlices",
             FileIO.match()
                 .filepattern(JournalFiles.slicePattern(dir))
                 .withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW))
         .apply("OnlySlices", Filter.by(m -> JournalFiles.isSlice(m.resourceId().getFilename())))
-        .apply("Open", FileIO.readMatches())
-        .apply("Parse", ParDo.of(new ParseSliceFn()))
+        .apply("Parse", ParDo.of(new ParseSliceFn(filter)).withSideInputs(filter))
         .setCoder(CODER);
   }
 
-  static final class ParseSliceFn extends DoFn<FileIO.ReadableFile, KV<String, JournalEntry>> {
+  static final class FilterFn extends Combine.CombineFn<String, HashFilter, HashFilter> {
+    @Override
+    public HashFilter createAccumulator() {
+      return new HashFilter();
+    }
+
+    @Override
+    public HashFilter addInput(HashFilter acc, String requestHash) {
+      acc.add(JournalIndex.prefix(requestHash));
+      return acc;
+    }
+
+    @Override
+    public HashFilter mergeAccumulators(Iterable<HashFilter> accs) {
+      HashFilter merged = new HashFilter();
+      accs.forEach(merged::merge);
+      return merged;
+    }
+
+    @Override
+    public HashFilter extractOutput(HashFilter acc) {
+      return acc;
+    }
+
+    @Override
+    public Coder<HashFilter> getAccumulatorCoder(CoderRegistry registry, Coder<String> in) {
+      return new HashFilter.Coder();
+    }
+
+    @Override
+    public Coder<HashFilter> getDefaultOutputCoder(CoderRegistry registry, Coder<String> in) {
+      return new HashFilter.Coder();
+    }
+  }
+
+  static final class ParseSliceFn extends DoFn<MatchResult.Metadata, KV<String, JournalEntry>> {
     private static final Logger LOG = LoggerFactory.getLogger(ReadJournal.class);
     private final Counter unreadable = Metrics.counter("orcaset", "journal_unreadable_lines");
+    private final Counter bytesRead = Metrics.counter("orcaset", "journal_bytes_read");
+    private final Counter bytes = Metrics.counter("orcaset", "journal_bytes");
+    private final PCollectionView<List<HashFilter>> filter;
+
+    ParseSliceFn(PCollectionView<List<HashFilter>> filter) {
+      this.filter = filter;
+    }
 
     @ProcessElement
     public void process(
-        @Element FileIO.ReadableFile file, OutputReceiver<KV<String, JournalEntry>> out)
+        @Element MatchResult.Metadata file,
+        OutputReceiver<KV<String, JournalEntry>> out,
+        ProcessContext c)
         throws IOException {
-      JournalFiles.Slice slice = JournalFiles.read(file.getMetadata().resourceId());
+      bytes.inc(file.sizeBytes());
+      List<HashFilter> wanted = c.sideInput(filter);
+      if (wanted.isEmpty()) {
+        return;
+      }
+      JournalFiles.Slice slice = JournalFiles.read(file.resourceId(), wanted.get(0)::mightContain);
+      bytesRead.inc(slice.bytesRead());
       for (String bad : slice.unreadable()) {
         LOG.warn(
             "journal: skipping an unreadable line (its question will be asked again): {}", bad);

@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.avro.generic.GenericRecord;
@@ -37,14 +39,59 @@ class RefreshTest {
         + ": what makes a bridge stand?\", \"task_source\": \"T0\"}";
   }
 
-  private int run(Path cfg, SimulatedTeacher sim) {
+  /** Runs and returns what the launcher told the user. */
+  private String run(Path cfg, SimulatedTeacher sim) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int exit =
         new Main(new PrintWriter(out, true), new PrintWriter(err, true))
             .run("run", "--config", cfg.toString(), "--teacher-url", sim.baseUrl());
     assertEquals(0, exit, out + "\n" + err);
-    return exit;
+    return err.toString();
+  }
+
+  /**
+   * A refresh of a few questions against a journal of many: the lookup reads those questions'
+   * entries through each slice's index, not the journal (which on a 5M dataset is ~10 GB).
+   */
+  @Test
+  void aSmallRefreshReadsASmallFractionOfTheJournal() throws Exception {
+    int journalled = 2_000;
+    Path cfg = TestRuns.config(dir, "concurrency: 16");
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < journalled; i++) {
+      lines.add(input(i));
+    }
+    Files.write(dir.resolve("in.jsonl"), lines);
+    try (SimulatedTeacher sim = SimulatedTeacher.start(0, 1, 0)) {
+      run(cfg, sim);
+      long journalBytes;
+      try (Stream<Path> s = Files.list(dir.resolve("out/.journal"))) {
+        journalBytes =
+            s.filter(p -> p.toString().endsWith(".jsonl"))
+                .mapToLong(p -> p.toFile().length())
+                .sum();
+      }
+      // 1% of the journal's size in questions: 10 answered before, 10 new.
+      List<String> refresh = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        refresh.add(input(i < 10 ? i * 150 : journalled + i));
+      }
+      Files.write(dir.resolve("in.jsonl"), refresh);
+      long before = sim.requestCount();
+      String said = run(cfg, sim);
+
+      assertEquals(10, sim.requestCount() - before, "only the new questions are sent");
+      assertEquals(20, DatasetReader.rows(dir.resolve("out/data")).size());
+      Matcher m =
+          Pattern.compile("journal lookup read (.+?) of (.+?) \\(([0-9.]+)%\\)").matcher(said);
+      assertTrue(m.find(), said);
+      double percent = Double.parseDouble(m.group(3));
+      System.out.printf(
+          "refresh of 20 questions against %d journalled (%d bytes): read %s of %s (%.1f%%)%n",
+          journalled, journalBytes, m.group(1), m.group(2), percent);
+      assertTrue(percent < 3, "read " + percent + "% of the journal");
+    }
   }
 
   @Test

@@ -1,0 +1,132 @@
+package dev.orcaset.journal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.orcaset.model.ChatCompletion;
+import dev.orcaset.model.Hashes;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.LongPredicate;
+import org.apache.beam.sdk.io.fs.ResourceId;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A slice's index lets a lookup read the entries it wants and nothing else. */
+class JournalIndexTest {
+  @TempDir Path dir;
+
+  private static JournalEntry answer(int i) {
+    return JournalEntry.answer(
+        Hashes.sha256Hex("q" + i),
+        "run-1",
+        1000 + i,
+        new ChatCompletion(
+            "answer " + i + " ünïcode\nand a newline " + "x".repeat(i % 50),
+            "stop",
+            10,
+            20,
+            "m",
+            1));
+  }
+
+  private ResourceId writeSlice(int n) throws Exception {
+    List<JournalEntry> entries = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      entries.add(answer(i));
+    }
+    JournalFiles.write(dir.toString(), "s-000001.jsonl", entries);
+    return JournalFiles.resource(dir.toString(), "s-000001.jsonl");
+  }
+
+  private static LongPredicate only(int... which) {
+    Set<Long> prefixes = new HashSet<>();
+    for (int i : which) {
+      prefixes.add(JournalIndex.prefix(answer(i).requestHash()));
+    }
+    return prefixes::contains;
+  }
+
+  @Test
+  void readsOnlyTheWantedEntries_andFewBytes() throws Exception {
+    ResourceId slice = writeSlice(1_000);
+    long size = Files.size(dir.resolve("s-000001.jsonl"));
+
+    JournalFiles.Slice some = JournalFiles.read(slice, only(3, 500, 501, 999));
+
+    assertEquals(List.of(answer(3), answer(500), answer(501), answer(999)), some.entries());
+    assertTrue(some.unreadable().isEmpty(), some.unreadable().toString());
+    long index = Files.size(dir.resolve(JournalIndex.nameFor("s-000001.jsonl")));
+    assertTrue(some.bytesRead() < index + 2_000, some.bytesRead() + " of " + size);
+    assertTrue(index < size / 5, "the index is small beside its slice: " + index + " / " + size);
+  }
+
+  @Test
+  void everythingWanted_givesEverything_asAWholeReadDoes() throws Exception {
+    ResourceId slice = writeSlice(300);
+    JournalFiles.Slice all = JournalFiles.read(slice, p -> true);
+    JournalFiles.Slice whole = JournalFiles.read(slice);
+    assertEquals(whole.entries(), all.entries());
+    assertEquals(300, all.entries().size());
+    assertEquals(Files.size(dir.resolve("s-000001.jsonl")), whole.bytesRead());
+  }
+
+  @Test
+  void aSliceWithoutItsIndex_orWithADamagedOne_isReadWhole() throws Exception {
+    ResourceId slice = writeSlice(50);
+    Path index = dir.resolve(JournalIndex.nameFor("s-000001.jsonl"));
+    Files.writeString(index, "not an index\n");
+    assertEquals(50, JournalFiles.read(slice, only(1)).entries().size());
+    Files.delete(index);
+    assertEquals(50, JournalFiles.read(slice, only(1)).entries().size());
+    // An index left from another slice of the same name (a rewrite whose index write failed).
+    JournalFiles.write(dir.toString(), "other.jsonl", List.of(answer(1), answer(2)));
+    Files.move(dir.resolve(JournalIndex.nameFor("other.jsonl")), index);
+    assertEquals(50, JournalFiles.read(slice, only(1)).entries().size());
+  }
+
+  @Test
+  void deletingASliceDeletesItsIndex() throws Exception {
+    ResourceId slice = writeSlice(5);
+    assertTrue(Files.exists(dir.resolve(JournalIndex.nameFor("s-000001.jsonl"))));
+    JournalFiles.delete(List.of(slice));
+    try (var left = Files.list(dir)) {
+      assertEquals(List.of(), left.toList());
+    }
+  }
+
+  @Test
+  void theFilterHasNoFalseNegatives_andFewFalsePositives() {
+    HashFilter f = new HashFilter();
+    for (int i = 0; i < 100_000; i++) {
+      f.add(JournalIndex.prefix(Hashes.sha256Hex("in" + i)));
+    }
+    for (int i = 0; i < 100_000; i++) {
+      assertTrue(f.mightContain(JournalIndex.prefix(Hashes.sha256Hex("in" + i))));
+    }
+    int falsePositives = 0;
+    for (int i = 0; i < 100_000; i++) {
+      falsePositives += f.mightContain(JournalIndex.prefix(Hashes.sha256Hex("out" + i))) ? 1 : 0;
+    }
+    assertTrue(falsePositives < 10, falsePositives + " false positives in 100,000");
+    assertFalse(new HashFilter().mightContain(JournalIndex.prefix(Hashes.sha256Hex("in1"))));
+  }
+
+  @Test
+  void aFilterSurvivesItsCoder() throws Exception {
+    HashFilter f = new HashFilter();
+    for (int i = 0; i < 1_000; i++) {
+      f.add(JournalIndex.prefix(Hashes.sha256Hex("in" + i)));
+    }
+    var bytes = new java.io.ByteArrayOutputStream();
+    new HashFilter.Coder().encode(f, bytes);
+    assertTrue(bytes.size() < 16_000, "sparse on the wire: " + bytes.size());
+    assertEquals(
+        f, new HashFilter.Coder().decode(new java.io.ByteArrayInputStream(bytes.toByteArray())));
+  }
+}
