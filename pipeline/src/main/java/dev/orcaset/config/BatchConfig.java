@@ -8,7 +8,9 @@ import java.io.Serializable;
  * MB); each batch is polled every {@code pollSeconds}, backing off to {@code maxPollSeconds};
  * requests an expired batch left unanswered are resubmitted up to {@code maxResubmits} times.
  * {@code collect} false (`--no-wait`) returns once the batches are submitted and recorded; the same
- * command run again collects them.
+ * command run again collects them. {@code maxEnqueuedTokens} (0: no budget) is the most estimated
+ * tokens this dataset keeps queued at the provider at once (OpenAI limits enqueued tokens per model
+ * and fails a batch past it): batches are submitted in waves under it.
  */
 public record BatchConfig(
     Integer maxRequests,
@@ -17,7 +19,8 @@ public record BatchConfig(
     Integer pollSeconds,
     Integer maxPollSeconds,
     Integer maxResubmits,
-    Boolean collect)
+    Boolean collect,
+    Long maxEnqueuedTokens)
     implements Serializable {
   public BatchConfig {
     maxRequests = maxRequests == null ? 50_000 : maxRequests;
@@ -27,14 +30,53 @@ public record BatchConfig(
     maxPollSeconds = maxPollSeconds == null ? 600 : maxPollSeconds;
     maxResubmits = maxResubmits == null ? 2 : maxResubmits;
     collect = collect == null || collect;
+    maxEnqueuedTokens = maxEnqueuedTokens == null ? 0L : maxEnqueuedTokens;
+  }
+
+  public BatchConfig(
+      Integer maxRequests,
+      Long maxBytes,
+      String completionWindow,
+      Integer pollSeconds,
+      Integer maxPollSeconds,
+      Integer maxResubmits,
+      Boolean collect) {
+    this(
+        maxRequests,
+        maxBytes,
+        completionWindow,
+        pollSeconds,
+        maxPollSeconds,
+        maxResubmits,
+        collect,
+        null);
   }
 
   public static BatchConfig defaults() {
-    return new BatchConfig(null, null, null, null, null, null, null);
+    return new BatchConfig(null, null, null, null, null, null, null, null);
   }
 
   public BatchConfig withCollect(boolean v) {
     return new BatchConfig(
-        maxRequests, maxBytes, completionWindow, pollSeconds, maxPollSeconds, maxResubmits, v);
+        maxRequests,
+        maxBytes,
+        completionWindow,
+        pollSeconds,
+        maxPollSeconds,
+        maxResubmits,
+        v,
+        maxEnqueuedTokens);
+  }
+
+  public BatchConfig withMaxEnqueuedTokens(long v) {
+    return new BatchConfig(
+        maxRequests,
+        maxBytes,
+        completionWindow,
+        pollSeconds,
+        maxPollSeconds,
+        maxResubmits,
+        collect,
+        v);
   }
 }

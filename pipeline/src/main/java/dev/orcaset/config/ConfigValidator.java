@@ -181,6 +181,11 @@ public final class ConfigValidator {
     check(
         problems, t.batch().maxRequests() >= 1, "teacher.batch.max_requests", "must be at least 1");
     check(
+        problems,
+        t.batch().maxEnqueuedTokens() >= 0,
+        "teacher.batch.max_enqueued_tokens",
+        "must be 0 (no budget) or more");
+    check(
         problems, t.batch().maxBytes() >= 1024, "teacher.batch.max_bytes", "must be at least 1024");
     check(
         problems,

@@ -1,7 +1,9 @@
 package dev.orcaset.pipeline;
 
+import dev.orcaset.config.BatchConfig;
 import dev.orcaset.config.JournalConfig;
 import dev.orcaset.config.TeacherConfig;
+import dev.orcaset.io.RecordCoder;
 import dev.orcaset.journal.JournalWriter;
 import dev.orcaset.model.Answer;
 import dev.orcaset.model.DropReason;
@@ -16,37 +18,51 @@ import dev.orcaset.teacher.batch.BatchApi;
 import dev.orcaset.teacher.batch.BatchApis;
 import dev.orcaset.teacher.batch.BatchItem;
 import dev.orcaset.teacher.batch.BatchLedger;
+import dev.orcaset.teacher.batch.BatchRecord;
 import dev.orcaset.teacher.batch.BatchResult;
 import dev.orcaset.teacher.batch.BatchRunner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import okhttp3.OkHttpClient;
+import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.WithKeys;
+import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.transforms.join.CoGbkResult;
+import org.apache.beam.sdk.transforms.join.CoGroupByKey;
+import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
-import org.apache.beam.sdk.values.TypeDescriptors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * `teacher.mode: batch`: asks the teacher through the provider's Batch API instead of one request
- * at a time (half the price, a separate quota, answers within the completion window). All questions
- * meet in one place, where a {@link BatchRunner} splits, submits (recording each batch in the
- * journal's ledger before waiting), polls and collects. Every answer and permanent failure is
- * journaled as its batch is collected, so the rest of the pipeline, and a later run, cannot tell
- * batch answers from online ones.
+ * at a time (half the price, a separate quota, answers within the completion window).
+ *
+ * <p>Questions are spread by request hash over as many provider files as their number needs (about
+ * 90% of `max_requests` each, so a file's share of the hashes stays under the limit), and each file
+ * is a unit of work any worker can take: one stage builds, uploads and submits each file (recording
+ * the batch in the journal's ledger before anything waits on it, in waves under
+ * `max_enqueued_tokens`), the next polls and collects each file's batches. A worker holds one
+ * file's questions at a time, never the run's. Every answer and permanent failure is journaled as
+ * its batch is collected, so the rest of the pipeline, and a later run, cannot tell batch answers
+ * from online ones.
  *
  * <p>Output: {@link Outcomes#SAMPLES} and {@link Outcomes#FAILED}, as {@link CallTeacher}. With
  * `teacher.batch.wait: false` (`--no-wait`) nothing: the batches are submitted and recorded, and
@@ -54,6 +70,9 @@ import org.slf4j.LoggerFactory;
  */
 final class CallTeacherInBatches extends PTransform<PCollection<Question>, PCollectionTuple> {
   private static final Logger LOG = LoggerFactory.getLogger(CallTeacherInBatches.class);
+  private static final TupleTag<Question> QUESTIONS = new TupleTag<>("questions") {};
+  private static final TupleTag<BatchRecord> SUBMITTED = new TupleTag<>("submitted") {};
+  static final Coder<BatchRecord> RECORD_CODER = RecordCoder.of(BatchRecord.class);
 
   private final TeacherConfig teacher;
   private final Rows rows;
@@ -74,31 +93,147 @@ final class CallTeacherInBatches extends PTransform<PCollection<Question>, PColl
     this.dataset = dataset;
   }
 
+  /** Questions per provider file aimed at: a file's share of random hashes varies by a few %. */
+  static long perFile(BatchConfig batch) {
+    return Math.max(1, batch.maxRequests() * 9L / 10);
+  }
+
+  /** The file a question goes in, of {@code files}: by its request hash, so a retry agrees. */
+  static int file(String requestHash, long files) {
+    return (int) Math.floorMod(Long.parseLong(requestHash.substring(0, 15), 16), files);
+  }
+
   @Override
   public PCollectionTuple expand(PCollection<Question> queries) {
-    PCollectionTuple out =
+    PCollectionView<Long> count =
+        queries.apply("Count", Count.globally()).apply("CountAsSideInput", View.asSingleton());
+    long perFile = perFile(teacher.batch());
+    PCollection<KV<Integer, Question>> byFile =
         queries
             .apply(
-                "AllTogether",
-                WithKeys.of((Question q) -> 0).withKeyType(TypeDescriptors.integers()))
-            .setCoder(KvCoder.of(VarIntCoder.of(), Outcomes.QUESTION_CODER))
-            .apply("Gather", GroupByKey.create())
+                "ToFiles",
+                ParDo.of(
+                        new DoFn<Question, KV<Integer, Question>>() {
+                          @ProcessElement
+                          public void process(
+                              @Element Question q,
+                              OutputReceiver<KV<Integer, Question>> out,
+                              ProcessContext c) {
+                            long files = Math.max(1, -Math.floorDiv(-c.sideInput(count), perFile));
+                            out.output(KV.of(file(q.requestHash(), files), q));
+                          }
+                        })
+                    .withSideInputs(count))
+            .setCoder(KvCoder.of(VarIntCoder.of(), Outcomes.QUESTION_CODER));
+    PCollection<KV<Integer, BatchRecord>> submitted =
+        byFile
+            .apply("GatherFile", GroupByKey.create())
+            .apply("BuildAndSubmit", ParDo.of(new SubmitFn(teacher, runId, journal, dataset)))
+            .setCoder(KvCoder.of(VarIntCoder.of(), RECORD_CODER));
+    PCollectionTuple out =
+        KeyedPCollectionTuple.of(QUESTIONS, byFile)
+            .and(SUBMITTED, submitted)
+            .apply("FileAndItsBatches", CoGroupByKey.create())
             .apply(
-                "SubmitPollCollect",
-                ParDo.of(new BatchFn(teacher, rows, runId, journal, dataset))
+                "PollAndCollect",
+                ParDo.of(new CollectFn(teacher, rows, runId, journal, dataset))
                     .withOutputTags(
                         Outcomes.SAMPLES, TupleTagList.of(Outcomes.FAILED).and(Outcomes.USAGE)));
     return Outcomes.withCoders(out);
   }
 
-  static final class BatchFn extends DoFn<KV<Integer, Iterable<Question>>, Sample> {
+  /** The batch API client of one DoFn instance, from {@code @Setup} to {@code @Teardown}. */
+  private static final class Client implements AutoCloseable {
+    final OkHttpClient http;
+    final BatchApi api;
+    final BatchRunner runner;
+
+    Client(TeacherConfig teacher, String runId, JournalConfig journal, String dataset) {
+      String apiKey = System.getenv(teacher.apiKeyEnv());
+      http =
+          TeacherHttp.client(
+              teacher, apiKey, RateLimiter.unlimited(), RetryInterceptor.RetryListener.NONE);
+      api = BatchApis.of(teacher, http, apiKey);
+      runner =
+          new BatchRunner(
+              api,
+              new BatchLedger(journal.dir()),
+              teacher.batch(),
+              runId,
+              Map.of("orcaset_run", runId, "orcaset_dataset", dataset),
+              Sleeper.SYSTEM,
+              LOG::info);
+    }
+
+    @Override
+    public void close() {
+      TeacherHttp.shutdown(http);
+    }
+  }
+
+  private static Map<String, BatchItem> items(Iterable<Question> questions) {
+    Map<String, BatchItem> items = new LinkedHashMap<>();
+    for (Question q : questions) {
+      items.put(q.requestHash(), new BatchItem(q.requestHash(), q.request()));
+    }
+    return items;
+  }
+
+  /** Builds one file's batches and submits them (or adopts open ones); waits on none. */
+  static final class SubmitFn
+      extends DoFn<KV<Integer, Iterable<Question>>, KV<Integer, BatchRecord>> {
+    private final TeacherConfig teacher;
+    private final String runId;
+    private final JournalConfig journal;
+    private final String dataset;
+    private transient Client client;
+
+    SubmitFn(TeacherConfig teacher, String runId, JournalConfig journal, String dataset) {
+      this.teacher = teacher;
+      this.runId = runId;
+      this.journal = journal;
+      this.dataset = dataset;
+    }
+
+    @Setup
+    public void setup() {
+      client = new Client(teacher, runId, journal, dataset);
+    }
+
+    @ProcessElement
+    public void process(
+        @Element KV<Integer, Iterable<Question>> file, OutputReceiver<KV<Integer, BatchRecord>> out)
+        throws Exception {
+      Map<String, BatchItem> items = items(file.getValue());
+      List<BatchRecord> batches = client.runner.submit(items);
+      LOG.info(
+          "batch file {}: {} questions in {} batches{}",
+          file.getKey(),
+          items.size(),
+          batches.size(),
+          teacher.batch().collect() ? "" : "; run the same command again to collect them");
+      batches.forEach(b -> out.output(KV.of(file.getKey(), b)));
+    }
+
+    @Teardown
+    public void teardown() {
+      if (client != null) {
+        client.close();
+      }
+    }
+  }
+
+  /** Polls one file's batches until final and journals and emits their results. */
+  static final class CollectFn extends DoFn<KV<Integer, CoGbkResult>, Sample> {
     private final TeacherConfig teacher;
     private final Rows rows;
     private final String runId;
     private final JournalConfig journal;
     private final String dataset;
+    private transient Client client;
 
-    BatchFn(TeacherConfig teacher, Rows rows, String runId, JournalConfig journal, String dataset) {
+    CollectFn(
+        TeacherConfig teacher, Rows rows, String runId, JournalConfig journal, String dataset) {
       this.teacher = teacher;
       this.rows = rows;
       this.runId = runId;
@@ -106,71 +241,70 @@ final class CallTeacherInBatches extends PTransform<PCollection<Question>, PColl
       this.dataset = dataset;
     }
 
+    @Setup
+    public void setup() {
+      client = new Client(teacher, runId, journal, dataset);
+    }
+
     @ProcessElement
-    public void process(@Element KV<Integer, Iterable<Question>> all, MultiOutputReceiver out)
+    public void process(@Element KV<Integer, CoGbkResult> file, MultiOutputReceiver out)
         throws Exception {
-      Map<String, Question> byHash = new HashMap<>();
-      Map<String, BatchItem> items = new LinkedHashMap<>();
-      for (Question q : all.getValue()) {
-        byHash.put(q.requestHash(), q);
-        items.put(q.requestHash(), new BatchItem(q.requestHash(), q.request()));
+      if (!teacher.batch().collect()) {
+        out.get(Outcomes.USAGE).output(TeacherUsage.NONE); // `--no-wait`: a later run collects
+        return;
       }
-      String apiKey = System.getenv(teacher.apiKeyEnv());
-      OkHttpClient http =
-          TeacherHttp.client(
-              teacher, apiKey, RateLimiter.unlimited(), RetryInterceptor.RetryListener.NONE);
+      Map<String, Question> byHash = new HashMap<>();
+      for (Question q : file.getValue().getAll(QUESTIONS)) {
+        byHash.put(q.requestHash(), q);
+      }
+      Map<String, BatchItem> items = items(byHash.values());
+      List<BatchRecord> batches = new ArrayList<>();
+      file.getValue().getAll(SUBMITTED).forEach(batches::add);
       AtomicReference<IOException> unsaved = new AtomicReference<>();
       AtomicReference<TeacherUsage> usage = new AtomicReference<>(TeacherUsage.NONE);
+      long callsBefore = client.api.calls();
       try (JournalWriter writer =
           new JournalWriter(
               journal.dir(), runId, journal.commitEvery(), journal.commitSeconds(), unsaved::set)) {
         AnswerRecorder recorder = new AnswerRecorder(rows, writer, runId, DropReason.BATCH_ERROR);
-        BatchApi api = BatchApis.of(teacher, http, apiKey);
-        BatchRunner runner =
-            new BatchRunner(
-                api,
-                new BatchLedger(journal.dir()),
-                teacher.batch(),
-                runId,
-                Map.of("orcaset_run", runId, "orcaset_dataset", dataset),
-                Sleeper.SYSTEM,
-                LOG::info);
-        var batches =
-            runner.run(
-                items,
-                teacher.batch().collect(),
-                results -> {
-                  for (BatchResult r : results) {
-                    Question q = byHash.get(r.customId());
-                    Answer row =
-                        r.answer() != null
-                            ? recorder.answered(q, r.answer(), "batch")
-                            : recorder.failed(q, r.error(), "batch");
-                    usage.set(usage.get().plus(TeacherUsage.paid(row)));
-                    if (row instanceof Sample s) {
-                      out.get(Outcomes.SAMPLES).output(s);
-                    } else {
-                      out.get(Outcomes.FAILED).output((FailedRequest) row);
-                    }
-                  }
-                  // In the journal before the runner marks the batch collected; if that fails
-                  // the batch stays open in the ledger and the next run collects it again.
-                  writer.flush();
-                  if (unsaved.get() != null) {
-                    throw new UncheckedIOException(
-                        "cannot save batch results to the journal in " + journal.dir(),
-                        unsaved.get());
-                  }
-                });
-        LOG.info(
-            "batch mode: {} questions in {} batches, {} HTTP calls to the batch API{}",
-            items.size(),
-            batches.size(),
-            api.calls(),
-            teacher.batch().collect() ? "" : "; run the same command again to collect them");
-        out.get(Outcomes.USAGE).output(usage.get());
-      } finally {
-        TeacherHttp.shutdown(http);
+        client.runner.collect(
+            batches,
+            items,
+            results -> {
+              for (BatchResult r : results) {
+                Question q = byHash.get(r.customId());
+                Answer row =
+                    r.answer() != null
+                        ? recorder.answered(q, r.answer(), "batch")
+                        : recorder.failed(q, r.error(), "batch");
+                usage.set(usage.get().plus(TeacherUsage.paid(row)));
+                if (row instanceof Sample s) {
+                  out.get(Outcomes.SAMPLES).output(s);
+                } else {
+                  out.get(Outcomes.FAILED).output((FailedRequest) row);
+                }
+              }
+              // In the journal before the runner marks the batch collected; if that fails
+              // the batch stays open in the ledger and the next run collects it again.
+              writer.flush();
+              if (unsaved.get() != null) {
+                throw new UncheckedIOException(
+                    "cannot save batch results to the journal in " + journal.dir(), unsaved.get());
+              }
+            });
+      }
+      LOG.info(
+          "batch mode: {} questions in {} batches, {} HTTP calls to the batch API",
+          items.size(),
+          batches.size(),
+          client.api.calls() - callsBefore);
+      out.get(Outcomes.USAGE).output(usage.get());
+    }
+
+    @Teardown
+    public void teardown() {
+      if (client != null) {
+        client.close();
       }
     }
   }

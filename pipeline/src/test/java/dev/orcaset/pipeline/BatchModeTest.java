@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.orcaset.TestRuns;
 import dev.orcaset.cli.Main;
+import dev.orcaset.teacher.batch.BatchLedger;
+import dev.orcaset.teacher.batch.BatchRecord;
 import dev.orcaset.teacher.sim.SimulatedTeacher;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -126,6 +128,55 @@ class BatchModeTest {
               "--output",
               dir.resolve("est").toString());
       assertTrue(estimate.out().contains("batch API prices"), estimate.out());
+    }
+  }
+
+  /**
+   * A run's questions are spread by hash over as many files as they need, each one unit of work any
+   * worker takes (so no worker holds the run's questions): 151 questions at 10 a file make 17 files
+   * of about 9, each within the limit, each question in exactly one.
+   */
+  @Test
+  void questionsAreSpreadOverFilesOfAboutNinetyPercentOfTheLimit() throws Exception {
+    Path dir = Files.createTempDirectory("batch-spread");
+    Path cfg = inputs(dir, 80);
+    // A queue budget of about three files, which the simulated provider enforces too.
+    long budget = 30_000;
+    Files.writeString(
+        cfg,
+        Files.readString(cfg)
+            .replace(
+                "max_requests: 10,", "max_requests: 10, max_enqueued_tokens: " + budget + ","));
+    try (SimulatedTeacher sim = SimulatedTeacher.start(0, 0, 0)) {
+      sim.batches().enqueuedTokenLimit(budget);
+      Run r =
+          run(
+              "run",
+              "--config",
+              cfg.toString(),
+              "--teacher-url",
+              sim.baseUrl(),
+              "--teacher-mode",
+              "batch");
+      assertEquals(0, r.exit(), r.err());
+      List<BatchRecord> ledger = new BatchLedger(dir.resolve("out/.journal").toString()).all();
+      assertEquals(sim.batches().batchesCreated(), ledger.size());
+      assertTrue(ledger.size() >= 9, "at least one batch per file: " + ledger.size());
+      assertTrue(ledger.stream().allMatch(b -> b.requestHashes().size() <= 10), ledger.toString());
+      assertEquals(81, ledger.stream().mapToInt(b -> b.requestHashes().size()).sum());
+      assertTrue(ledger.stream().allMatch(b -> b.enqueuedTokens() > 0));
+      assertEquals(
+          Set.of(1),
+          Set.copyOf(sim.batches().submissionsByCustomId().values()),
+          "each question in one batch");
+      assertEquals(80, responses(dir.resolve("out")).size());
+      long perFile = ledger.get(0).enqueuedTokens();
+      assertTrue(
+          sim.batches().peakEnqueuedTokens() > perFile && perFile * 3 < budget + perFile,
+          "files ran side by side under the budget: peak "
+              + sim.batches().peakEnqueuedTokens()
+              + ", a file "
+              + perFile);
     }
   }
 

@@ -1,14 +1,17 @@
 package dev.orcaset.teacher.batch;
 
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orcaset.teacher.AnthropicMessages;
 import dev.orcaset.teacher.TeacherException;
 import dev.orcaset.teacher.TeacherHttp;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -61,12 +64,24 @@ public final class AnthropicBatchApi implements BatchApi {
   @Override
   public BatchStatus submit(List<BatchItem> items, Map<String, String> metadata)
       throws IOException {
-    ObjectNode body = JSON.createObjectNode();
-    ArrayNode requests = body.putArray("requests");
-    items.forEach(i -> requests.add(request(i)));
-    return status(
-        http.json(
-            call("messages/batches").post(RequestBody.create(body.toString(), JSON_TYPE)).build()));
+    // Written to a temporary file and streamed from it: a 256 MB body is never one string.
+    Path file = Files.createTempFile("orcaset-batch-", ".json");
+    try {
+      try (JsonGenerator g = JSON.getFactory().createGenerator(file.toFile(), JsonEncoding.UTF8)) {
+        g.writeStartObject();
+        g.writeArrayFieldStart("requests");
+        for (BatchItem i : items) {
+          g.writeTree(request(i));
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+      }
+      return status(
+          http.json(
+              call("messages/batches").post(RequestBody.create(file.toFile(), JSON_TYPE)).build()));
+    } finally {
+      Files.deleteIfExists(file);
+    }
   }
 
   @Override

@@ -29,6 +29,14 @@ import java.util.function.Consumer;
  * </ol>
  */
 public final class BatchRunner {
+  /** OpenAI's error code for a batch refused because too many tokens are queued for the model. */
+  static final String QUEUE_FULL = "token_limit_exceeded";
+
+  /** Refusals for the queue taken as "wait and resubmit"; past it, as the batch failing. */
+  static final int MAX_QUEUE_REFUSALS = 50;
+
+  private int queueRefusals;
+
   private final BatchApi api;
   private final BatchLedger ledger;
   private final BatchConfig cfg;
@@ -66,38 +74,69 @@ public final class BatchRunner {
   public List<BatchRecord> run(
       Map<String, BatchItem> items, boolean wait, Consumer<List<BatchResult>> sink)
       throws IOException, InterruptedException {
-    List<Active> active = new ArrayList<>();
-    Set<String> covered = new HashSet<>();
-    for (BatchRecord open : ledger.open()) {
-      Set<String> wanted = new HashSet<>(open.requestHashes());
-      wanted.retainAll(items.keySet());
-      if (!wanted.isEmpty()) {
-        active.add(new Active(open, wanted));
-        covered.addAll(wanted);
-        log.accept(
-            "batch "
-                + open.batchId()
-                + ": submitted earlier (run "
-                + open.runId()
-                + "), "
-                + wanted.size()
-                + " of its requests still wanted; polling it instead of submitting again");
-      }
+    List<BatchRecord> touched = submit(items);
+    if (wait) {
+      collect(touched, items, sink);
     }
-    Map<String, BatchItem> rest = new LinkedHashMap<>(items);
-    rest.keySet().removeAll(covered);
-    active.addAll(submit(rest, 1));
-    List<BatchRecord> touched = active.stream().map(Active::record).toList();
-    if (!wait) {
-      return touched;
-    }
-    poll(active, items, sink);
     return touched;
   }
 
-  private List<Active> submit(Map<String, BatchItem> items, int attempt) throws IOException {
+  /**
+   * Adopts the open batches that cover any of {@code items} and submits the rest, in waves under
+   * `max_enqueued_tokens`: returns every batch that now holds them, without waiting on any.
+   */
+  public List<BatchRecord> submit(Map<String, BatchItem> items)
+      throws IOException, InterruptedException {
+    List<BatchRecord> touched = new ArrayList<>();
+    Set<String> covered = new HashSet<>();
+    for (BatchRecord open : ledger.openCovering(items.keySet())) {
+      Set<String> wanted = wanted(open, items);
+      touched.add(open);
+      covered.addAll(wanted);
+      log.accept(
+          "batch "
+              + open.batchId()
+              + ": submitted earlier (run "
+              + open.runId()
+              + "), "
+              + wanted.size()
+              + " of its requests still wanted; polling it instead of submitting again");
+    }
+    Map<String, BatchItem> rest = new LinkedHashMap<>(items);
+    rest.keySet().removeAll(covered);
+    submit(rest, 1).forEach(a -> touched.add(a.record()));
+    return touched;
+  }
+
+  /**
+   * Polls {@code batches} until each is final and its results for {@code items} are in {@code
+   * sink}.
+   */
+  public void collect(
+      List<BatchRecord> batches, Map<String, BatchItem> items, Consumer<List<BatchResult>> sink)
+      throws IOException, InterruptedException {
+    List<Active> active = new ArrayList<>();
+    for (BatchRecord b : batches) {
+      Set<String> wanted = wanted(b, items);
+      if (!wanted.isEmpty()) {
+        active.add(new Active(b, wanted));
+      }
+    }
+    poll(active, items, sink);
+  }
+
+  private static Set<String> wanted(BatchRecord b, Map<String, BatchItem> items) {
+    Set<String> wanted = new HashSet<>(b.requestHashes());
+    wanted.retainAll(items.keySet());
+    return wanted;
+  }
+
+  private List<Active> submit(Map<String, BatchItem> items, int attempt)
+      throws IOException, InterruptedException {
     List<Active> out = new ArrayList<>();
     for (List<BatchItem> chunk : split(new ArrayList<>(items.values()))) {
+      long tokens = chunk.stream().mapToLong(BatchItem::enqueuedTokens).sum();
+      awaitQueueRoom(tokens);
       BatchStatus s = api.submit(chunk, metadata);
       List<String> hashes = chunk.stream().map(BatchItem::customId).toList();
       BatchRecord record =
@@ -109,18 +148,65 @@ public final class BatchRunner {
               attempt,
               false,
               null,
-              hashes);
+              hashes,
+              tokens);
       ledger.save(record);
       log.accept(
           "batch "
               + s.id()
               + ": submitted "
               + chunk.size()
-              + " requests"
+              + " requests, about "
+              + tokens
+              + " tokens queued"
               + (attempt > 1 ? " (resubmission " + (attempt - 1) + ")" : ""));
       out.add(new Active(record, new HashSet<>(hashes)));
     }
     return out;
+  }
+
+  /** Batches the provider has finished: they no longer hold queue, collected or not. */
+  private final Set<String> finished = new HashSet<>();
+
+  /**
+   * Waits until {@code tokens} more fit under `max_enqueued_tokens` beside every batch of this
+   * journal still running at the provider (by the ledger, so workers that share the journal share
+   * the budget; two that check at the same moment may both submit, one file over it). A file that
+   * alone exceeds the budget is submitted once nothing else is queued.
+   */
+  private void awaitQueueRoom(long tokens) throws IOException, InterruptedException {
+    long budget = cfg.maxEnqueuedTokens();
+    if (budget <= 0) {
+      return;
+    }
+    long delay = cfg.pollSeconds() * 1000L;
+    while (true) {
+      long queued = 0;
+      for (BatchLedger.Head h : ledger.heads()) {
+        if (h.collected() || h.enqueuedTokens() == 0 || finished.contains(h.batchId())) {
+          continue;
+        }
+        BatchStatus s = api.get(h.batchId());
+        if (s.state().isFinal()) {
+          finished.add(h.batchId());
+        } else {
+          queued += h.enqueuedTokens();
+        }
+      }
+      if (queued == 0 || queued + tokens <= budget) {
+        return;
+      }
+      log.accept(
+          "batch queue: "
+              + queued
+              + " of "
+              + budget
+              + " enqueued tokens in use; the next file ("
+              + tokens
+              + ") waits for running batches to finish");
+      sleeper.sleep(delay);
+      delay = Math.min(cfg.maxPollSeconds() * 1000L, delay * 3 / 2);
+    }
   }
 
   /** Consecutive runs of items within the request and byte limits. */
@@ -202,8 +288,29 @@ public final class BatchRunner {
   /** Collects a final batch; returns the resubmission of what it left unanswered, if any. */
   private List<Active> finish(
       Active a, BatchStatus s, Map<String, BatchItem> items, Consumer<List<BatchResult>> sink)
-      throws IOException {
+      throws IOException, InterruptedException {
     Map<String, BatchResult> results = new HashMap<>();
+    if (s.state() == BatchStatus.State.FAILED
+        && String.valueOf(s.errors()).contains(QUEUE_FULL)
+        && ++queueRefusals <= MAX_QUEUE_REFUSALS) {
+      // Refused before any request ran, for the queue, not the requests: nothing was paid, so
+      // they go again (as the same attempt) once the queue has room.
+      log.accept(
+          "batch "
+              + s.id()
+              + ": refused, the provider's enqueued-token limit was reached; submitting its "
+              + a.wanted().size()
+              + " requests again when running batches finish"
+              + (cfg.maxEnqueuedTokens() > 0
+                  ? ""
+                  : " (set teacher.batch.max_enqueued_tokens to the model's limit to wait"
+                      + " instead)"));
+      ledger.save(a.record().collected("token_limit_exceeded"));
+      Map<String, BatchItem> again = new LinkedHashMap<>();
+      a.wanted().forEach(h -> again.put(h, items.get(h)));
+      sleeper.sleep(cfg.pollSeconds() * 1000L);
+      return submit(again, a.record().attempt());
+    }
     if (s.state() == BatchStatus.State.FAILED) {
       log.accept("batch " + s.id() + ": failed: " + s.errors());
       for (String hash : a.wanted()) {

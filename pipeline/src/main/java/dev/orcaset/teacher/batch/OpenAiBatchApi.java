@@ -8,7 +8,10 @@ import dev.orcaset.teacher.OpenAiChatClient;
 import dev.orcaset.teacher.TeacherException;
 import dev.orcaset.teacher.TeacherHttp;
 import java.io.IOException;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -81,18 +84,29 @@ public final class OpenAiBatchApi implements BatchApi {
   @Override
   public BatchStatus submit(List<BatchItem> items, Map<String, String> metadata)
       throws IOException {
-    StringBuilder file = new StringBuilder();
-    items.forEach(i -> file.append(line(i)).append('\n'));
-    RequestBody upload =
-        new MultipartBody.Builder()
-            .setType(MultipartBody.FORM)
-            .addFormDataPart("purpose", "batch")
-            .addFormDataPart(
-                "file",
-                "orcaset-" + items.get(0).customId().substring(0, 12) + ".jsonl",
-                RequestBody.create(file.toString().getBytes(StandardCharsets.UTF_8), JSONL))
-            .build();
-    JsonNode uploaded = http.json(new Request.Builder().url(url("files")).post(upload).build());
+    // Written to a temporary file and streamed from it: a 200 MB file is never one string.
+    Path file = Files.createTempFile("orcaset-batch-", ".jsonl");
+    JsonNode uploaded;
+    try {
+      try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+        for (BatchItem i : items) {
+          w.write(line(i));
+          w.write('\n');
+        }
+      }
+      RequestBody upload =
+          new MultipartBody.Builder()
+              .setType(MultipartBody.FORM)
+              .addFormDataPart("purpose", "batch")
+              .addFormDataPart(
+                  "file",
+                  "orcaset-" + items.get(0).customId().substring(0, 12) + ".jsonl",
+                  RequestBody.create(file.toFile(), JSONL))
+              .build();
+      uploaded = http.json(new Request.Builder().url(url("files")).post(upload).build());
+    } finally {
+      Files.deleteIfExists(file);
+    }
     ObjectNode create = JSON.createObjectNode();
     create
         .put("input_file_id", uploaded.path("id").asText())

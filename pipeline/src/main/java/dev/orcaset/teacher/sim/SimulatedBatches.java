@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
+import dev.orcaset.cost.TokenEstimate;
 import dev.orcaset.model.Hashes;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,7 +31,9 @@ import java.util.regex.Pattern;
  * API promises no order); markers in a request make its line a 500 (`[[sim:status=500]]`), an
  * error-file line (`[[sim:batch-line-error]]`), or fail the whole batch's validation
  * (`[[sim:batch-invalid]]`). {@link #expireNext} makes the next batches expire with half their
- * lines answered.
+ * lines answered. {@link #enqueuedTokenLimit} models OpenAI's limit on tokens queued per model: a
+ * batch that would take the running batches past it fails at once with `token_limit_exceeded`,
+ * before any request runs (and is not counted as a submission).
  */
 public final class SimulatedBatches {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -42,6 +45,10 @@ public final class SimulatedBatches {
   private final AtomicInteger expireNext = new AtomicInteger();
   private final AtomicInteger ids = new AtomicInteger();
   private volatile int pollsToComplete = 2;
+  private long enqueuedTokenLimit;
+  private long enqueued;
+  private long peakEnqueued;
+  private int refusedForQueue;
 
   private static final class Batch {
     final String id;
@@ -49,6 +56,7 @@ public final class SimulatedBatches {
     final JsonNode metadata;
     final boolean expire;
     final List<JsonNode> lines;
+    long tokens;
     int polls;
     String status = "validating";
     String outputFileId;
@@ -73,6 +81,21 @@ public final class SimulatedBatches {
 
   public void pollsToComplete(int n) {
     pollsToComplete = n;
+  }
+
+  /** The most tokens running batches may hold (0: no limit), as OpenAI counts them. */
+  public synchronized void enqueuedTokenLimit(long tokens) {
+    enqueuedTokenLimit = tokens;
+  }
+
+  /** The most tokens running batches held at once. */
+  public synchronized long peakEnqueuedTokens() {
+    return peakEnqueued;
+  }
+
+  /** Batches refused for the enqueued-token limit. */
+  public synchronized int refusedForQueue() {
+    return refusedForQueue;
   }
 
   /** HTTP calls made to the batch endpoints. */
@@ -162,19 +185,29 @@ public final class SimulatedBatches {
         return;
       }
       List<JsonNode> lines = new ArrayList<>();
+      long tokens = 0;
       for (String line : content.split("\n")) {
         if (!line.isBlank()) {
           JsonNode l = JSON.readTree(line);
           lines.add(l);
-          submissionsByCustomId
-              .computeIfAbsent(l.path("custom_id").asText(), k -> new AtomicInteger())
-              .incrementAndGet();
+          tokens += charge(l.path("body"));
         }
       }
       boolean expire = expireNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
       Batch b =
           new Batch(
               "batch_sim_" + ids.incrementAndGet(), fileId, req.path("metadata"), expire, lines);
+      b.tokens = tokens;
+      if (!enqueue(b)) {
+        b.status = "failed";
+        b.errors = "token_limit_exceeded";
+      } else {
+        for (JsonNode l : lines) {
+          submissionsByCustomId
+              .computeIfAbsent(l.path("custom_id").asText(), k -> new AtomicInteger())
+              .incrementAndGet();
+        }
+      }
       batches.put(b.id, b);
       SimulatedTeacher.send(ex, 200, describe(b).toString());
       return;
@@ -204,6 +237,7 @@ public final class SimulatedBatches {
     }
     b.polls++;
     if (b.lines.stream().anyMatch(l -> l.toString().contains("[[sim:batch-invalid]]"))) {
+      release(b);
       b.status = "failed";
       for (int i = 0; i < b.lines.size(); i++) {
         if (b.lines.get(i).toString().contains("[[sim:batch-invalid]]")) {
@@ -227,6 +261,7 @@ public final class SimulatedBatches {
    * Runs the first {@code answered} requests; the rest carry the batch's fate in the error file.
    */
   private void finish(Batch b, String status, int answered) {
+    release(b);
     StringBuilder out = new StringBuilder();
     StringBuilder err = new StringBuilder();
     List<String> outLines = new ArrayList<>();
@@ -295,6 +330,30 @@ public final class SimulatedBatches {
     b.status = status;
   }
 
+  /** Admits a batch to the queue, or says the limit refuses it. */
+  private synchronized boolean enqueue(Batch b) {
+    if (enqueuedTokenLimit > 0 && enqueued + b.tokens > enqueuedTokenLimit) {
+      refusedForQueue++;
+      return false;
+    }
+    enqueued += b.tokens;
+    peakEnqueued = Math.max(peakEnqueued, enqueued);
+    return true;
+  }
+
+  private synchronized void release(Batch b) {
+    enqueued -= b.tokens;
+    b.tokens = 0;
+  }
+
+  private static long charge(JsonNode body) {
+    long chars = 0;
+    for (JsonNode m : body.path("messages")) {
+      chars += m.path("content").asText().length();
+    }
+    return TokenEstimate.rateLimitCharge(chars, body.path("max_tokens").asLong(0));
+  }
+
   private static boolean isFinal(String status) {
     return List.of("completed", "failed", "expired", "cancelled").contains(status);
   }
@@ -309,7 +368,19 @@ public final class SimulatedBatches {
         .put("status", b.status);
     o.put("output_file_id", b.outputFileId);
     o.put("error_file_id", b.errorFileId);
-    if (b.errors != null) {
+    if ("token_limit_exceeded".equals(b.errors)) {
+      o.putObject("errors")
+          .put("object", "list")
+          .putArray("data")
+          .addObject()
+          .put("code", "token_limit_exceeded")
+          .put(
+              "message",
+              "Enqueued token limit reached for "
+                  + b.lines.get(0).path("body").path("model").asText()
+                  + ". Please try again once some in_progress batches have been completed.")
+          .putNull("line");
+    } else if (b.errors != null) {
       ArrayNode data = o.putObject("errors").put("object", "list").putArray("data");
       for (String line : b.errors.split("\n")) {
         data.addObject()

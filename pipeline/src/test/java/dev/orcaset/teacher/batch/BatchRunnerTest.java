@@ -93,6 +93,61 @@ class BatchRunnerTest {
     return results;
   }
 
+  /** One file of {@code n} of {@link #questions}: what the provider queues for it. */
+  private static long tokens(Map<String, BatchItem> items) {
+    return items.values().stream().mapToLong(BatchItem::enqueuedTokens).sum();
+  }
+
+  @Test
+  void submitsInWavesUnderTheEnqueuedTokenBudget_soTheProviderRefusesNone() throws Exception {
+    Map<String, BatchItem> items = items(questions(50));
+    long budget = tokens(items) * 2 / 5 + 100; // two files of ten at a time, not three
+    sim.batches().enqueuedTokenLimit(budget);
+    sim.batches().pollsToComplete(4); // the simulated provider's clock is its polls
+    BatchConfig cfg = new BatchConfig(10, null, null, 1, 2, 2, null).withMaxEnqueuedTokens(budget);
+    BatchRunner runner =
+        new BatchRunner(
+            new OpenAiBatchApi(http, sim.baseUrl(), "KEY_ENV", null, "24h"),
+            new BatchLedger(journal.toString()),
+            cfg,
+            "run-1",
+            Map.of(),
+            ms -> {},
+            log::add);
+    Map<String, BatchResult> results = new HashMap<>();
+    runner.run(items, true, batch -> batch.forEach(r -> results.put(r.customId(), r)));
+
+    assertEquals(50, results.size());
+    assertTrue(results.values().stream().allMatch(r -> r.answer() != null));
+    assertEquals(0, sim.batches().refusedForQueue(), String.join("\n", log));
+    assertEquals(5, sim.batches().batchesCreated());
+    assertTrue(sim.batches().peakEnqueuedTokens() <= budget);
+    assertTrue(sim.batches().peakEnqueuedTokens() > budget / 2, "two files ran at once, not one");
+    assertTrue(log.stream().anyMatch(l -> l.contains("waits for running batches")), log.toString());
+    assertEquals(
+        budget / 2 + 50,
+        new BatchLedger(journal.toString()).all().get(0).enqueuedTokens(),
+        1 + budget / 2,
+        "the ledger records what each batch queues");
+  }
+
+  @Test
+  void aBatchTheProviderRefusesForItsQueue_isSubmittedAgain_nothingFails() throws Exception {
+    Map<String, BatchItem> items = items(questions(30));
+    sim.batches().enqueuedTokenLimit(tokens(items) / 3 + 100); // one file of ten at a time
+    Map<String, BatchResult> results = collect(runner(10, 0, ms -> {}), items);
+
+    assertEquals(30, results.size());
+    assertTrue(results.values().stream().allMatch(r -> r.answer() != null), results.toString());
+    assertTrue(sim.batches().refusedForQueue() > 0, "the provider refused some at first");
+    assertTrue(
+        sim.batches().submissionsByCustomId().values().stream().allMatch(n -> n == 1),
+        "a refused batch ran nothing: no request was paid twice");
+    assertTrue(
+        log.stream().anyMatch(l -> l.contains("max_enqueued_tokens")),
+        "says how to wait instead: " + log);
+  }
+
   @Test
   void splitsIntoSeveralFiles_joinsOutOfOrderLinesByCustomId() throws Exception {
     Map<String, BatchItem> items = items(questions(25));
