@@ -32,21 +32,22 @@ import java.util.concurrent.atomic.AtomicReference;
 import okhttp3.OkHttpClient;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.SimpleFunction;
 import org.apache.beam.sdk.transforms.View;
-import org.apache.beam.sdk.transforms.join.CoGbkResult;
-import org.apache.beam.sdk.transforms.join.CoGroupByKey;
-import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PCollectionView;
-import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,9 +71,15 @@ import org.slf4j.LoggerFactory;
  */
 final class CallTeacherInBatches extends PTransform<PCollection<Question>, PCollectionTuple> {
   private static final Logger LOG = LoggerFactory.getLogger(CallTeacherInBatches.class);
-  private static final TupleTag<Question> QUESTIONS = new TupleTag<>("questions") {};
-  private static final TupleTag<BatchRecord> SUBMITTED = new TupleTag<>("submitted") {};
+
   static final Coder<BatchRecord> RECORD_CODER = RecordCoder.of(BatchRecord.class);
+
+  /**
+   * A file's question or one of its batches: the two meet in one GroupByKey read once, since
+   * Flink's grouped values are not re-iterable and a CoGroupByKey result past 10,000 is.
+   */
+  private static final Coder<KV<Question, BatchRecord>> PART_CODER =
+      KvCoder.of(NullableCoder.of(Outcomes.QUESTION_CODER), NullableCoder.of(RECORD_CODER));
 
   private final TeacherConfig teacher;
   private final Rows rows;
@@ -131,9 +138,37 @@ final class CallTeacherInBatches extends PTransform<PCollection<Question>, PColl
             .apply("BuildAndSubmit", ParDo.of(new SubmitFn(teacher, runId, journal, dataset)))
             .setCoder(KvCoder.of(VarIntCoder.of(), RECORD_CODER));
     PCollectionTuple out =
-        KeyedPCollectionTuple.of(QUESTIONS, byFile)
-            .and(SUBMITTED, submitted)
-            .apply("FileAndItsBatches", CoGroupByKey.create())
+        PCollectionList.of(
+                byFile
+                    .apply(
+                        "QuestionParts",
+                        MapElements.via(
+                            new SimpleFunction<
+                                KV<Integer, Question>, KV<Integer, KV<Question, BatchRecord>>>() {
+                              @Override
+                              public KV<Integer, KV<Question, BatchRecord>> apply(
+                                  KV<Integer, Question> q) {
+                                return KV.of(q.getKey(), KV.of(q.getValue(), null));
+                              }
+                            }))
+                    .setCoder(KvCoder.of(VarIntCoder.of(), PART_CODER)))
+            .and(
+                submitted
+                    .apply(
+                        "BatchParts",
+                        MapElements.via(
+                            new SimpleFunction<
+                                KV<Integer, BatchRecord>,
+                                KV<Integer, KV<Question, BatchRecord>>>() {
+                              @Override
+                              public KV<Integer, KV<Question, BatchRecord>> apply(
+                                  KV<Integer, BatchRecord> b) {
+                                return KV.of(b.getKey(), KV.of(null, b.getValue()));
+                              }
+                            }))
+                    .setCoder(KvCoder.of(VarIntCoder.of(), PART_CODER)))
+            .apply("Parts", Flatten.pCollections())
+            .apply("FileAndItsBatches", GroupByKey.create())
             .apply(
                 "PollAndCollect",
                 ParDo.of(new CollectFn(teacher, rows, runId, journal, dataset))
@@ -224,7 +259,8 @@ final class CallTeacherInBatches extends PTransform<PCollection<Question>, PColl
   }
 
   /** Polls one file's batches until final and journals and emits their results. */
-  static final class CollectFn extends DoFn<KV<Integer, CoGbkResult>, Sample> {
+  static final class CollectFn
+      extends DoFn<KV<Integer, Iterable<KV<Question, BatchRecord>>>, Sample> {
     private final TeacherConfig teacher;
     private final Rows rows;
     private final String runId;
@@ -247,19 +283,23 @@ final class CallTeacherInBatches extends PTransform<PCollection<Question>, PColl
     }
 
     @ProcessElement
-    public void process(@Element KV<Integer, CoGbkResult> file, MultiOutputReceiver out)
+    public void process(
+        @Element KV<Integer, Iterable<KV<Question, BatchRecord>>> file, MultiOutputReceiver out)
         throws Exception {
       if (!teacher.batch().collect()) {
         out.get(Outcomes.USAGE).output(TeacherUsage.NONE); // `--no-wait`: a later run collects
         return;
       }
       Map<String, Question> byHash = new HashMap<>();
-      for (Question q : file.getValue().getAll(QUESTIONS)) {
-        byHash.put(q.requestHash(), q);
+      List<BatchRecord> batches = new ArrayList<>();
+      for (KV<Question, BatchRecord> part : file.getValue()) {
+        if (part.getKey() != null) {
+          byHash.put(part.getKey().requestHash(), part.getKey());
+        } else {
+          batches.add(part.getValue());
+        }
       }
       Map<String, BatchItem> items = items(byHash.values());
-      List<BatchRecord> batches = new ArrayList<>();
-      file.getValue().getAll(SUBMITTED).forEach(batches::add);
       AtomicReference<IOException> unsaved = new AtomicReference<>();
       AtomicReference<TeacherUsage> usage = new AtomicReference<>(TeacherUsage.NONE);
       long callsBefore = client.api.calls();

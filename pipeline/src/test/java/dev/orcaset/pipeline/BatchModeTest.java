@@ -180,6 +180,37 @@ class BatchModeTest {
     }
   }
 
+  /**
+   * A file of more than 10,000 questions on the default engine (Flink in-process), whose grouped
+   * values can be read only once: a join that re-reads them failed the run after paying.
+   */
+  @Test
+  void aFileOfMoreThanTenThousandQuestions_isCollectedOnFlink() throws Exception {
+    Path dir = Files.createTempDirectory("batch-large");
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < 10_050; i++) {
+      lines.add("{\"inputs\": \"Large batch question " + i + "\", \"task_source\": \"NIv2\"}");
+    }
+    Files.write(dir.resolve("in.jsonl"), lines);
+    Path cfg =
+        TestRuns.config(dir, "model: test-batch, batch: {poll_seconds: 1, max_poll_seconds: 1}");
+    Files.writeString(cfg, Files.readString(cfg).replace("model: m, ", ""));
+    try (SimulatedTeacher sim = SimulatedTeacher.start(0, 0, 0)) {
+      Run r =
+          run(
+              "run",
+              "--config",
+              cfg.toString(),
+              "--teacher-url",
+              sim.baseUrl(),
+              "--teacher-mode",
+              "batch");
+      assertEquals(0, r.exit(), r.err());
+      assertEquals(1, sim.batches().batchesCreated(), "one file: 10,050 is under 90% of 50,000");
+      assertEquals(10_050, DatasetReader.rows(dir.resolve("out/data")).size());
+    }
+  }
+
   @Test
   void noWaitSubmitsAndReturns_theNextRunCollectsWithoutSubmittingAgain() throws Exception {
     Path dir = Files.createTempDirectory("batch-nowait");
