@@ -115,13 +115,61 @@ class FlinkClusterIT {
   }
 
   /**
+   * One account shared by the job's two workers, each in its own TaskManager JVM and neither told
+   * of the other (no `teacher.workers`): together they run at the account's limit with few 429s,
+   * learning their shares from what the account answers, as on a real cluster.
+   */
+  @Test
+  @Order(2)
+  void twoTaskManagersShareOneRateLimit_atTheLimitWithFew429s() throws Exception {
+    int questions = 2_400;
+    long rpm = 6_000;
+    Path runDir = Files.createDirectories(dir.resolve("shared-limit"));
+    Files.write(runDir.resolve("in.jsonl"), numberQuestions(questions));
+    Path config = TestRuns.config(runDir, "concurrency: 32, rpm: " + rpm);
+    try (SimulatedTeacher teacher =
+        SimulatedTeacher.start(new SimulatedTeacher.Options(0, 150, 50, rpm, 0, 0, 0, 1))) {
+      CliRun r =
+          run(
+              config,
+              teacher,
+              "out",
+              "--runner=FlinkRunner",
+              "--flinkMaster=" + master,
+              "--parallelism=2",
+              "--filesToStage=" + JAR);
+      assertEquals(0, r.exit(), r.out() + r.err());
+      assertEquals(questions, DatasetReader.rows(r.output().resolve("data")).size());
+      double share429 = teacher.rateLimitedCount() / (double) teacher.requestCount();
+      double reached = teacher.admittedPerSecond() / (rpm / 60.0);
+      System.out.printf(
+          "flink cluster, one %d RPM account, 2 TaskManagers: %d requests, %d refused (%.2f%%),"
+              + " %.1f admitted/s = %.3f of the limit%n",
+          rpm,
+          teacher.requestCount(),
+          teacher.rateLimitedCount(),
+          100 * share429,
+          teacher.admittedPerSecond(),
+          reached);
+      assertTrue(share429 <= 0.05, "429 share " + share429);
+      assertTrue(reached >= 0.75 && reached <= 1.02, "reached " + reached + " of the limit");
+      assertEquals(questions, teacher.answeredByHash().size(), "every question paid once");
+      assertTrue(
+          teacher.answeredByHash().values().stream().allMatch(n -> n.get() == 1),
+          "none paid twice");
+    }
+    Map<String, Long> perTaskManager = teacherRecordsPerTaskManager(latestJob());
+    assertEquals(2, perTaskManager.size(), "both TaskManagers sent: " + perTaskManager);
+  }
+
+  /**
    * kill -9 of a TaskManager while the teacher is answering: the cluster's restart strategy runs
    * the job again on the slots left, it finishes with every question answered once in the dataset,
    * and what is paid twice is at most what the killed worker had not yet committed to the journal
    * (a slice) plus its requests in flight, per worker.
    */
   @Test
-  @Order(2)
+  @Order(3)
   void killingATaskManagerMidRun_theJobRestartsAndFinishes() throws Exception {
     int questions = 1_200;
     int concurrency = 8;
@@ -191,7 +239,7 @@ class FlinkClusterIT {
    * the count of saved answers it prints is the journal's.
    */
   @Test
-  @Order(3)
+  @Order(4)
   void stoppingTheLauncher_cancelsTheJobOnTheCluster() throws Exception {
     int questions = 3_000;
     Path runDir = Files.createDirectories(dir.resolve("sigterm"));
