@@ -36,6 +36,18 @@ class BatchModeTest {
     return new Run(exit, out.toString(), err.toString());
   }
 
+  /** `run --teacher-mode batch` of a config against the simulated teacher. */
+  private static Run runInBatches(Path cfg, SimulatedTeacher sim) {
+    return run(
+        "run",
+        "--config",
+        cfg.toString(),
+        "--teacher-url",
+        sim.baseUrl(),
+        "--teacher-mode",
+        "batch");
+  }
+
   private static Path inputs(Path dir, int n) throws Exception {
     List<String> lines = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -149,15 +161,7 @@ class BatchModeTest {
                 "max_requests: 10,", "max_requests: 10, max_enqueued_tokens: " + budget + ","));
     try (SimulatedTeacher sim = SimulatedTeacher.start(0, 0, 0)) {
       sim.batches().enqueuedTokenLimit(budget);
-      Run r =
-          run(
-              "run",
-              "--config",
-              cfg.toString(),
-              "--teacher-url",
-              sim.baseUrl(),
-              "--teacher-mode",
-              "batch");
+      Run r = runInBatches(cfg, sim);
       assertEquals(0, r.exit(), r.err());
       List<BatchRecord> ledger = new BatchLedger(dir.resolve("out/.journal").toString()).all();
       assertEquals(sim.batches().batchesCreated(), ledger.size());
@@ -196,15 +200,7 @@ class BatchModeTest {
         TestRuns.config(dir, "model: test-batch, batch: {poll_seconds: 1, max_poll_seconds: 1}");
     Files.writeString(cfg, Files.readString(cfg).replace("model: m, ", ""));
     try (SimulatedTeacher sim = SimulatedTeacher.start(0, 0, 0)) {
-      Run r =
-          run(
-              "run",
-              "--config",
-              cfg.toString(),
-              "--teacher-url",
-              sim.baseUrl(),
-              "--teacher-mode",
-              "batch");
+      Run r = runInBatches(cfg, sim);
       assertEquals(0, r.exit(), r.err());
       assertEquals(1, sim.batches().batchesCreated(), "one file: 10,050 is under 90% of 50,000");
       assertEquals(10_050, DatasetReader.rows(dir.resolve("out/data")).size());

@@ -92,15 +92,7 @@ class FlinkClusterIT {
     try (SimulatedTeacher teacher = SimulatedTeacher.start(0, 5, 3)) {
       CliRun direct = run(config, teacher, "direct", "--runner=DirectRunner");
       assertEquals(0, direct.exit(), direct.err());
-      CliRun cluster =
-          run(
-              config,
-              teacher,
-              "cluster",
-              "--runner=FlinkRunner",
-              "--flinkMaster=" + master,
-              "--parallelism=2",
-              "--filesToStage=" + JAR);
+      CliRun cluster = onCluster(config, teacher, "cluster");
       assertEquals(0, cluster.exit(), cluster.out() + cluster.err());
       assertEquals(DatasetReader.content(direct.output()), DatasetReader.content(cluster.output()));
       assertEquals(
@@ -129,15 +121,7 @@ class FlinkClusterIT {
     Path config = TestRuns.config(runDir, "concurrency: 32, rpm: " + rpm);
     try (SimulatedTeacher teacher =
         SimulatedTeacher.start(new SimulatedTeacher.Options(0, 150, 50, rpm, 0, 0, 0, 1))) {
-      CliRun r =
-          run(
-              config,
-              teacher,
-              "out",
-              "--runner=FlinkRunner",
-              "--flinkMaster=" + master,
-              "--parallelism=2",
-              "--filesToStage=" + JAR);
+      CliRun r = onCluster(config, teacher, "out");
       assertEquals(0, r.exit(), r.out() + r.err());
       assertEquals(questions, DatasetReader.rows(r.output().resolve("data")).size());
       double share429 = teacher.rateLimitedCount() / (double) teacher.requestCount();
@@ -178,16 +162,7 @@ class FlinkClusterIT {
     Path config = TestRuns.config(runDir, "concurrency: " + concurrency);
     try (SimulatedTeacher teacher = SimulatedTeacher.start(0, 150, 50)) {
       CompletableFuture<CliRun> running =
-          CompletableFuture.supplyAsync(
-              () ->
-                  run(
-                      config,
-                      teacher,
-                      "out",
-                      "--runner=FlinkRunner",
-                      "--flinkMaster=" + master,
-                      "--parallelism=2",
-                      "--filesToStage=" + JAR));
+          CompletableFuture.supplyAsync(() -> onCluster(config, teacher, "out"));
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
       while (teacher.answeredByHash().size() < questions / 3 && System.nanoTime() < deadline) {
         Thread.sleep(100);
@@ -306,6 +281,18 @@ class FlinkClusterIT {
               .toString());
     }
     return lines;
+  }
+
+  /** A run on this cluster, with the job spread over both TaskManagers and the jar staged. */
+  private CliRun onCluster(Path config, SimulatedTeacher teacher, String name) {
+    return run(
+        config,
+        teacher,
+        name,
+        "--runner=FlinkRunner",
+        "--flinkMaster=" + master,
+        "--parallelism=2",
+        "--filesToStage=" + JAR);
   }
 
   private static CliRun run(Path config, SimulatedTeacher teacher, String name, String... extra) {

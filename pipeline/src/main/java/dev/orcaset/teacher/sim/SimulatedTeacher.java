@@ -187,6 +187,7 @@ public final class SimulatedTeacher implements AutoCloseable {
     SimulatedTeacher sim = new SimulatedTeacher(server, executor, options);
     server.createContext("/v1/chat/completions", sim::handleChat);
     server.createContext("/v1/models", sim::handleModels);
+    server.createContext("/sim/stats", sim::handleStats);
     server.createContext("/v1/files", sim.batches::handleFiles);
     server.createContext("/v1/batches", sim.batches::handleBatches);
     server.setExecutor(executor);
@@ -245,6 +246,23 @@ public final class SimulatedTeacher implements AutoCloseable {
         ex,
         200,
         "{\"object\":\"list\",\"data\":[{\"id\":\"orcaset-sim-1\",\"object\":\"model\"}]}");
+  }
+
+  /**
+   * What this server saw, for benchmarks that run it as its own process: requests, 429s, distinct
+   * requests answered and answers to a request already answered (paid twice).
+   */
+  private void handleStats(HttpExchange ex) throws IOException {
+    long answers = answeredByHash.values().stream().mapToLong(AtomicInteger::get).sum();
+    send(
+        ex,
+        200,
+        JSON.createObjectNode()
+            .put("requests", requestCount())
+            .put("rate_limited", rateLimitedCount())
+            .put("answered", answeredByHash.size())
+            .put("answered_twice", answers - answeredByHash.size())
+            .toString());
   }
 
   private void handleChat(HttpExchange ex) throws IOException {

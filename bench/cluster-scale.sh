@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Online requests at scale on a two-TaskManager Flink session cluster on this machine: N generated
+# questions against the simulated teacher (its own JVM, 5 ms latency), then a re-run of the same
+# dataset from the journal and a refresh with 1% new inputs. Prints one JSON line per phase:
+# wall time, rows/s, CPU seconds of every process (launcher, JobManager, TaskManagers), peak heap
+# of each TaskManager (Flink's metrics, sampled every second), peak RSS of each process, the
+# teacher's request count (0 lost, 0 paid twice is checked here) and journal bytes read.
+# Usage: bench/cluster-scale.sh N [OUT]. A benchmark, not a test: 1M takes about 20 minutes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n=${1:?number of requests}
+out=$(realpath -m "${2:-out/bench-cluster-$n}")
+rm -rf "$out" && mkdir -p "$out"
+gen() { # gen FILE FROM TO
+  python3 - "$@" <<'PY'
+import json, sys
+with open(sys.argv[1], "a") as f:
+    for i in range(int(sys.argv[2]), int(sys.argv[3])):
+        f.write(json.dumps({"inputs": f"Cluster question {i}: name {i % 97} prime numbers and say why.",
+                            "targets": "x", "task_source": "NIv2",
+                            "task_name": f"task{i % 1500}_primes", "template_type": "zs_opt"}) + "\n")
+PY
+}
+gen "$out/in.jsonl" 0 "$n"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+ORCASET_JAVA_OPTS="-Xmx6g" ./orcaset teacher-sim --port "$port" --latency-ms 5 > "$out/sim.log" 2>&1 &
+sim=$!
+cluster="$out/cluster"
+trap './orcaset flink-cluster stop --dir "$cluster" > /dev/null 2>&1 || true; kill $sim 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do
+  grep -q "simulated teacher at" "$out/sim.log" 2>/dev/null && break
+  sleep 0.3
+done
+./orcaset flink-cluster start --dir "$cluster" --task-managers 2 > "$out/cluster-start.log"
+master=$(./orcaset flink-cluster address --dir "$cluster")
+cat > "$out/run.yaml" <<EOF
+input: {paths: [in.jsonl]}
+output: {dir: out}
+sampling: {enabled: false}
+prompts: {dir: $PWD/system-prompts}
+teacher: {provider: simulated, model: m, concurrency: 64, api_key_env: ORCASET_BENCH_KEY_NOT_SET}
+license: {policy: $PWD/config/licenses.yaml}
+EOF
+
+phase() { # phase NAME: one run of the same command, measured
+  local name=$1
+  python3 bench/cluster-sample.py "$cluster/cluster.json" "$master" "$out/$name.samples" &
+  local sampler=$!
+  local start end
+  start=$(date +%s.%N)
+  ORCASET_JAVA_OPTS="-Xmx1g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn" \
+    /usr/bin/time -v -o "$out/$name.time" \
+    ./orcaset run --config "$out/run.yaml" --teacher-url "http://127.0.0.1:$port/v1" \
+    --flinkMaster="$master" --parallelism=2 > "$out/$name.log" 2>&1 \
+    || { kill $sampler; echo "{\"phase\": \"$name\", \"failed\": \"see $out/$name.log\"}"; exit 1; }
+  end=$(date +%s.%N)
+  kill -INT $sampler; wait $sampler || true
+  python3 bench/cluster-sample.py --report "$out" "$name" "$start" "$end" "http://127.0.0.1:$port"
+}
+phase first
+phase rerun
+gen "$out/in.jsonl" "$n" $((n + n / 100))
+phase refresh
