@@ -26,6 +26,7 @@ xs = [n for _, _, pts in series for n, _ in pts]
 ys = [v for _, _, pts in series for _, v in pts]
 x0, x1 = math.log10(min(xs)) - 0.1, math.log10(max(xs)) + 0.1
 y0, y1 = math.floor(math.log10(min(ys))), math.ceil(math.log10(max(ys)))
+y1 = max(y1, y0 + 1)
 
 
 def px(n):
