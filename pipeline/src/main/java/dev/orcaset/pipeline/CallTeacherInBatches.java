@@ -214,16 +214,15 @@ final class CallTeacherInBatches extends PTransform<PCollection<Question>, PColl
     return items;
   }
 
-  /** Builds one file's batches and submits them (or adopts open ones); waits on none. */
-  static final class SubmitFn
-      extends DoFn<KV<Integer, Iterable<Question>>, KV<Integer, BatchRecord>> {
-    private final TeacherConfig teacher;
-    private final String runId;
-    private final JournalConfig journal;
-    private final String dataset;
-    private transient Client client;
+  /** A stage's DoFn holding its instance's batch API client from setup to teardown. */
+  abstract static class WithBatchClient<I, O> extends DoFn<I, O> {
+    final TeacherConfig teacher;
+    final String runId;
+    final JournalConfig journal;
+    final String dataset;
+    transient Client client;
 
-    SubmitFn(TeacherConfig teacher, String runId, JournalConfig journal, String dataset) {
+    WithBatchClient(TeacherConfig teacher, String runId, JournalConfig journal, String dataset) {
       this.teacher = teacher;
       this.runId = runId;
       this.journal = journal;
@@ -233,6 +232,21 @@ final class CallTeacherInBatches extends PTransform<PCollection<Question>, PColl
     @Setup
     public void setup() {
       client = new Client(teacher, runId, journal, dataset);
+    }
+
+    @Teardown
+    public void teardown() {
+      if (client != null) {
+        client.close();
+      }
+    }
+  }
+
+  /** Builds one file's batches and submits them (or adopts open ones); waits on none. */
+  static final class SubmitFn
+      extends WithBatchClient<KV<Integer, Iterable<Question>>, KV<Integer, BatchRecord>> {
+    SubmitFn(TeacherConfig teacher, String runId, JournalConfig journal, String dataset) {
+      super(teacher, runId, journal, dataset);
     }
 
     @ProcessElement
@@ -249,37 +263,17 @@ final class CallTeacherInBatches extends PTransform<PCollection<Question>, PColl
           teacher.batch().collect() ? "" : "; run the same command again to collect them");
       batches.forEach(b -> out.output(KV.of(file.getKey(), b)));
     }
-
-    @Teardown
-    public void teardown() {
-      if (client != null) {
-        client.close();
-      }
-    }
   }
 
   /** Polls one file's batches until final and journals and emits their results. */
   static final class CollectFn
-      extends DoFn<KV<Integer, Iterable<KV<Question, BatchRecord>>>, Sample> {
-    private final TeacherConfig teacher;
+      extends WithBatchClient<KV<Integer, Iterable<KV<Question, BatchRecord>>>, Sample> {
     private final Rows rows;
-    private final String runId;
-    private final JournalConfig journal;
-    private final String dataset;
-    private transient Client client;
 
     CollectFn(
         TeacherConfig teacher, Rows rows, String runId, JournalConfig journal, String dataset) {
-      this.teacher = teacher;
+      super(teacher, runId, journal, dataset);
       this.rows = rows;
-      this.runId = runId;
-      this.journal = journal;
-      this.dataset = dataset;
-    }
-
-    @Setup
-    public void setup() {
-      client = new Client(teacher, runId, journal, dataset);
     }
 
     @ProcessElement
@@ -339,13 +333,6 @@ final class CallTeacherInBatches extends PTransform<PCollection<Question>, PColl
           batches.size(),
           client.api.calls() - callsBefore);
       out.get(Outcomes.USAGE).output(usage.get());
-    }
-
-    @Teardown
-    public void teardown() {
-      if (client != null) {
-        client.close();
-      }
     }
   }
 }
