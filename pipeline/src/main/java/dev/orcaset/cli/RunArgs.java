@@ -21,7 +21,9 @@ record RunArgs(
     boolean fresh,
     String teacherMode,
     boolean noWait,
-    List<String> beamArgs) {
+    boolean detach,
+    List<String> beamArgs,
+    List<String> given) {
 
   static RunArgs parse(List<String> args) {
     String config = null;
@@ -37,6 +39,7 @@ record RunArgs(
     boolean fresh = false;
     String mode = null;
     boolean noWait = false;
+    boolean detach = false;
     List<String> beam = new ArrayList<>();
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
@@ -62,6 +65,7 @@ record RunArgs(
           }
         }
         case "--no-wait" -> noWait = true;
+        case "--detach" -> detach = true;
         default -> {
           if (a.startsWith("--") && inline != null) {
             beam.add(a);
@@ -104,7 +108,9 @@ record RunArgs(
         fresh,
         mode,
         noWait,
-        beam);
+        detach,
+        beam,
+        List.copyOf(args));
   }
 
   private static String value(List<String> args, int i, String inline, String name) {

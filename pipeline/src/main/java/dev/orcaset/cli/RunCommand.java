@@ -94,6 +94,10 @@ final class RunCommand {
     Prepared prepared = prepare(args);
     OrcasetConfig cfg = prepared.cfg();
     checkApiKey(cfg.teacher());
+    if (args.detach()) {
+      // Checked here first, so a bad config is told now, not in a log nobody reads.
+      return new Detached(err).start(args.given(), cfg.output().dir());
+    }
 
     try (SimulatedTeacher sim =
         cfg.teacher().isSimulated()
