@@ -33,25 +33,6 @@ public record BatchConfig(
     maxEnqueuedTokens = maxEnqueuedTokens == null ? 0L : maxEnqueuedTokens;
   }
 
-  public BatchConfig(
-      Integer maxRequests,
-      Long maxBytes,
-      String completionWindow,
-      Integer pollSeconds,
-      Integer maxPollSeconds,
-      Integer maxResubmits,
-      Boolean collect) {
-    this(
-        maxRequests,
-        maxBytes,
-        completionWindow,
-        pollSeconds,
-        maxPollSeconds,
-        maxResubmits,
-        collect,
-        null);
-  }
-
   public static BatchConfig defaults() {
     return new BatchConfig(null, null, null, null, null, null, null, null);
   }
@@ -66,17 +47,5 @@ public record BatchConfig(
         maxResubmits,
         v,
         maxEnqueuedTokens);
-  }
-
-  public BatchConfig withMaxEnqueuedTokens(long v) {
-    return new BatchConfig(
-        maxRequests,
-        maxBytes,
-        completionWindow,
-        pollSeconds,
-        maxPollSeconds,
-        maxResubmits,
-        collect,
-        v);
   }
 }

@@ -261,7 +261,7 @@ class AnthropicTest {
             new AnthropicBatchApi(
                 http(KEY), server.url("/v1").toString(), "ANTHROPIC_API_KEY", KEY),
             new BatchLedger(journal.toString()),
-            new BatchConfig(100, null, null, 1, 1, 2, null),
+            new BatchConfig(100, null, null, 1, 1, 2, null, null),
             "run-a",
             Map.of(),
             ms -> {},

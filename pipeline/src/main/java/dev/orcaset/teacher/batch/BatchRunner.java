@@ -37,6 +37,9 @@ public final class BatchRunner {
 
   private int queueRefusals;
 
+  /** Batches the provider has finished: they no longer hold queue, collected or not. */
+  private final Set<String> finished = new HashSet<>();
+
   private final BatchApi api;
   private final BatchLedger ledger;
   private final BatchConfig cfg;
@@ -164,9 +167,6 @@ public final class BatchRunner {
     }
     return out;
   }
-
-  /** Batches the provider has finished: they no longer hold queue, collected or not. */
-  private final Set<String> finished = new HashSet<>();
 
   /**
    * Waits until {@code tokens} more fit under `max_enqueued_tokens` beside every batch of this

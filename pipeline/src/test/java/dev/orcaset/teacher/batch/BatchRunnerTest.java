@@ -54,7 +54,7 @@ class BatchRunnerTest {
   }
 
   private BatchRunner runner(int maxRequests, int maxResubmits, Sleeper sleeper) {
-    BatchConfig cfg = new BatchConfig(maxRequests, null, null, 1, 2, maxResubmits, null);
+    BatchConfig cfg = new BatchConfig(maxRequests, null, null, 1, 2, maxResubmits, null, null);
     return new BatchRunner(
         new OpenAiBatchApi(http, sim.baseUrl(), "KEY_ENV", null, "24h"),
         new BatchLedger(journal.toString()),
@@ -104,7 +104,7 @@ class BatchRunnerTest {
     long budget = tokens(items) * 2 / 5 + 100; // two files of ten at a time, not three
     sim.batches().enqueuedTokenLimit(budget);
     sim.batches().pollsToComplete(4); // the simulated provider's clock is its polls
-    BatchConfig cfg = new BatchConfig(10, null, null, 1, 2, 2, null).withMaxEnqueuedTokens(budget);
+    BatchConfig cfg = new BatchConfig(10, null, null, 1, 2, 2, null, budget);
     BatchRunner runner =
         new BatchRunner(
             new OpenAiBatchApi(http, sim.baseUrl(), "KEY_ENV", null, "24h"),
@@ -174,7 +174,7 @@ class BatchRunnerTest {
         new BatchRunner(
             new OpenAiBatchApi(http, sim.baseUrl(), "K", null, "24h"),
             new BatchLedger(journal.toString()),
-            new BatchConfig(1000, 2000L, null, 1, 1, 0, null),
+            new BatchConfig(1000, 2000L, null, 1, 1, 0, null, null),
             "run",
             Map.of(),
             ms -> {},
