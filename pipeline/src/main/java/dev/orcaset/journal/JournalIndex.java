@@ -18,9 +18,9 @@ import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.util.VarInt;
 
 /**
- * Where each entry of a slice starts, by request hash: a sidecar `_SLICE.idx` of one line per entry
- * (hash prefix and length, about 10 bytes against an entry's 600 to 3,000), so a run that needs a
- * few answers reads those lines, not the whole journal. Written after its slice is committed: a
+ * Where each entry of a slice starts, by request hash: a sidecar `_SLICE.idx` holding, per entry,
+ * its hash prefix and length (about 10 bytes against an entry's 600 to 3,000), so a run that needs
+ * a few answers reads those entries, not the whole journal. Written after its slice is committed: a
  * slice without one (a crash in between, or a journal from an older version) is read whole, as
  * before. The name neither ends in `.jsonl` nor lacks its `_`, so no reader of slices takes it for
  * one.

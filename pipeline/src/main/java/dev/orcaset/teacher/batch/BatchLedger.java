@@ -83,10 +83,7 @@ public final class BatchLedger {
   public List<Head> heads() throws IOException {
     List<Head> out = new ArrayList<>();
     for (MatchResult.Metadata m : files()) {
-      try (Reader r =
-          Channels.newReader(FileSystems.open(m.resourceId()), StandardCharsets.UTF_8)) {
-        out.add(JSON.readValue(r, Head.class));
-      }
+      out.add(read(m, Head.class));
     }
     return out;
   }
@@ -96,8 +93,12 @@ public final class BatchLedger {
   }
 
   private static BatchRecord read(MatchResult.Metadata m) throws IOException {
+    return read(m, BatchRecord.class);
+  }
+
+  private static <T> T read(MatchResult.Metadata m, Class<T> type) throws IOException {
     try (Reader r = Channels.newReader(FileSystems.open(m.resourceId()), StandardCharsets.UTF_8)) {
-      return JSON.readValue(r, BatchRecord.class);
+      return JSON.readValue(r, type);
     }
   }
 

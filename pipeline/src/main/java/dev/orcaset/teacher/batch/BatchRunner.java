@@ -128,6 +128,13 @@ public final class BatchRunner {
     poll(active, items, sink);
   }
 
+  /** The items of a batch's requests this run still wants: what a resubmission sends. */
+  private static Map<String, BatchItem> wantedItems(Active a, Map<String, BatchItem> items) {
+    Map<String, BatchItem> out = new LinkedHashMap<>();
+    a.wanted().forEach(h -> out.put(h, items.get(h)));
+    return out;
+  }
+
   private static Set<String> wanted(BatchRecord b, Map<String, BatchItem> items) {
     Set<String> wanted = new HashSet<>(b.requestHashes());
     wanted.retainAll(items.keySet());
@@ -255,9 +262,7 @@ public final class BatchRunner {
                   + a.wanted().size()
                   + " requests again");
           ledger.save(a.record().collected("not_found"));
-          Map<String, BatchItem> again = new LinkedHashMap<>();
-          a.wanted().forEach(h -> again.put(h, items.get(h)));
-          next.addAll(submit(again, a.record().attempt()));
+          next.addAll(submit(wantedItems(a, items), a.record().attempt()));
           continue;
         }
         if (!s.state().isFinal()) {
@@ -306,10 +311,8 @@ public final class BatchRunner {
                   : " (set teacher.batch.max_enqueued_tokens to the model's limit to wait"
                       + " instead)"));
       ledger.save(a.record().collected("token_limit_exceeded"));
-      Map<String, BatchItem> again = new LinkedHashMap<>();
-      a.wanted().forEach(h -> again.put(h, items.get(h)));
       sleeper.sleep(cfg.pollSeconds() * 1000L);
-      return submit(again, a.record().attempt());
+      return submit(wantedItems(a, items), a.record().attempt());
     }
     if (s.state() == BatchStatus.State.FAILED) {
       log.accept("batch " + s.id() + ": failed: " + s.errors());
