@@ -18,17 +18,24 @@ public final class HashFilter {
   private static final int PROBES = 4;
   private static final long MASK = (1L << LOG2_BITS) - 1;
 
-  private final long[] words;
+  /**
+   * Allocated on the first hash: an empty filter (a bundle's accumulator, a placeholder) is free.
+   */
+  private long[] words;
 
-  public HashFilter() {
-    this(new long[1 << (LOG2_BITS - 6)]);
+  public boolean isEmpty() {
+    return words == null;
   }
 
-  private HashFilter(long[] words) {
-    this.words = words;
+  private long[] words() {
+    if (words == null) {
+      words = new long[1 << (LOG2_BITS - 6)];
+    }
+    return words;
   }
 
   public void add(long prefix) {
+    long[] words = words();
     long h2 = mix(prefix);
     for (int i = 0; i < PROBES; i++) {
       long bit = (prefix + i * h2) & MASK;
@@ -37,6 +44,9 @@ public final class HashFilter {
   }
 
   public boolean mightContain(long prefix) {
+    if (words == null) {
+      return false;
+    }
     long h2 = mix(prefix);
     for (int i = 0; i < PROBES; i++) {
       long bit = (prefix + i * h2) & MASK;
@@ -49,8 +59,11 @@ public final class HashFilter {
 
   /** This filter with the other's hashes added too. */
   public HashFilter merge(HashFilter other) {
-    for (int i = 0; i < words.length; i++) {
-      words[i] |= other.words[i];
+    if (other.words != null) {
+      long[] words = words();
+      for (int i = 0; i < words.length; i++) {
+        words[i] |= other.words[i];
+      }
     }
     return this;
   }
@@ -64,12 +77,16 @@ public final class HashFilter {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof HashFilter f && Arrays.equals(words, f.words);
+    return o instanceof HashFilter f && Arrays.equals(bits(), f.bits());
   }
 
   @Override
   public int hashCode() {
-    return Arrays.hashCode(words);
+    return Arrays.hashCode(bits());
+  }
+
+  private long[] bits() {
+    return words == null ? new long[0] : words;
   }
 
   /**
@@ -79,14 +96,15 @@ public final class HashFilter {
   public static final class Coder extends AtomicCoder<HashFilter> {
     @Override
     public void encode(HashFilter f, OutputStream out) throws IOException {
+      long[] words = f.bits();
       long set = 0;
-      for (long w : f.words) {
+      for (long w : words) {
         set += Long.bitCount(w);
       }
       VarInt.encode(set, out);
       long last = -1;
-      for (int i = 0; i < f.words.length; i++) {
-        for (long w = f.words[i]; w != 0; w &= w - 1) {
+      for (int i = 0; i < words.length; i++) {
+        for (long w = words[i]; w != 0; w &= w - 1) {
           long bit = ((long) i << 6) + Long.numberOfTrailingZeros(w);
           VarInt.encode(bit - last, out);
           last = bit;
@@ -101,7 +119,7 @@ public final class HashFilter {
       long bit = -1;
       for (long k = 0; k < set; k++) {
         bit += VarInt.decodeLong(in);
-        f.words[(int) (bit >>> 6)] |= 1L << bit;
+        f.words()[(int) (bit >>> 6)] |= 1L << bit;
       }
       return f;
     }

@@ -56,6 +56,8 @@ public final class ReadJournal
     PCollectionView<List<HashFilter>> filter =
         wanted
             .apply("WantedFilter", Combine.globally(new FilterFn()).withoutDefaults())
+            .setCoder(new HashFilter.Coder())
+            .apply("NeverEmpty", new WithPlaceholder<>(new HashFilter()))
             .apply("AsSideInput", View.asList());
     return wanted
         .getPipeline()
@@ -122,11 +124,13 @@ public final class ReadJournal
         ProcessContext c)
         throws IOException {
       bytes.inc(file.sizeBytes());
-      List<HashFilter> wanted = c.sideInput(filter);
-      if (wanted.isEmpty()) {
+      // The run's filter, if it wants anything, next to the empty placeholder.
+      HashFilter wanted =
+          c.sideInput(filter).stream().filter(f -> !f.isEmpty()).findFirst().orElse(null);
+      if (wanted == null) {
         return;
       }
-      JournalFiles.Slice slice = JournalFiles.read(file.resourceId(), wanted.get(0)::mightContain);
+      JournalFiles.Slice slice = JournalFiles.read(file.resourceId(), wanted::mightContain);
       bytesRead.inc(slice.bytesRead());
       for (String bad : slice.unreadable()) {
         LOG.warn(

@@ -159,6 +159,9 @@ public final class SampleSubmixes extends PTransform<PCollection<FlanRecord>, PC
   static final class Cap extends PTransform<PCollection<FlanRecord>, PCollectionTuple> {
     static final String ALL = "*";
 
+    /** The key of a side input's placeholder entry: no group is named so. */
+    static final String NO_GROUP = "";
+
     /** Histogram buckets over the rank's [0, 1): 32 KB per group and bundle, in one pass. */
     static final int BUCKETS = 4096;
 
@@ -229,6 +232,7 @@ public final class SampleSubmixes extends PTransform<PCollection<FlanRecord>, PC
                       }))
               .setCoder(
                   KvCoder.of(StringUtf8Coder.of(), KvCoder.of(VarIntCoder.of(), VarLongCoder.of())))
+              .apply("NeverEmpty", new WithPlaceholder<>(KV.of(Cap.NO_GROUP, KV.of(-1, 0L))))
               .apply("CutsAsMap", View.asMap());
       // Pass 2: the exact threshold from the cut bucket's ranks only.
       PCollectionView<Map<String, Double>> thresholds =
@@ -252,6 +256,9 @@ public final class SampleSubmixes extends PTransform<PCollection<FlanRecord>, PC
               .setCoder(
                   KvCoder.of(StringUtf8Coder.of(), KvCoder.of(VarLongCoder.of(), DoubleCoder.of())))
               .apply("Threshold", Combine.perKey(new ThresholdFn()))
+              .apply(
+                  "NeverEmpty",
+                  new WithPlaceholder<>(KV.of(Cap.NO_GROUP, Double.POSITIVE_INFINITY)))
               .apply("AsMap", View.asMap());
       PCollectionTuple out =
           records.apply(

@@ -41,6 +41,9 @@ public final class WriteManifest extends PTransform<PCollectionTuple, PDone> {
   /** Every file the run wrote: the manifest is written only once they all are. */
   static final TupleTag<String> WRITTEN = new TupleTag<>("written") {};
 
+  /** The placeholder in the file lists: no file is named so. */
+  private static final String NO_FILE = "";
+
   static final List<String> OUTCOMES =
       List.of("samples", "rejected", "failed", "duplicates", "filtered");
 
@@ -74,10 +77,16 @@ public final class WriteManifest extends PTransform<PCollectionTuple, PDone> {
   @Override
   public PDone expand(PCollectionTuple in) {
     PCollectionView<Map<Tally, Long>> tallies = in.get(TALLIES).apply("TalliesAsMap", View.asMap());
-    PCollectionView<List<String>> dataFiles = in.get(DATA_FILES).apply("DataFiles", View.asList());
+    // Both may be empty (a run that writes no rows): an empty side input can hang the DirectRunner.
+    PCollectionView<List<String>> dataFiles =
+        in.get(DATA_FILES)
+            .apply("DataFilesNeverEmpty", new WithPlaceholder<>(NO_FILE))
+            .apply("DataFiles", View.asList());
     in.getPipeline()
         .apply("Once", Create.of("manifest.json"))
-        .apply("AfterAllWrites", Wait.on(in.get(WRITTEN)))
+        .apply(
+            "AfterAllWrites",
+            Wait.on(in.get(WRITTEN).apply("WrittenNeverEmpty", new WithPlaceholder<>(NO_FILE))))
         .apply(
             "Write",
             ParDo.of(new WriteFn(info, described, tallies, dataFiles))
@@ -184,7 +193,11 @@ public final class WriteManifest extends PTransform<PCollectionTuple, PDone> {
     versions.put("license_policy", info.licensePolicyVersion());
     ObjectNode files = root.putObject("files");
     var data = files.putArray("data");
-    dataFiles.stream().map(f -> relativize(info.outputDir(), f)).sorted().forEach(data::add);
+    dataFiles.stream()
+        .filter(f -> !f.equals(NO_FILE))
+        .map(f -> relativize(info.outputDir(), f))
+        .sorted()
+        .forEach(data::add);
     files.put("rejected", "rejected/").put("failed", "failed/").put("filtered", "filtered/");
     try {
       JsonNode config = Json.mapper().readTree(info.configJson());

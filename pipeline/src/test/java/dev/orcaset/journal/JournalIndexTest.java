@@ -129,4 +129,19 @@ class JournalIndexTest {
     assertEquals(
         f, new HashFilter.Coder().decode(new java.io.ByteArrayInputStream(bytes.toByteArray())));
   }
+
+  @Test
+  void anEmptyFilter_isEmptyOnBothSidesOfItsCoder_andMergesAsNothing() throws Exception {
+    var bytes = new java.io.ByteArrayOutputStream();
+    new HashFilter.Coder().encode(new HashFilter(), bytes);
+    assertEquals(1, bytes.size(), "a count of 0 and no gaps");
+    HashFilter decoded =
+        new HashFilter.Coder().decode(new java.io.ByteArrayInputStream(bytes.toByteArray()));
+    assertTrue(decoded.isEmpty());
+    HashFilter one = new HashFilter();
+    one.add(JournalIndex.prefix(Hashes.sha256Hex("in1")));
+    assertFalse(one.isEmpty());
+    assertTrue(decoded.merge(new HashFilter()).isEmpty());
+    assertTrue(decoded.merge(one).mightContain(JournalIndex.prefix(Hashes.sha256Hex("in1"))));
+  }
 }

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -26,7 +27,9 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Quotas and duplicate inputs decided without gathering a group: the kept rows must be exactly
@@ -155,6 +158,37 @@ class SampleAndDedupTest {
     run(all, new SamplingConfig(SEED, false, Map.of()), 0L);
     assertEquals(0, KEPT.size());
     assertEquals(1_500, DROPPED.size());
+  }
+
+  /**
+   * Every group under its quota (no cut) and a limit of 0 (no rank in the cut bucket) once left a
+   * side input empty, and the DirectRunner then hung on it: in CI, and here in 20 of 25 runs at the
+   * parallelism of a 32-core machine. The runs must finish, each with every record accounted for.
+   */
+  @RepeatedTest(8)
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void runsWithNothingToCut_finishOnAManyCoreDirectRunner() {
+    List<FlanRecord> all = new ArrayList<>();
+    for (int i = 0; i < 1_500; i++) {
+      all.add(record(i % 2 == 0 ? "T0" : "NIv2", "task", i, "in.jsonl"));
+    }
+    Map<String, SubmixConfig> roomy =
+        Map.of("T0", new SubmixConfig(5_000L, null), "NIv2", new SubmixConfig(5_000L, null));
+    Pipeline p =
+        Pipeline.create(
+            PipelineOptionsFactory.fromArgs(
+                    "--runner=DirectRunner",
+                    "--targetParallelism=32",
+                    "--enforceImmutability=false",
+                    "--enforceEncodability=false")
+                .create());
+    collect(
+        p.apply(Create.of(all).withCoder(Outcomes.RECORD_CODER))
+            .apply(new SampleSubmixes(new SamplingConfig(SEED, true, roomy), 0L)));
+    p.run().waitUntilFinish();
+    assertEquals(0, KEPT.size());
+    assertEquals(1_500, DROPPED.size());
+    assertTrue(DROPPED.stream().allMatch(d -> d.endsWith("|over_limit|limit = 0")), DROPPED.peek());
   }
 
   @Test
