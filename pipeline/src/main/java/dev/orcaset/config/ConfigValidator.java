@@ -15,6 +15,7 @@ public final class ConfigValidator {
   private static final Set<String> COMPRESSIONS = Set.of("zstd", "snappy", "gzip", "none");
   private static final Set<String> TEMPLATE_TYPES =
       Set.of("zs_opt", "zs_noopt", "fs_opt", "fs_noopt");
+  private static final List<String> REASONING_EFFORTS = List.of("minimal", "low", "medium", "high");
   private static final Set<String> AUTH_HEADERS = Set.of("bearer", "api-key", "x-api-key", "none");
 
   private ConfigValidator() {}
@@ -167,6 +168,18 @@ public final class ConfigValidator {
         "teacher.top_p",
         "must be in (0, 1]");
     check(problems, t.maxTokens() >= 1, "teacher.max_tokens", "must be at least 1");
+    check(
+        problems,
+        t.reasoningEffort() == null || REASONING_EFFORTS.contains(t.reasoningEffort()),
+        "teacher.reasoning_effort",
+        "must be one of " + REASONING_EFFORTS);
+    check(
+        problems,
+        t.reasoningEffort() == null || t.isReasoningModel(),
+        "teacher.reasoning_effort",
+        "is only sent to a reasoning model; "
+            + t.model()
+            + " is not one by its name (set teacher.reasoning: true if it is)");
     check(problems, t.maxInputTokens() >= 1, "teacher.max_input_tokens", "must be at least 1");
     check(
         problems,

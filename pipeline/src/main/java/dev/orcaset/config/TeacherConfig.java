@@ -1,5 +1,6 @@
 package dev.orcaset.config;
 
+import dev.orcaset.model.ChatRequest;
 import java.io.Serializable;
 
 /**
@@ -38,7 +39,9 @@ public record TeacherConfig(
     Boolean stream,
     Boolean adaptiveConcurrency,
     String mode,
-    BatchConfig batch)
+    BatchConfig batch,
+    Boolean reasoning,
+    String reasoningEffort)
     implements Serializable {
 
   public static final String SIMULATED = "simulated";
@@ -72,6 +75,16 @@ public record TeacherConfig(
     batch = batch == null ? BatchConfig.defaults() : batch;
   }
 
+  /**
+   * Whether the model takes a reasoning model's request (no sampling parameters, {@code
+   * max_completion_tokens}): {@code teacher.reasoning} when set, else by the model's name.
+   */
+  public boolean isReasoningModel() {
+    return reasoning != null
+        ? reasoning
+        : model != null && !isAnthropic() && ChatRequest.isReasoningModel(model);
+  }
+
   /** Whether requests go through the provider's asynchronous Batch API (`teacher.mode: batch`). */
   public boolean isBatch() {
     return BATCH.equals(mode);
@@ -100,7 +113,7 @@ public record TeacherConfig(
   public static TeacherConfig defaults() {
     return new TeacherConfig(
         null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-        null, null, null, null, null, null, null, null, null, null);
+        null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /** A copy to change: {@code cfg.toBuilder().model("gpt-4o").build()}. */
@@ -135,6 +148,8 @@ public record TeacherConfig(
     private Boolean adaptiveConcurrency;
     private String mode;
     private BatchConfig batch;
+    private Boolean reasoning;
+    private String reasoningEffort;
 
     private Builder(TeacherConfig c) {
       provider = c.provider;
@@ -162,6 +177,8 @@ public record TeacherConfig(
       adaptiveConcurrency = c.adaptiveConcurrency;
       mode = c.mode;
       batch = c.batch;
+      reasoning = c.reasoning;
+      reasoningEffort = c.reasoningEffort;
     }
 
     public Builder provider(String value) {
@@ -289,6 +306,16 @@ public record TeacherConfig(
       return this;
     }
 
+    public Builder reasoning(Boolean value) {
+      reasoning = value;
+      return this;
+    }
+
+    public Builder reasoningEffort(String value) {
+      reasoningEffort = value;
+      return this;
+    }
+
     public TeacherConfig build() {
       return new TeacherConfig(
           provider,
@@ -315,7 +342,9 @@ public record TeacherConfig(
           stream,
           adaptiveConcurrency,
           mode,
-          batch);
+          batch,
+          reasoning,
+          reasoningEffort);
     }
   }
 }

@@ -9,6 +9,10 @@ import java.util.Objects;
 /**
  * One Chat Completions request: a system prompt (omitted from the messages when empty) and the FLAN
  * inputs verbatim as the user message, with the sampling parameters from config.
+ *
+ * <p>A reasoning model (OpenAI's o-series and GPT-5 family) refuses {@code temperature}, {@code
+ * top_p} and {@code max_tokens} with a 400: its request carries {@code max_completion_tokens}
+ * (which also bounds the hidden reasoning tokens) and, when set, {@code reasoning_effort} instead.
  */
 public record ChatRequest(
     String model,
@@ -18,7 +22,9 @@ public record ChatRequest(
     Double topP,
     int maxTokens,
     Long seed,
-    boolean stream)
+    boolean stream,
+    boolean reasoning,
+    String reasoningEffort)
     implements Serializable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -70,15 +76,33 @@ public record ChatRequest(
       messages.addObject().put("role", "system").put("content", systemPrompt);
     }
     messages.addObject().put("role", "user").put("content", userMessage);
-    body.put("temperature", temperature);
-    if (topP != null) {
-      body.put("top_p", topP);
+    if (reasoning) {
+      body.put("max_completion_tokens", maxTokens);
+      if (reasoningEffort != null) {
+        body.put("reasoning_effort", reasoningEffort);
+      }
+    } else {
+      body.put("temperature", temperature);
+      if (topP != null) {
+        body.put("top_p", topP);
+      }
+      body.put("max_tokens", maxTokens);
     }
-    body.put("max_tokens", maxTokens);
     if (seed != null) {
       body.put("seed", seed);
     }
     return body;
+  }
+
+  /**
+   * Whether a model is a reasoning model by its name, for {@code teacher.reasoning: auto}: OpenAI's
+   * o1, o3, o4 and GPT-5 models (not {@code gpt-5-chat}, which takes sampling parameters).
+   */
+  public static boolean isReasoningModel(String model) {
+    String m = model.toLowerCase(java.util.Locale.ROOT);
+    int slash = m.lastIndexOf('/'); // "openai/o3-mini" on routers
+    m = m.substring(slash + 1);
+    return m.matches("o[134](-.*)?") || (m.matches("gpt-5(\\..*|-.*)?") && !m.contains("-chat"));
   }
 
   /**

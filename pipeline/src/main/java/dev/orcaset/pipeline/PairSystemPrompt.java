@@ -59,7 +59,9 @@ public final class PairSystemPrompt extends PTransform<PCollection<FlanRecord>, 
         t.topP(),
         t.maxTokens(),
         t.seed(),
-        t.stream());
+        t.stream(),
+        t.isReasoningModel(),
+        t.reasoningEffort());
   }
 
   static final class PairFn extends DoFn<FlanRecord, Question> {

@@ -124,10 +124,16 @@ public final class SummarySections {
     if (!t.path("simulated").asBoolean()) {
       teacher.add(List.of("base_url", t.path("base_url").asText()));
     }
-    for (String k : List.of("temperature", "top_p", "max_tokens", "seed")) {
+    // What was sent: a reasoning model gets no sampling parameters and its own token bound.
+    boolean reasoning = t.path("reasoning_model").asBoolean();
+    List<String> sent =
+        reasoning
+            ? List.of("max_tokens", "reasoning_effort", "seed")
+            : List.of("temperature", "top_p", "max_tokens", "seed");
+    for (String k : sent) {
       teacher.add(
           List.of(
-              k,
+              reasoning && k.equals("max_tokens") ? "max_completion_tokens" : k,
               t.path(k).isNull() || t.path(k).isMissingNode()
                   ? "server default"
                   : t.path(k).asText()));

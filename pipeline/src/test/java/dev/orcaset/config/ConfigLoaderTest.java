@@ -85,6 +85,28 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aReasoningEffort_isOneOfTheProvidersLevels_andOnlyForAReasoningModel() throws IOException {
+    Path unknown = write(VALID.replace("model: m", "model: o3-mini\n  reasoning_effort: extreme"));
+    ConfigException e =
+        assertThrows(
+            ConfigException.class, () -> ConfigValidator.validate(ConfigLoader.load(unknown)));
+    assertTrue(
+        e.getMessage().contains("teacher.reasoning_effort")
+            && e.getMessage().contains("[minimal, low, medium, high]"),
+        e.getMessage());
+    Path chat = write(VALID.replace("model: m", "model: gpt-4o\n  reasoning_effort: low"));
+    e =
+        assertThrows(
+            ConfigException.class, () -> ConfigValidator.validate(ConfigLoader.load(chat)));
+    assertTrue(e.getMessage().contains("gpt-4o is not one by its name"), e.getMessage());
+    Path told =
+        write(
+            VALID.replace(
+                "model: m", "model: my-r1-distill\n  reasoning: true\n  reasoning_effort: low"));
+    assertTrue(ConfigValidator.validate(ConfigLoader.load(told)).teacher().isReasoningModel());
+  }
+
+  @Test
   void qualityRulesAreNamedConfigKeys_andTheirMistakesNameTheKey() throws IOException {
     OrcasetConfig c =
         ConfigValidator.validate(

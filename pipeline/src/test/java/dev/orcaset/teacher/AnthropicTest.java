@@ -82,7 +82,8 @@ class AnthropicTest {
   }
 
   private static ChatRequest request(String system) {
-    return new ChatRequest("claude-test", system, "What is 2 + 2?", 0.5, null, 256, 7L, false);
+    return new ChatRequest(
+        "claude-test", system, "What is 2 + 2?", 0.5, null, 256, 7L, false, false, null);
   }
 
   private static String message(String stop, String... texts) {
@@ -253,7 +254,8 @@ class AnthropicTest {
         });
     Map<String, BatchItem> items = new LinkedHashMap<>();
     for (String q : List.of("one", "two", "three")) {
-      ChatRequest r = new ChatRequest("claude-test", "Think.", q, 0.5, null, 128, null, false);
+      ChatRequest r =
+          new ChatRequest("claude-test", "Think.", q, 0.5, null, 128, null, false, false, null);
       items.put(r.requestHash(), new BatchItem(r.requestHash(), r));
     }
     BatchRunner runner =

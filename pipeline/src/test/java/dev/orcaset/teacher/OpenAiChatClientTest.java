@@ -63,7 +63,8 @@ class OpenAiChatClientTest {
   }
 
   private static ChatRequest request(String system) {
-    return new ChatRequest("gpt-test", system, "What is 2 + 2?", 0.7, 0.9, 256, 7L, false);
+    return new ChatRequest(
+        "gpt-test", system, "What is 2 + 2?", 0.7, 0.9, 256, 7L, false, false, null);
   }
 
   private static MockResponse ok(String content) {
@@ -281,7 +282,7 @@ class OpenAiChatClientTest {
                 """)
             .build());
     ChatRequest streamed =
-        new ChatRequest("gpt-test", "", "What is 2 + 2?", 0.7, 0.9, 256, 7L, true);
+        new ChatRequest("gpt-test", "", "What is 2 + 2?", 0.7, 0.9, 256, 7L, true, false, null);
     ChatCompletion answer = client(KEY).complete(streamed).get(10, TimeUnit.SECONDS);
 
     JsonNode body = JSON.readTree(server.takeRequest().getBody().utf8());
@@ -317,7 +318,7 @@ class OpenAiChatClientTest {
             .build());
     ChatCompletion answer =
         client(KEY)
-            .complete(new ChatRequest("gpt-test", "", "q", 0.7, null, 16, null, true))
+            .complete(new ChatRequest("gpt-test", "", "q", 0.7, null, 16, null, true, false, null))
             .get(10, TimeUnit.SECONDS);
     assertEquals("whole", answer.content());
     assertEquals(2, answer.attempts());

@@ -99,7 +99,8 @@ class RateLimitInterceptorTest {
   void aTaggedChatRequestIsChargedItsMessagesAndMaxTokens_notTheJsonAroundThem() throws Exception {
     RateLimitInterceptor i = new RateLimitInterceptor(RateLimiter.unlimited(), 100, ms -> {});
     ChatRequest chat =
-        new ChatRequest("m", "s".repeat(40), "u".repeat(360), 0, null, 1_000, null, false);
+        new ChatRequest(
+            "m", "s".repeat(40), "u".repeat(360), 0, null, 1_000, null, false, false, null);
     Request r =
         new Request.Builder()
             .url(server.url("/"))

@@ -351,7 +351,7 @@ public final class SimulatedBatches {
     for (JsonNode m : body.path("messages")) {
       chars += m.path("content").asText().length();
     }
-    return TokenEstimate.rateLimitCharge(chars, body.path("max_tokens").asLong(0));
+    return TokenEstimate.rateLimitCharge(chars, SimulatedTeacher.maxOutputTokens(body));
   }
 
   private static boolean isFinal(String status) {

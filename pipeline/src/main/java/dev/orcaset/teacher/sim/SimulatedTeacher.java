@@ -6,12 +6,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.orcaset.cost.TokenEstimate;
+import dev.orcaset.model.ChatRequest;
 import dev.orcaset.model.Hashes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
@@ -305,12 +307,16 @@ public final class SimulatedTeacher implements AutoCloseable {
             error("model and a user message are required", "invalid_request_error", null));
         return;
       }
+      String refusal = reasoningModelRefusal(body);
+      if (refusal != null) {
+        respond(ex, left, 400, refusal);
+        return;
+      }
       String hash = Hashes.sha256Hex(bodyText);
       int seen = seenByHash.computeIfAbsent(hash, h -> new AtomicInteger()).incrementAndGet();
       // As OpenAI's limiter charges a request before it runs; usage is counted otherwise.
       long cost =
-          TokenEstimate.rateLimitCharge(
-              system.length() + user.length(), body.path("max_tokens").asLong(0));
+          TokenEstimate.rateLimitCharge(system.length() + user.length(), maxOutputTokens(body));
       long waitMs = admit(cost);
       if (waitMs == 0) {
         admitted.incrementAndGet();
@@ -526,10 +532,56 @@ public final class SimulatedTeacher implements AutoCloseable {
     return new Reply(200, out.toString());
   }
 
+  /** The answer's token bound, under either name: reasoning models take max_completion_tokens. */
+  static long maxOutputTokens(JsonNode body) {
+    return body.has("max_completion_tokens")
+        ? body.path("max_completion_tokens").asLong(0)
+        : body.path("max_tokens").asLong(0);
+  }
+
+  /**
+   * The 400 an OpenAI reasoning model (o-series, GPT-5) answers to a chat model's parameters, in
+   * its words and codes; null when the request is one it takes.
+   */
+  static String reasoningModelRefusal(JsonNode body) {
+    if (!ChatRequest.isReasoningModel(body.path("model").asText())) {
+      return null;
+    }
+    if (body.has("max_tokens")) {
+      return error(
+          "Unsupported parameter: 'max_tokens' is not supported with this model. Use"
+              + " 'max_completion_tokens' instead.",
+          "invalid_request_error",
+          "unsupported_parameter",
+          "max_tokens");
+    }
+    for (String p : List.of("temperature", "top_p")) {
+      if (body.has(p) && body.path(p).asDouble() != 1.0) {
+        return error(
+            "Unsupported value: '"
+                + p
+                + "' does not support "
+                + body.path(p).asText()
+                + " with this model. Only the default (1) value is supported.",
+            "invalid_request_error",
+            "unsupported_value",
+            p);
+      }
+    }
+    return null;
+  }
+
   static String error(String message, String type, String code) {
+    return error(message, type, code, null);
+  }
+
+  static String error(String message, String type, String code, String param) {
     ObjectNode root = JSON.createObjectNode();
     ObjectNode err = root.putObject("error");
     err.put("message", message).put("type", type);
+    if (param != null) {
+      err.put("param", param);
+    }
     if (code == null) {
       err.putNull("code");
     } else {

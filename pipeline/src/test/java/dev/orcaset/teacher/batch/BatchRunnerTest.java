@@ -68,7 +68,8 @@ class BatchRunnerTest {
   private static Map<String, BatchItem> items(String... questions) {
     Map<String, BatchItem> out = new LinkedHashMap<>();
     for (String q : questions) {
-      ChatRequest r = new ChatRequest("m", "Think step by step.", q, 0.7, null, 256, null, false);
+      ChatRequest r =
+          new ChatRequest("m", "Think step by step.", q, 0.7, null, 256, null, false, false, null);
       out.put(r.requestHash(), new BatchItem(r.requestHash(), r));
     }
     return out;

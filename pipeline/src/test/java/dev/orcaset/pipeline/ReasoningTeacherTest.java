@@ -1,0 +1,136 @@
+package dev.orcaset.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.orcaset.TestRuns;
+import dev.orcaset.cli.Main;
+import dev.orcaset.config.TeacherConfig;
+import dev.orcaset.model.ChatRequest;
+import dev.orcaset.model.FlanRecord;
+import dev.orcaset.model.Origin;
+import dev.orcaset.prompts.SystemPrompt;
+import dev.orcaset.teacher.sim.SimulatedTeacher;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * OpenAI's reasoning models refuse a chat model's sampling parameters with a 400; before, every
+ * request of a run naming one failed and tripped the circuit breaker. The simulated teacher refuses
+ * them as those models do.
+ */
+class ReasoningTeacherTest {
+  private static final int INPUTS = 12;
+
+  @Test
+  void reasoningModelsAreKnownByName() {
+    for (String m :
+        List.of("o1", "o3-mini", "o4-mini-2025-04-16", "gpt-5", "gpt-5-mini", "openai/o3")) {
+      assertTrue(ChatRequest.isReasoningModel(m), m);
+    }
+    for (String m : List.of("gpt-4o", "gpt-4o-mini", "gpt-5-chat-latest", "o", "olmo-7b", "m")) {
+      assertFalse(ChatRequest.isReasoningModel(m), m);
+    }
+  }
+
+  @Test
+  void aReasoningModelsRequest_hasNoSamplingParameters_andItsOwnTokenBound() {
+    TeacherConfig t =
+        TeacherConfig.defaults().toBuilder()
+            .model("o4-mini")
+            .topP(0.9)
+            .seed(7L)
+            .reasoningEffort("low")
+            .build();
+    FlanRecord r = new FlanRecord("q", "t", "T0", "task", "zs_opt", 0, new Origin("f", 1));
+    JsonNode body =
+        PairSystemPrompt.request(t, r, new SystemPrompt(1, "p1.md", "Think.", java.util.Map.of()))
+            .toJson();
+    assertNull(body.get("temperature"));
+    assertNull(body.get("top_p"));
+    assertNull(body.get("max_tokens"));
+    assertEquals(1024, body.get("max_completion_tokens").asInt());
+    assertEquals("low", body.get("reasoning_effort").asText());
+    assertEquals(7, body.get("seed").asInt());
+
+    JsonNode chat =
+        PairSystemPrompt.request(
+                t.toBuilder().model("gpt-4o").reasoningEffort(null).build(),
+                r,
+                new SystemPrompt(1, "p1.md", "Think.", java.util.Map.of()))
+            .toJson();
+    assertEquals(0.7, chat.get("temperature").asDouble());
+    assertEquals(1024, chat.get("max_tokens").asInt());
+    assertNull(chat.get("max_completion_tokens"));
+  }
+
+  @Test
+  void aRunOnAnOSeriesModel_isAnswered_andForcedToChatParameters_everyRowIsRefused(
+      @TempDir Path dir) throws Exception {
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < INPUTS; i++) {
+      lines.add("{\"inputs\": \"Question " + i + ": why?\", \"task_source\": \"T0\"}");
+    }
+    Files.write(dir.resolve("in.jsonl"), lines);
+    try (SimulatedTeacher sim = SimulatedTeacher.start(0, 0, 0)) {
+      Path ok = dir.resolve("ok");
+      assertEquals(0, run(dir, ok, sim, "reasoning_effort: medium"));
+      assertEquals(INPUTS, DatasetReader.rows(ok.resolve("out/data")).size());
+      assertEquals(INPUTS, sim.answeredByHash().size(), "each question answered once");
+      JsonNode teacher = DatasetReader.manifest(ok.resolve("out")).at("/config/teacher");
+      assertTrue(teacher.get("reasoning_model").asBoolean(), teacher.toString());
+      String card = Files.readString(ok.resolve("out/README.md"));
+      assertTrue(card.contains("max_completion_tokens"), "the card says what was sent");
+      assertFalse(card.contains("| temperature |"), "and not what was not");
+
+      Path forced = dir.resolve("forced");
+      run(dir, forced, sim, "reasoning: false");
+      List<JsonNode> failed = DatasetReader.jsonLines(forced.resolve("out/failed"));
+      assertEquals(INPUTS, failed.size());
+      for (JsonNode f : failed) {
+        assertEquals(400, f.get("http_status").asInt(), f.toString());
+        assertEquals("unsupported_parameter", f.get("provider_code").asText(), f.toString());
+        assertTrue(f.get("message").asText().contains("max_completion_tokens"), f.toString());
+      }
+    }
+  }
+
+  private static int run(Path inputs, Path dir, SimulatedTeacher sim, String teacherFields)
+      throws Exception {
+    Files.createDirectories(dir);
+    Files.copy(inputs.resolve("in.jsonl"), dir.resolve("in.jsonl"));
+    Path cfg = dir.resolve("run.yaml");
+    Files.writeString(
+        cfg,
+        """
+        input: {paths: [in.jsonl]}
+        output: {dir: out}
+        sampling: {enabled: false}
+        prompts: {dir: %s}
+        teacher: {model: o3-mini, api_key_env: ORCASET_TEST_KEY_THAT_IS_NOT_SET, %s}
+        license: {policy: %s}
+        """
+            .formatted(
+                TestRuns.HOME.resolve("system-prompts"),
+                teacherFields,
+                TestRuns.HOME.resolve("config/licenses.yaml")));
+    StringWriter out = new StringWriter();
+    return new Main(new PrintWriter(out, true), new PrintWriter(out, true))
+        .run(
+            "run",
+            "--config",
+            cfg.toString(),
+            "--teacher-url",
+            sim.baseUrl(),
+            "--runner=DirectRunner");
+  }
+}
