@@ -29,6 +29,7 @@ public final class SampleSchema {
           .requiredString("system_prompt")
           .requiredString("question")
           .requiredString("response")
+          .optionalString("reasoning")
           .optionalString("reference_answer")
           .requiredString("teacher_provider")
           .requiredString("teacher_model")
@@ -36,6 +37,7 @@ public final class SampleSchema {
           .optionalString("finish_reason")
           .requiredLong("prompt_tokens")
           .requiredLong("completion_tokens")
+          .requiredLong("reasoning_tokens")
           .requiredInt("attempts")
           .requiredString("license_tag")
           .requiredBoolean("commercial_use")
@@ -67,6 +69,7 @@ public final class SampleSchema {
     r.put("system_prompt", s.systemPrompt());
     r.put("question", s.question());
     r.put("response", s.response());
+    r.put("reasoning", s.reasoning());
     r.put("reference_answer", s.referenceAnswer());
     r.put("teacher_provider", s.teacherProvider());
     r.put("teacher_model", s.teacherModel());
@@ -74,6 +77,7 @@ public final class SampleSchema {
     r.put("finish_reason", s.finishReason());
     r.put("prompt_tokens", s.promptTokens());
     r.put("completion_tokens", s.completionTokens());
+    r.put("reasoning_tokens", s.reasoningTokens());
     r.put("attempts", s.attempts());
     r.put("license_tag", s.licenseTag());
     r.put("commercial_use", s.commercialUse());

@@ -49,13 +49,21 @@ public record JournalEntry(
     ObjectNode o = Json.mapper().createObjectNode();
     o.put("request_hash", requestHash).put("run_id", runId).put("at", atMillis);
     if (answer != null) {
-      o.putObject("answer")
-          .put("content", answer.content())
-          .put("finish_reason", answer.finishReason())
-          .put("prompt_tokens", answer.promptTokens())
-          .put("completion_tokens", answer.completionTokens())
-          .put("served_model", answer.servedModel())
-          .put("attempts", answer.attempts());
+      ObjectNode a =
+          o.putObject("answer")
+              .put("content", answer.content())
+              .put("finish_reason", answer.finishReason())
+              .put("prompt_tokens", answer.promptTokens())
+              .put("completion_tokens", answer.completionTokens())
+              .put("served_model", answer.servedModel())
+              .put("attempts", answer.attempts());
+      // Only when there is some, so a chat model's lines stay as earlier versions wrote them.
+      if (answer.reasoning() != null) {
+        a.put("reasoning", answer.reasoning());
+      }
+      if (answer.reasoningTokens() > 0) {
+        a.put("reasoning_tokens", answer.reasoningTokens());
+      }
     } else {
       o.putObject("failure")
           .put("http_status", failure.httpStatus())
@@ -85,7 +93,9 @@ public record JournalEntry(
               a.path("prompt_tokens").asLong(),
               a.path("completion_tokens").asLong(),
               a.path("served_model").asText(null),
-              a.path("attempts").asInt()));
+              a.path("attempts").asInt(),
+              a.path("reasoning").asText(null),
+              a.path("reasoning_tokens").asLong()));
     }
     if (f.isObject()) {
       return failure(

@@ -9,6 +9,7 @@ import dev.orcaset.model.DropReason;
 import dev.orcaset.model.FailedRequest;
 import dev.orcaset.model.FlanRecord;
 import dev.orcaset.model.Question;
+import dev.orcaset.model.ReasoningSplit;
 import dev.orcaset.model.Sample;
 import java.io.Serializable;
 
@@ -34,6 +35,7 @@ final class Rows implements Serializable {
   Sample sample(Question q, JournalEntry e) {
     FlanRecord r = q.record();
     var a = e.answer();
+    ReasoningSplit split = ReasoningSplit.of(a);
     LicenseTag license = policy.tag(teacher.provider(), teacher.model(), q.submix(), r.taskName());
     return new Sample(
         q.id(),
@@ -43,7 +45,8 @@ final class Rows implements Serializable {
         q.systemPromptId(),
         q.systemPrompt(),
         q.request().userMessage(),
-        a.content(),
+        split.response(),
+        split.reasoning(),
         r.targets(),
         teacher.provider(),
         teacher.model(),
@@ -51,6 +54,7 @@ final class Rows implements Serializable {
         a.finishReason(),
         a.promptTokens(),
         a.completionTokens(),
+        a.reasoningTokens(),
         a.attempts(),
         license.tag(),
         license.commercialUse(),

@@ -146,6 +146,9 @@ public final class DatasetCard {
     f.put("system_prompt", "the system prompt's text (empty for the no-system-message prompt)");
     f.put("question", "the user message sent (FLAN `inputs`)");
     f.put("response", "the teacher's answer: the training target");
+    f.put(
+        "reasoning",
+        "a reasoning model's reasoning, apart from its answer (null when the server sent none)");
     f.put("reference_answer", "FLAN's own target, for checking answers");
     f.put("teacher_provider", "provider as configured");
     f.put("teacher_model", "model as configured");
@@ -153,6 +156,7 @@ public final class DatasetCard {
     f.put("finish_reason", "why the teacher stopped");
     f.put("prompt_tokens", "prompt tokens, as the teacher counted them");
     f.put("completion_tokens", "answer tokens, as the teacher counted them");
+    f.put("reasoning_tokens", "of those, spent on reasoning (0 where not reported)");
     f.put("attempts", "HTTP attempts the answer took");
     f.put("license_tag", "license verdict (also a partition folder)");
     f.put(

@@ -31,9 +31,13 @@ public final class AnthropicMessages {
           Kind.PERMANENT, 200, "refusal", "the model refused (stop_reason refusal)", attempts);
     }
     StringBuilder text = new StringBuilder();
+    StringBuilder thinking = null; // extended thinking's blocks, when the request enabled it
     for (JsonNode block : message.path("content")) {
       if ("text".equals(block.path("type").asText())) {
         text.append(block.path("text").asText());
+      } else if ("thinking".equals(block.path("type").asText())) {
+        thinking = thinking == null ? new StringBuilder() : thinking;
+        thinking.append(block.path("thinking").asText());
       }
     }
     JsonNode usage = message.path("usage");
@@ -43,7 +47,9 @@ public final class AnthropicMessages {
         usage.path("input_tokens").asLong(0),
         usage.path("output_tokens").asLong(0),
         message.path("model").asText(null),
-        attempts);
+        attempts,
+        thinking == null ? null : thinking.toString(),
+        0);
   }
 
   static String finishReason(String stopReason) {

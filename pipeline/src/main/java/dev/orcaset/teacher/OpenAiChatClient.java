@@ -110,13 +110,21 @@ public final class OpenAiChatClient implements TeacherClient {
           attempts);
     }
     JsonNode usage = root.path("usage");
+    // DeepSeek and vLLM's reasoning parsers say reasoning_content; OpenRouter and newer vLLM say
+    // reasoning.
+    JsonNode reasoning =
+        message.hasNonNull("reasoning_content")
+            ? message.get("reasoning_content")
+            : message.path("reasoning");
     return new ChatCompletion(
         message.path("content").asText(""),
         finishReason,
         usage.path("prompt_tokens").asLong(0),
         usage.path("completion_tokens").asLong(0),
         root.path("model").asText(null),
-        attempts);
+        attempts,
+        reasoning.isTextual() ? reasoning.asText() : null,
+        usage.path("completion_tokens_details").path("reasoning_tokens").asLong(0));
   }
 
   private String describe(int status, Kind kind, ProviderError error) {

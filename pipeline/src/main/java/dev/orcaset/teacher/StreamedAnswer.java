@@ -19,6 +19,7 @@ final class StreamedAnswer {
 
   static JsonNode assemble(String events, int attempts) throws IOException {
     StringBuilder content = new StringBuilder();
+    StringBuilder reasoning = null;
     String finishReason = null;
     JsonNode usage = null;
     String model = null;
@@ -44,7 +45,16 @@ final class StreamedAnswer {
       model = chunk.path("model").asText(model);
       JsonNode choice = chunk.path("choices").path(0);
       if (!choice.isMissingNode()) {
-        content.append(choice.path("delta").path("content").asText(""));
+        JsonNode delta = choice.path("delta");
+        content.append(delta.path("content").asText(""));
+        JsonNode thought =
+            delta.hasNonNull("reasoning_content")
+                ? delta.get("reasoning_content")
+                : delta.path("reasoning");
+        if (thought.isTextual()) {
+          reasoning =
+              (reasoning == null ? new StringBuilder() : reasoning).append(thought.asText());
+        }
         if (choice.hasNonNull("finish_reason")) {
           finishReason = choice.get("finish_reason").asText();
         }
@@ -62,7 +72,11 @@ final class StreamedAnswer {
       root.put("model", model);
     }
     ObjectNode choice = root.putArray("choices").addObject();
-    choice.putObject("message").put("role", "assistant").put("content", content.toString());
+    ObjectNode message =
+        choice.putObject("message").put("role", "assistant").put("content", content.toString());
+    if (reasoning != null) {
+      message.put("reasoning_content", reasoning.toString());
+    }
     choice.put("finish_reason", finishReason);
     if (usage != null) {
       root.set("usage", usage);

@@ -67,7 +67,10 @@ class RecordCoderTest {
   void isMuchSmallerThanJavaSerialization() throws Exception {
     JournalEntry e =
         JournalEntry.answer(
-            "ab".repeat(32), "run-1", 1L, new ChatCompletion("an answer", "stop", 10, 20, "m", 1));
+            "ab".repeat(32),
+            "run-1",
+            1L,
+            new ChatCompletion("an answer", "stop", 10, 20, "m", 1, null, 0));
     byte[] ours = CoderUtils.encodeToByteArray(RecordCoder.of(JournalEntry.class), e);
     ByteArrayOutputStream java = new ByteArrayOutputStream();
     try (ObjectOutputStream o = new ObjectOutputStream(java)) {

@@ -32,7 +32,9 @@ class JournalIndexTest {
             10,
             20,
             "m",
-            1));
+            1,
+            null,
+            0));
   }
 
   private ResourceId writeSlice(int n) throws Exception {

@@ -27,7 +27,14 @@ class JournalWriterTest {
         "run-1",
         1000 + i,
         new ChatCompletion(
-            "answer " + i + " with \"quotes\"\nand a newline", "stop", 10, 20 + i, "m-1", 1));
+            "answer " + i + " with \"quotes\"\nand a newline",
+            "stop",
+            10,
+            20 + i,
+            "m-1",
+            1,
+            null,
+            0));
   }
 
   private List<Path> slices() throws IOException {
@@ -143,9 +150,11 @@ class JournalWriterTest {
     var failure =
         JournalEntry.failure(h, "run-0", 5, new JournalEntry.Failure(400, "bad", "no", 1));
     var older =
-        JournalEntry.answer(h, "run-1", 10, new ChatCompletion("old", "stop", 1, 1, "m", 1));
+        JournalEntry.answer(
+            h, "run-1", 10, new ChatCompletion("old", "stop", 1, 1, "m", 1, null, 0));
     var newer =
-        JournalEntry.answer(h, "run-2", 20, new ChatCompletion("new", "stop", 1, 1, "m", 1));
+        JournalEntry.answer(
+            h, "run-2", 20, new ChatCompletion("new", "stop", 1, 1, "m", 1, null, 0));
     JournalFiles.write(dir.toString(), "1.jsonl", List.of(failure, older, answer(5)));
     JournalFiles.write(dir.toString(), "2.jsonl", List.of(newer, answer(6)));
     JournalFiles.write(dir.toString(), "3.jsonl", List.of(answer(5)));
@@ -165,5 +174,25 @@ class JournalWriterTest {
     assertTrue(kept.contains(newer));
     assertFalse(kept.contains(older));
     assertFalse(kept.contains(failure));
+  }
+
+  @Test
+  void aReasoningAnswer_keepsItsReasoningInTheLine_andAChatAnswersLineIsAsBefore()
+      throws IOException {
+    ChatCompletion thought =
+        new ChatCompletion("Answer: 4.", "stop", 10, 30, "deepseek-r1", 1, "2 + 2 = 4.", 20);
+    JournalEntry e = JournalEntry.answer("ab".repeat(32), "run-1", 5, thought);
+    assertEquals(e, JournalEntry.fromLine(e.toLine()));
+
+    ChatCompletion chat = new ChatCompletion("Answer: 4.", "stop", 10, 3, "m", 1, null, 0);
+    String line = JournalEntry.answer("ab".repeat(32), "run-1", 5, chat).toLine();
+    assertEquals(
+        "{\"request_hash\":\""
+            + "ab".repeat(32)
+            + "\",\"run_id\":\"run-1\",\"at\":5,\"answer\":{\"content\":\"Answer:"
+            + " 4.\",\"finish_reason\":\"stop\","
+            + "\"prompt_tokens\":10,\"completion_tokens\":3,\"served_model\":\"m\",\"attempts\":1}}",
+        line,
+        "the format earlier versions wrote and read");
   }
 }

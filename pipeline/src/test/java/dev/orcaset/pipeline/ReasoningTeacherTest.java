@@ -9,10 +9,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.orcaset.TestRuns;
 import dev.orcaset.cli.Main;
 import dev.orcaset.config.TeacherConfig;
+import dev.orcaset.model.ChatCompletion;
 import dev.orcaset.model.ChatRequest;
 import dev.orcaset.model.FlanRecord;
 import dev.orcaset.model.Origin;
+import dev.orcaset.model.ReasoningSplit;
 import dev.orcaset.prompts.SystemPrompt;
+import dev.orcaset.teacher.sim.SimulatedAnswers;
 import dev.orcaset.teacher.sim.SimulatedTeacher;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -20,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -83,7 +87,7 @@ class ReasoningTeacherTest {
     Files.write(dir.resolve("in.jsonl"), lines);
     try (SimulatedTeacher sim = SimulatedTeacher.start(0, 0, 0)) {
       Path ok = dir.resolve("ok");
-      assertEquals(0, run(dir, ok, sim, "reasoning_effort: medium"));
+      assertEquals(0, run(dir, ok, sim, "model: o3-mini, reasoning_effort: medium"));
       assertEquals(INPUTS, DatasetReader.rows(ok.resolve("out/data")).size());
       assertEquals(INPUTS, sim.answeredByHash().size(), "each question answered once");
       JsonNode teacher = DatasetReader.manifest(ok.resolve("out")).at("/config/teacher");
@@ -93,13 +97,84 @@ class ReasoningTeacherTest {
       assertFalse(card.contains("| temperature |"), "and not what was not");
 
       Path forced = dir.resolve("forced");
-      run(dir, forced, sim, "reasoning: false");
+      run(dir, forced, sim, "model: o3-mini, reasoning: false");
       List<JsonNode> failed = DatasetReader.jsonLines(forced.resolve("out/failed"));
       assertEquals(INPUTS, failed.size());
       for (JsonNode f : failed) {
         assertEquals(400, f.get("http_status").asInt(), f.toString());
         assertEquals("unsupported_parameter", f.get("provider_code").asText(), f.toString());
         assertTrue(f.get("message").asText().contains("max_completion_tokens"), f.toString());
+      }
+    }
+  }
+
+  @Test
+  void thinkTags_areSplitFromTheAnswer_whereverTheTemplateOpenedThem() {
+    assertEquals(
+        new ReasoningSplit("plan it", "Answer: 4."),
+        ReasoningSplit.of(answer("<think>\nplan it\n</think>\n\nAnswer: 4.", null)));
+    assertEquals(
+        new ReasoningSplit("plan it", "Answer: 4."),
+        ReasoningSplit.of(answer("plan it\n</think>\nAnswer: 4.", null)),
+        "the chat template opened the tag in the prompt");
+    assertEquals(
+        new ReasoningSplit("still thinking", ""),
+        ReasoningSplit.of(answer("<think>still thinking", null)),
+        "cut off while thinking: no answer, so the empty-response gate drops it");
+    assertEquals(
+        new ReasoningSplit("from the field", "<think>kept</think> as sent"),
+        ReasoningSplit.of(answer("<think>kept</think> as sent", "from the field")),
+        "a server that split it already: the content is the answer as received");
+    String plain = "Use <think> tags? No: the answer is 4.";
+    assertEquals(new ReasoningSplit(null, plain), ReasoningSplit.of(answer(plain, null)));
+  }
+
+  private static ChatCompletion answer(String content, String reasoning) {
+    return new ChatCompletion(content, "stop", 1, 1, "m", 1, reasoning, 0);
+  }
+
+  @Test
+  void eachReasoningShape_givesTheAnswerAsResponse_andTheReasoningInItsColumn(@TempDir Path dir)
+      throws Exception {
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      lines.add("{\"inputs\": \"Question " + i + ": why?\", \"task_source\": \"T0\"}");
+    }
+    Files.write(dir.resolve("in.jsonl"), lines);
+    try (SimulatedTeacher sim = SimulatedTeacher.start(0, 0, 0)) {
+      for (String model : List.of("deepseek-r1", "qwen3-thinking", "o4-mini", "gpt-4o")) {
+        Path out = dir.resolve(model);
+        assertEquals(0, run(dir, out, sim, "model: " + model), model);
+        List<GenericRecord> rows = DatasetReader.rows(out.resolve("out/data"));
+        assertEquals(4, rows.size(), model);
+        for (GenericRecord g : rows) {
+          String question = g.get("question").toString();
+          assertEquals(
+              SimulatedAnswers.answer(g.get("system_prompt").toString(), question),
+              g.get("response").toString(),
+              model);
+          Object reasoning = g.get("reasoning");
+          long reasoningTokens = (Long) g.get("reasoning_tokens");
+          switch (model) {
+            case "deepseek-r1" -> {
+              assertEquals(SimulatedAnswers.reasoning(question), String.valueOf(reasoning));
+              assertEquals(
+                  SimulatedAnswers.tokens(SimulatedAnswers.reasoning(question)), reasoningTokens);
+            }
+            case "qwen3-thinking" -> {
+              assertEquals(SimulatedAnswers.reasoning(question), String.valueOf(reasoning));
+              assertEquals(0, reasoningTokens, "not reported by such servers");
+            }
+            case "o4-mini" -> {
+              assertNull(reasoning, "hidden by the provider");
+              assertTrue(reasoningTokens > 0);
+            }
+            default -> {
+              assertNull(reasoning);
+              assertEquals(0, reasoningTokens);
+            }
+          }
+        }
       }
     }
   }
@@ -116,7 +191,7 @@ class ReasoningTeacherTest {
         output: {dir: out}
         sampling: {enabled: false}
         prompts: {dir: %s}
-        teacher: {model: o3-mini, api_key_env: ORCASET_TEST_KEY_THAT_IS_NOT_SET, %s}
+        teacher: {api_key_env: ORCASET_TEST_KEY_THAT_IS_NOT_SET, %s}
         license: {policy: %s}
         """
             .formatted(

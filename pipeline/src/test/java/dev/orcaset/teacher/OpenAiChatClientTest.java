@@ -300,6 +300,38 @@ class OpenAiChatClientTest {
   }
 
   @Test
+  void streamingFromAReasoningServer_joinsTheReasoningDeltasApartFromTheAnswer() throws Exception {
+    server.enqueue(
+        new MockResponse.Builder()
+            .code(200)
+            .addHeader("Content-Type", "text/event-stream")
+            .body(
+                """
+                data: {"model":"deepseek-r1","choices":[{"index":0,"delta":{"role":"assistant","reasoning_content":"2 + 2 "}}]}
+
+                data: {"choices":[{"index":0,"delta":{"reasoning_content":"is 4.","content":null}}]}
+
+                data: {"choices":[{"index":0,"delta":{"content":"Answer: 4."},"finish_reason":"stop"}]}
+
+                data: {"choices":[],"usage":{"prompt_tokens":12,"completion_tokens":9,"completion_tokens_details":{"reasoning_tokens":5}}}
+
+                data: [DONE]
+
+                """)
+            .build());
+    ChatCompletion answer =
+        client(KEY)
+            .complete(
+                new ChatRequest(
+                    "deepseek-r1", "", "2 + 2?", 0.6, null, 256, null, true, false, null))
+            .get(10, TimeUnit.SECONDS);
+    assertEquals("Answer: 4.", answer.content());
+    assertEquals("2 + 2 is 4.", answer.reasoning());
+    assertEquals(5, answer.reasoningTokens());
+    assertEquals(9, answer.completionTokens());
+  }
+
+  @Test
   void aStreamCutShort_isRetried() throws Exception {
     server.enqueue(
         new MockResponse.Builder()

@@ -26,6 +26,15 @@ public final class SimulatedAnswers {
         + "], not training data.";
   }
 
+  /**
+   * What a simulated reasoning model thinks before it answers: a fixed function of the question.
+   */
+  public static String reasoning(String userMessage) {
+    return "The user asks: \""
+        + excerpt(userMessage, 60)
+        + "\". I should check each step before I answer.";
+  }
+
   /** A rough token count (words × 4/3), the same on every run. */
   public static long tokens(String text) {
     if (text == null || text.isBlank()) {

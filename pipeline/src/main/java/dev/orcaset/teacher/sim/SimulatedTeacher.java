@@ -520,16 +520,51 @@ public final class SimulatedTeacher implements AutoCloseable {
     out.put("model", model);
     ObjectNode choice = out.putArray("choices").addObject();
     choice.put("index", 0);
-    choice.putObject("message").put("role", "assistant").put("content", answer);
+    ObjectNode message = choice.putObject("message").put("role", "assistant");
+    ReasoningShape shape = ReasoningShape.of(model);
+    String thought = SimulatedAnswers.reasoning(user);
+    switch (shape) {
+      case FIELD -> message.put("content", answer).put("reasoning_content", thought);
+      case THINK_TAGS -> message.put("content", "<think>\n" + thought + "\n</think>\n\n" + answer);
+      default -> message.put("content", answer);
+    }
     choice.put("finish_reason", finish.find() ? finish.group(1) : "stop");
     ObjectNode usage = out.putObject("usage");
     long prompt = SimulatedAnswers.tokens(system) + SimulatedAnswers.tokens(user);
-    long completion = SimulatedAnswers.tokens(answer);
+    long reasoning = shape == ReasoningShape.NONE ? 0 : SimulatedAnswers.tokens(thought);
+    long completion = SimulatedAnswers.tokens(answer) + reasoning;
     usage
         .put("prompt_tokens", prompt)
         .put("completion_tokens", completion)
         .put("total_tokens", prompt + completion);
+    if (shape == ReasoningShape.HIDDEN || shape == ReasoningShape.FIELD) {
+      usage.putObject("completion_tokens_details").put("reasoning_tokens", reasoning);
+    }
     return new Reply(200, out.toString());
+  }
+
+  /**
+   * How the simulated model returns its reasoning, by its name: OpenAI's reasoning models keep it
+   * hidden and report only its tokens; names with {@code r1} or {@code reasoner} (DeepSeek, vLLM
+   * with a reasoning parser) send it as {@code reasoning_content}; names with {@code think} (Qwen3
+   * thinking served raw) put it in the content inside {@code <think>…</think>}.
+   */
+  enum ReasoningShape {
+    NONE,
+    HIDDEN,
+    FIELD,
+    THINK_TAGS;
+
+    static ReasoningShape of(String model) {
+      String m = model.toLowerCase(java.util.Locale.ROOT);
+      if (ChatRequest.isReasoningModel(m)) {
+        return HIDDEN;
+      }
+      if (m.contains("r1") || m.contains("reasoner")) {
+        return FIELD;
+      }
+      return m.contains("think") ? THINK_TAGS : NONE;
+    }
   }
 
   /** The answer's token bound, under either name: reasoning models take max_completion_tokens. */
