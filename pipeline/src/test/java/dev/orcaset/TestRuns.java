@@ -18,6 +18,11 @@ public final class TestRuns {
    * map's inner text, e.g. "concurrency: 4").
    */
   public static Path config(Path dir, String teacherFields) throws IOException {
+    return config(dir, "m", teacherFields);
+  }
+
+  /** As {@link #config(Path, String)}, with the teacher's model named. */
+  public static Path config(Path dir, String model, String teacherFields) throws IOException {
     Path cfg = dir.resolve("run.yaml");
     Files.writeString(
         cfg,
@@ -26,11 +31,12 @@ public final class TestRuns {
         output: {dir: out}
         sampling: {enabled: false}
         prompts: {dir: %s}
-        teacher: {provider: simulated, model: m, api_key_env: ORCASET_TEST_KEY_THAT_IS_NOT_SET%s}
+        teacher: {provider: simulated, model: %s, api_key_env: ORCASET_TEST_KEY_THAT_IS_NOT_SET%s}
         license: {policy: %s}
         """
             .formatted(
                 HOME.resolve("system-prompts"),
+                model,
                 teacherFields.isBlank() ? "" : ", " + teacherFields,
                 HOME.resolve("config/licenses.yaml")));
     return cfg;

@@ -87,7 +87,7 @@ class ReasoningTeacherTest {
     Files.write(dir.resolve("in.jsonl"), lines);
     try (SimulatedTeacher sim = SimulatedTeacher.start(0, 0, 0)) {
       Path ok = dir.resolve("ok");
-      assertEquals(0, run(dir, ok, sim, "model: o3-mini, reasoning_effort: medium"));
+      assertEquals(0, run(dir, ok, sim, "o3-mini", "reasoning_effort: medium"));
       assertEquals(INPUTS, DatasetReader.rows(ok.resolve("out/data")).size());
       assertEquals(INPUTS, sim.answeredByHash().size(), "each question answered once");
       JsonNode teacher = DatasetReader.manifest(ok.resolve("out")).at("/config/teacher");
@@ -97,7 +97,7 @@ class ReasoningTeacherTest {
       assertFalse(card.contains("| temperature |"), "and not what was not");
 
       Path forced = dir.resolve("forced");
-      run(dir, forced, sim, "model: o3-mini, reasoning: false");
+      run(dir, forced, sim, "o3-mini", "reasoning: false");
       List<JsonNode> failed = DatasetReader.jsonLines(forced.resolve("out/failed"));
       assertEquals(INPUTS, failed.size());
       for (JsonNode f : failed) {
@@ -144,7 +144,7 @@ class ReasoningTeacherTest {
     try (SimulatedTeacher sim = SimulatedTeacher.start(0, 0, 0)) {
       for (String model : List.of("deepseek-r1", "qwen3-thinking", "o4-mini", "gpt-4o")) {
         Path out = dir.resolve(model);
-        assertEquals(0, run(dir, out, sim, "model: " + model), model);
+        assertEquals(0, run(dir, out, sim, model, ""), model);
         List<GenericRecord> rows = DatasetReader.rows(out.resolve("out/data"));
         assertEquals(4, rows.size(), model);
         for (GenericRecord g : rows) {
@@ -179,25 +179,13 @@ class ReasoningTeacherTest {
     }
   }
 
-  private static int run(Path inputs, Path dir, SimulatedTeacher sim, String teacherFields)
+  /** A run of the inputs in {@code inputs} on {@code model}, in its own folder {@code dir}. */
+  private static int run(
+      Path inputs, Path dir, SimulatedTeacher sim, String model, String teacherFields)
       throws Exception {
     Files.createDirectories(dir);
     Files.copy(inputs.resolve("in.jsonl"), dir.resolve("in.jsonl"));
-    Path cfg = dir.resolve("run.yaml");
-    Files.writeString(
-        cfg,
-        """
-        input: {paths: [in.jsonl]}
-        output: {dir: out}
-        sampling: {enabled: false}
-        prompts: {dir: %s}
-        teacher: {api_key_env: ORCASET_TEST_KEY_THAT_IS_NOT_SET, %s}
-        license: {policy: %s}
-        """
-            .formatted(
-                TestRuns.HOME.resolve("system-prompts"),
-                teacherFields,
-                TestRuns.HOME.resolve("config/licenses.yaml")));
+    Path cfg = TestRuns.config(dir, model, teacherFields);
     StringWriter out = new StringWriter();
     return new Main(new PrintWriter(out, true), new PrintWriter(out, true))
         .run(
