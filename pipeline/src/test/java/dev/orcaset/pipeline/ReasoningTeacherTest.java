@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.orcaset.TestRuns;
-import dev.orcaset.cli.Main;
 import dev.orcaset.config.TeacherConfig;
 import dev.orcaset.model.ChatCompletion;
 import dev.orcaset.model.ChatRequest;
@@ -17,8 +16,6 @@ import dev.orcaset.model.ReasoningSplit;
 import dev.orcaset.prompts.SystemPrompt;
 import dev.orcaset.teacher.sim.SimulatedAnswers;
 import dev.orcaset.teacher.sim.SimulatedTeacher;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -186,14 +183,6 @@ class ReasoningTeacherTest {
     Files.createDirectories(dir);
     Files.copy(inputs.resolve("in.jsonl"), dir.resolve("in.jsonl"));
     Path cfg = TestRuns.config(dir, model, teacherFields);
-    StringWriter out = new StringWriter();
-    return new Main(new PrintWriter(out, true), new PrintWriter(out, true))
-        .run(
-            "run",
-            "--config",
-            cfg.toString(),
-            "--teacher-url",
-            sim.baseUrl(),
-            "--runner=DirectRunner");
+    return CliRun.run(cfg, sim.baseUrl(), dir.resolve("out"), "--runner=DirectRunner").exit();
   }
 }
