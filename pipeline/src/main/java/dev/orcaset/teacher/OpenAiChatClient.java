@@ -110,12 +110,6 @@ public final class OpenAiChatClient implements TeacherClient {
           attempts);
     }
     JsonNode usage = root.path("usage");
-    // DeepSeek and vLLM's reasoning parsers say reasoning_content; OpenRouter and newer vLLM say
-    // reasoning.
-    JsonNode reasoning =
-        message.hasNonNull("reasoning_content")
-            ? message.get("reasoning_content")
-            : message.path("reasoning");
     return new ChatCompletion(
         message.path("content").asText(""),
         finishReason,
@@ -123,8 +117,21 @@ public final class OpenAiChatClient implements TeacherClient {
         usage.path("completion_tokens").asLong(0),
         root.path("model").asText(null),
         attempts,
-        reasoning.isTextual() ? reasoning.asText() : null,
+        reasoningOf(message),
         usage.path("completion_tokens_details").path("reasoning_tokens").asLong(0));
+  }
+
+  /**
+   * The reasoning a message (or a stream's delta) carries beside its content, null for none:
+   * DeepSeek and vLLM's reasoning parsers say reasoning_content, OpenRouter and newer vLLM
+   * reasoning.
+   */
+  static String reasoningOf(JsonNode message) {
+    JsonNode r =
+        message.hasNonNull("reasoning_content")
+            ? message.get("reasoning_content")
+            : message.path("reasoning");
+    return r.isTextual() ? r.asText() : null;
   }
 
   private String describe(int status, Kind kind, ProviderError error) {

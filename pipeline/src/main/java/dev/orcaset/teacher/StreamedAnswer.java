@@ -47,13 +47,9 @@ final class StreamedAnswer {
       if (!choice.isMissingNode()) {
         JsonNode delta = choice.path("delta");
         content.append(delta.path("content").asText(""));
-        JsonNode thought =
-            delta.hasNonNull("reasoning_content")
-                ? delta.get("reasoning_content")
-                : delta.path("reasoning");
-        if (thought.isTextual()) {
-          reasoning =
-              (reasoning == null ? new StringBuilder() : reasoning).append(thought.asText());
+        String thought = OpenAiChatClient.reasoningOf(delta);
+        if (thought != null) {
+          reasoning = (reasoning == null ? new StringBuilder() : reasoning).append(thought);
         }
         if (choice.hasNonNull("finish_reason")) {
           finishReason = choice.get("finish_reason").asText();

@@ -16,6 +16,7 @@ import dev.orcaset.model.ReasoningSplit;
 import dev.orcaset.prompts.SystemPrompt;
 import dev.orcaset.teacher.sim.SimulatedAnswers;
 import dev.orcaset.teacher.sim.SimulatedTeacher;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -77,11 +78,7 @@ class ReasoningTeacherTest {
   @Test
   void aRunOnAnOSeriesModel_isAnswered_andForcedToChatParameters_everyRowIsRefused(
       @TempDir Path dir) throws Exception {
-    List<String> lines = new ArrayList<>();
-    for (int i = 0; i < INPUTS; i++) {
-      lines.add("{\"inputs\": \"Question " + i + ": why?\", \"task_source\": \"T0\"}");
-    }
-    Files.write(dir.resolve("in.jsonl"), lines);
+    writeQuestions(dir, INPUTS);
     try (SimulatedTeacher sim = SimulatedTeacher.start(0, 0, 0)) {
       Path ok = dir.resolve("ok");
       assertEquals(0, run(dir, ok, sim, "o3-mini", "reasoning_effort: medium"));
@@ -133,11 +130,7 @@ class ReasoningTeacherTest {
   @Test
   void eachReasoningShape_givesTheAnswerAsResponse_andTheReasoningInItsColumn(@TempDir Path dir)
       throws Exception {
-    List<String> lines = new ArrayList<>();
-    for (int i = 0; i < 4; i++) {
-      lines.add("{\"inputs\": \"Question " + i + ": why?\", \"task_source\": \"T0\"}");
-    }
-    Files.write(dir.resolve("in.jsonl"), lines);
+    writeQuestions(dir, 4);
     try (SimulatedTeacher sim = SimulatedTeacher.start(0, 0, 0)) {
       for (String model : List.of("deepseek-r1", "qwen3-thinking", "o4-mini", "gpt-4o")) {
         Path out = dir.resolve(model);
@@ -174,6 +167,14 @@ class ReasoningTeacherTest {
         }
       }
     }
+  }
+
+  private static void writeQuestions(Path dir, int n) throws IOException {
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      lines.add("{\"inputs\": \"Question " + i + ": why?\", \"task_source\": \"T0\"}");
+    }
+    Files.write(dir.resolve("in.jsonl"), lines);
   }
 
   /** A run of the inputs in {@code inputs} on {@code model}, in its own folder {@code dir}. */
