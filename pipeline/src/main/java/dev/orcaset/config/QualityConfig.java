@@ -5,9 +5,10 @@ import java.util.List;
 
 /**
  * `quality`: the named gates an answer must pass to become a sample. Each rule can be turned off
- * ({@code enabled: false}); rows a rule drops are counted under `filtered` with the rule's name and
- * kept, whole, in `OUTPUT/filtered/`. {@code nearDuplicateInput} runs before the teacher (it saves
- * money) and is off by default.
+ * ({@code enabled: false}); {@code wrongAnswer} drops answers whose final answer disagrees with
+ * FLAN's target (see {@code TargetComparator}); rows a rule drops are counted under `filtered` with
+ * the rule's name and kept, whole, in `OUTPUT/filtered/`. {@code nearDuplicateInput} runs before
+ * the teacher (it saves money) and is off by default.
  */
 public record QualityConfig(
     FinishReason finishReason,
@@ -15,6 +16,7 @@ public record QualityConfig(
     Refusal refusal,
     NoExplanation noExplanation,
     TooShort tooShort,
+    Toggle wrongAnswer,
     Toggle duplicateResponse,
     NearDuplicateInput nearDuplicateInput)
     implements Serializable {
@@ -54,13 +56,14 @@ public record QualityConfig(
     refusal = refusal == null ? new Refusal(null, null) : refusal;
     noExplanation = noExplanation == null ? new NoExplanation(null, null) : noExplanation;
     tooShort = tooShort == null ? new TooShort(null, null) : tooShort;
+    wrongAnswer = wrongAnswer == null ? new Toggle(null) : wrongAnswer;
     duplicateResponse = duplicateResponse == null ? new Toggle(null) : duplicateResponse;
     nearDuplicateInput =
         nearDuplicateInput == null ? new NearDuplicateInput(null, null) : nearDuplicateInput;
   }
 
   public static QualityConfig defaults() {
-    return new QualityConfig(null, null, null, null, null, null, null);
+    return new QualityConfig(null, null, null, null, null, null, null, null);
   }
 
   /** A rule with nothing to set but whether it runs. On by default. */

@@ -31,6 +31,8 @@ public final class SampleSchema {
           .requiredString("response")
           .optionalString("reasoning")
           .optionalString("reference_answer")
+          .requiredString("target_check")
+          .requiredString("target_check_method")
           .requiredString("teacher_provider")
           .requiredString("teacher_model")
           .optionalString("served_model")
@@ -71,6 +73,8 @@ public final class SampleSchema {
     r.put("response", s.response());
     r.put("reasoning", s.reasoning());
     r.put("reference_answer", s.referenceAnswer());
+    r.put("target_check", s.targetCheck().wireName());
+    r.put("target_check_method", s.targetCheckMethod().wireName());
     r.put("teacher_provider", s.teacherProvider());
     r.put("teacher_model", s.teacherModel());
     r.put("served_model", s.servedModel());

@@ -35,6 +35,7 @@ public enum DropReason {
   REFUSAL(Outcome.FILTERED),
   NO_EXPLANATION(Outcome.FILTERED),
   TOO_SHORT(Outcome.FILTERED),
+  WRONG_ANSWER(Outcome.FILTERED),
   DUPLICATE_RESPONSE(Outcome.FILTERED),
 
   // Not answered.

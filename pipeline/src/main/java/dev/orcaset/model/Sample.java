@@ -6,10 +6,12 @@ import java.util.List;
 /**
  * One dataset row, as written to Parquet. {@code question} is exactly the user message sent and
  * {@code response} exactly the assistant content received; {@code runId} names the run that paid
- * for the answer (a later run may reuse it from the journal). The license fields are the verdict
- * for this row's teacher and source task, decided as the row is built; the source fields say which
- * source dataset the task draws on (the Data Provenance audit's id, empty when it does not list the
- * task), its license tag, and whether anyone reviewed it, so attribution travels with the row.
+ * for the answer (a later run may reuse it from the journal); {@code targetCheck} says whether the
+ * answer's final answer agrees with {@code referenceAnswer}, FLAN's target, and {@code
+ * targetCheckMethod} by which comparator. The license fields are the verdict for this row's teacher
+ * and source task, decided as the row is built; the source fields say which source dataset the task
+ * draws on (the Data Provenance audit's id, empty when it does not list the task), its license tag,
+ * and whether anyone reviewed it, so attribution travels with the row.
  */
 public record Sample(
     String id,
@@ -22,6 +24,8 @@ public record Sample(
     String response,
     String reasoning,
     String referenceAnswer,
+    TargetCheck.Verdict targetCheck,
+    TargetCheck.Method targetCheckMethod,
     String teacherProvider,
     String teacherModel,
     String servedModel,

@@ -67,14 +67,7 @@ public final class CountOutcomes
                     List.of(
                         one(Measure.COUNTS, Outcome.REJECTED.wireName()),
                         one(Measure.REJECTED_BY_REASON, r.reason().wireName()))))
-        .and(
-            tally(
-                in.get(Outcomes.DROPPED),
-                "Dropped",
-                (DroppedRecord d) ->
-                    List.of(
-                        one(Measure.COUNTS, d.outcome().wireName()),
-                        one(Measure.DROPPED_BY_REASON, d.reason().wireName()))))
+        .and(tally(in.get(Outcomes.DROPPED), "Dropped", CountOutcomes::droppedTallies))
         .and(
             tally(
                 in.get(Outcomes.FAILED),
@@ -107,9 +100,28 @@ public final class CountOutcomes
     return bin;
   }
 
+  private static List<KV<Tally, Long>> droppedTallies(DroppedRecord d) {
+    List<KV<Tally, Long>> t = new ArrayList<>();
+    t.add(one(Measure.COUNTS, d.outcome().wireName()));
+    t.add(one(Measure.DROPPED_BY_REASON, d.reason().wireName()));
+    if (d.sample() != null) {
+      t.add(targetCheck(d.sample()));
+    }
+    return t;
+  }
+
+  private static KV<Tally, Long> targetCheck(Sample s) {
+    return one(
+        Measure.TARGET_CHECKS,
+        s.source(),
+        s.targetCheck().wireName(),
+        s.targetCheckMethod().wireName());
+  }
+
   private static List<KV<Tally, Long>> sampleTallies(Sample s) {
     List<KV<Tally, Long>> t = new ArrayList<>();
     t.add(one(Measure.COUNTS, "samples"));
+    t.add(targetCheck(s));
     t.add(one(Measure.SAMPLES_BY_SOURCE, s.source()));
     t.add(one(Measure.SAMPLES_BY_LICENSE, s.licenseTag()));
     String cleared = String.valueOf(Boolean.TRUE.equals(s.commercialUse()));

@@ -5,11 +5,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orcaset.io.Json;
 import dev.orcaset.license.SourceEntry;
 import dev.orcaset.license.SourceLicense;
+import dev.orcaset.model.TargetCheck;
 import dev.orcaset.pipeline.Tally.Measure;
 import dev.orcaset.quality.QualityGates;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -102,6 +104,42 @@ final class ManifestSections {
         .put("unreviewed_rows", unreviewed);
     out.set("unreviewed_tasks", tasks);
     return out;
+  }
+
+  /**
+   * Per submix, every answered row (kept, or dropped by a gate) by its verdict against FLAN's
+   * target, the share that could be checked, and the verdicts by comparator.
+   */
+  static ObjectNode targetChecks(Tallies t) {
+    Map<String, long[]> bySource = new TreeMap<>();
+    Map<String, Map<String, long[]>> byMethod = new TreeMap<>();
+    for (Map.Entry<List<String>, Long> e : t.entries(Measure.TARGET_CHECKS)) {
+      String source = e.getKey().get(0);
+      int v = TargetCheck.Verdict.valueOf(e.getKey().get(1).toUpperCase(Locale.ROOT)).ordinal();
+      bySource.computeIfAbsent(source, k -> new long[3])[v] += e.getValue();
+      byMethod.computeIfAbsent(source, k -> new TreeMap<>())
+              .computeIfAbsent(e.getKey().get(2), k -> new long[3])[v] +=
+          e.getValue();
+    }
+    ObjectNode out = Json.mapper().createObjectNode();
+    bySource.forEach(
+        (source, n) -> {
+          long answered = n[0] + n[1] + n[2];
+          ObjectNode s = verdicts(out.putObject(source).put("answered", answered), n);
+          s.put(
+              "checked_share",
+              answered == 0 ? 0 : Math.round((n[0] + n[1]) * 1000.0 / answered) / 1000.0);
+          ObjectNode methods = s.putObject("by_method");
+          byMethod.get(source).forEach((m, c) -> verdicts(methods.putObject(m), c));
+        });
+    return out;
+  }
+
+  private static ObjectNode verdicts(ObjectNode node, long[] n) {
+    for (TargetCheck.Verdict v : TargetCheck.Verdict.values()) {
+      node.put(v.wireName(), n[v.ordinal()]);
+    }
+    return node;
   }
 
   /** Every gate, whether it ran and how many rows it dropped. */

@@ -11,6 +11,8 @@ import dev.orcaset.model.FlanRecord;
 import dev.orcaset.model.Question;
 import dev.orcaset.model.ReasoningSplit;
 import dev.orcaset.model.Sample;
+import dev.orcaset.model.TargetCheck;
+import dev.orcaset.quality.TargetComparator;
 import java.io.Serializable;
 
 /**
@@ -36,6 +38,8 @@ final class Rows implements Serializable {
     FlanRecord r = q.record();
     var a = e.answer();
     ReasoningSplit split = ReasoningSplit.of(a);
+    TargetCheck check =
+        TargetComparator.check(q.request().userMessage(), split.response(), r.targets());
     LicenseTag license = policy.tag(teacher.provider(), teacher.model(), q.submix(), r.taskName());
     return new Sample(
         q.id(),
@@ -48,6 +52,8 @@ final class Rows implements Serializable {
         split.response(),
         split.reasoning(),
         r.targets(),
+        check.verdict(),
+        check.method(),
         teacher.provider(),
         teacher.model(),
         a.servedModel(),

@@ -51,6 +51,11 @@ public record Tally(Measure measure, List<String> labels) implements Serializabl
     SAMPLES_BY_SOURCE_DATASET,
     /** [source, commercial use]. */
     SAMPLES_BY_SOURCE_AND_COMMERCIAL_USE,
+    /**
+     * [source, verdict, method]: every answered row (kept, or dropped by a quality gate) by how it
+     * compares with FLAN's target.
+     */
+    TARGET_CHECKS,
     /** [task name]: rows whose source license nobody reviewed. */
     UNREVIEWED_SOURCE_TASKS,
     /** [source]. */

@@ -47,6 +47,9 @@ public final class QualityGates implements Serializable {
     if (q.tooShort().enabled()) {
       rules.add(new TooShortRule(q.tooShort().minTokens()));
     }
+    if (q.wrongAnswer().enabled()) {
+      rules.add(new WrongAnswerRule());
+    }
     return new QualityGates(rules);
   }
 
@@ -84,6 +87,10 @@ public final class QualityGates implements Serializable {
             DropReason.TOO_SHORT.wireName(),
             q.tooShort().enabled(),
             "fewer than " + q.tooShort().minTokens() + " completion tokens"),
+        new Gate(
+            DropReason.WRONG_ANSWER.wireName(),
+            q.wrongAnswer().enabled(),
+            "final answer disagrees with FLAN's target (option, label, number or span)"),
         new Gate(
             DropReason.DUPLICATE_RESPONSE.wireName(),
             q.duplicateResponse().enabled(),

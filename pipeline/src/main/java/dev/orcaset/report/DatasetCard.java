@@ -150,6 +150,10 @@ public final class DatasetCard {
         "reasoning",
         "a reasoning model's reasoning, apart from its answer (null when the server sent none)");
     f.put("reference_answer", "FLAN's own target, for checking answers");
+    f.put(
+        "target_check",
+        "match, mismatch or unchecked: the answer's final answer against the target");
+    f.put("target_check_method", "the comparator: option, label, number, span, or none");
     f.put("teacher_provider", "provider as configured");
     f.put("teacher_model", "model as configured");
     f.put("served_model", "model the server said answered");

@@ -23,6 +23,7 @@ public final class SummarySections {
         composition(m),
         tokens(m),
         qualityGates(m),
+        targetChecks(m),
         leftOut(m));
   }
 
@@ -382,6 +383,61 @@ public final class SummarySections {
                 List.of("rule", "state", "drops", "rows dropped"),
                 rows,
                 List.of(false, false, false, true))));
+  }
+
+  /**
+   * Answers checked against FLAN's own targets, per submix: the verified, mismatched and unchecked
+   * counts over every answered row, and the same by comparator.
+   */
+  static Section targetChecks(Manifest m) {
+    List<List<String>> rows = new ArrayList<>();
+    List<List<String>> methods = new ArrayList<>();
+    for (Map.Entry<String, JsonNode> e : m.json().path("target_checks").properties()) {
+      JsonNode s = e.getValue();
+      long checked = s.path("match").asLong() + s.path("mismatch").asLong();
+      rows.add(
+          List.of(
+              e.getKey(),
+              number(s.path("answered").asLong()),
+              number(s.path("match").asLong()),
+              number(s.path("mismatch").asLong()),
+              number(s.path("unchecked").asLong()),
+              percent(checked, s.path("answered").asLong())));
+      for (Map.Entry<String, JsonNode> method : s.path("by_method").properties()) {
+        JsonNode c = method.getValue();
+        methods.add(
+            List.of(
+                e.getKey(),
+                method.getKey(),
+                number(c.path("match").asLong()),
+                number(c.path("mismatch").asLong()),
+                number(c.path("unchecked").asLong())));
+      }
+    }
+    boolean gate = false;
+    for (JsonNode g : m.json().path("quality_gates")) {
+      gate |= g.path("rule").asText().equals("wrong_answer") && g.path("enabled").asBoolean();
+    }
+    return new Section(
+        "Answers against FLAN's targets",
+        List.of(
+            "Each answered row's final answer is compared with FLAN's target (`target_check`,"
+                + " `target_check_method`): an option the question lists, a yes/no or NLI label, a"
+                + " number, or a short span; other targets (summaries, translations) are not"
+                + " checked. "
+                + (gate
+                    ? "Mismatched answers are dropped by the `wrong_answer` gate."
+                    : "The `wrong_answer` gate is off: mismatched answers are in the data."),
+            "Counts are of every answered row, kept or dropped by a gate."),
+        List.of(
+            new Table(
+                List.of("submix", "answered", "verified", "mismatched", "unchecked", "checked"),
+                rows,
+                List.of(false, true, true, true, true, true)),
+            new Table(
+                List.of("submix", "comparator", "verified", "mismatched", "unchecked"),
+                methods,
+                List.of(false, false, true, true, true))));
   }
 
   static Section leftOut(Manifest m) {

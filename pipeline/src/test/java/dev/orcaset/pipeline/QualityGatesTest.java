@@ -142,6 +142,8 @@ class QualityGatesTest {
             1L,
             "near_duplicate_input",
             1L,
+            "wrong_answer",
+            0L,
             "no_explanation".equals(bareRule) ? "too_short" : "no_explanation",
             0L),
         gateCounts);

@@ -34,6 +34,8 @@ class QualityRulesTest {
         response,
         null,
         reference,
+        TargetComparator.check("Is it so?", response, reference).verdict(),
+        TargetComparator.check("Is it so?", response, reference).method(),
         "vllm",
         "m",
         "m",
@@ -192,6 +194,7 @@ class QualityRulesTest {
             new QualityConfig.Refusal(false, null),
             new QualityConfig.NoExplanation(false, null),
             new QualityConfig.TooShort(false, null),
+            null,
             null,
             null);
     QualityGates some = QualityGates.of(off);

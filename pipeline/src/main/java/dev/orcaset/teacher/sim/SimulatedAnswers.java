@@ -5,7 +5,8 @@ import dev.orcaset.model.Hashes;
 /**
  * The simulated teacher's answers: a fixed function of (system prompt, user message), shaped like
  * an explanation, with a fingerprint of both. Tests recompute it to prove every row's response
- * belongs to its own question and prompt.
+ * belongs to its own question and prompt. It states no final answer, so it is never checked against
+ * a target as right or wrong ({@code [[sim:reply=TEXT]]} answers that are).
  */
 public final class SimulatedAnswers {
   private SimulatedAnswers() {}
@@ -21,7 +22,7 @@ public final class SimulatedAnswers {
         + (system.isEmpty() ? "(none)" : "\"" + excerpt(system, 60) + "\"")
         + ".\n"
         + "Step 3: Reason from the information given to a conclusion.\n"
-        + "Answer: this is a simulated answer [sim:"
+        + "This is a simulated answer [sim:"
         + fingerprint
         + "], not training data.";
   }
