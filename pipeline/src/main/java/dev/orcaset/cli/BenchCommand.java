@@ -41,7 +41,7 @@ final class BenchCommand {
     long rpm = 0;
     long tpm = 0;
     int concurrency = 64;
-    int maxTokens = 64;
+    int maxTokens = 256;
     double errorRate = 0;
     double resetRate = 0;
     int capacity = 0;

@@ -34,7 +34,7 @@ class FaultyTeacherTest {
           "{\"inputs\": \"Question " + i + ": why is the sky blue?\", \"task_source\": \"T0\"}");
     }
     Files.write(dir.resolve("in.jsonl"), lines);
-    Path cfg = TestRuns.config(dir, "concurrency: 32, max_attempts: 8, rpm: 3000, max_tokens: 64");
+    Path cfg = TestRuns.config(dir, "concurrency: 32, max_attempts: 8, rpm: 3000, max_tokens: 256");
     // The server allows 3,000 RPM, enforced per second (50/s); the client is told the same.
     var options = new SimulatedTeacher.Options(0, 20, 10, 3_000, 0, 0.05, 0.01, 7);
     try (SimulatedTeacher sim = SimulatedTeacher.start(options)) {

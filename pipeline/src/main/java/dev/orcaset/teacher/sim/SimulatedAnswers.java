@@ -44,6 +44,16 @@ public final class SimulatedAnswers {
     return Math.round(text.trim().split("\\s+").length * 4.0 / 3.0);
   }
 
+  /** The start of {@code text} that {@link #tokens} counts as at most {@code maxTokens}. */
+  public static String cut(String text, long maxTokens) {
+    String[] words = text.trim().split("(?<=\\s)(?=\\S)");
+    StringBuilder kept = new StringBuilder();
+    for (int n = 1; n <= words.length && Math.round(n * 4.0 / 3.0) <= maxTokens; n++) {
+      kept.append(words[n - 1]);
+    }
+    return kept.toString().stripTrailing();
+  }
+
   private static String excerpt(String s, int max) {
     String flat = s.replaceAll("\\s+", " ").trim();
     return flat.length() <= max ? flat : flat.substring(0, max) + "…";

@@ -301,7 +301,11 @@ public final class SimulatedBatches {
       }
       SimulatedTeacher.Reply reply =
           SimulatedTeacher.reply(
-              system, user, body.path("model").asText(), Hashes.sha256Hex(body.toString()));
+              system,
+              user,
+              body.path("model").asText(),
+              Hashes.sha256Hex(body.toString()),
+              SimulatedTeacher.maxOutputTokens(body));
       ObjectNode response = result.putObject("response");
       response.put("status_code", reply.status()).put("request_id", "req_sim_" + i);
       try {

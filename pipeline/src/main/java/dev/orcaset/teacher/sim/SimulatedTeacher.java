@@ -367,7 +367,7 @@ public final class SimulatedTeacher implements AutoCloseable {
             error("simulated transient error", "server_error", null));
         return;
       }
-      Reply reply = reply(system, user, body.get("model").asText(), hash);
+      Reply reply = reply(system, user, body.get("model").asText(), hash, maxOutputTokens(body));
       if (reply.status() != 200) {
         respond(ex, left, reply.status(), reply.json());
         return;
@@ -500,9 +500,11 @@ public final class SimulatedTeacher implements AutoCloseable {
   /**
    * The answer to one chat request, markers honoured: `[[sim:status=N:code]]` an error,
    * `[[sim:reply=TEXT]]` that text, `[[sim:finish=R]]` that finish reason; otherwise the
-   * deterministic simulated explanation. Shared by the online endpoint and the batch files.
+   * deterministic simulated explanation. An answer longer than the request's token bound is cut
+   * there and reports `length`, as a real model's does (a bound of 0 means none). Shared by the
+   * online endpoint and the batch files.
    */
-  static Reply reply(String system, String user, String model, String hash) {
+  static Reply reply(String system, String user, String model, String hash, long maxTokens) {
     Matcher status = STATUS.matcher(user);
     if (status.find()) {
       return new Reply(
@@ -523,15 +525,20 @@ public final class SimulatedTeacher implements AutoCloseable {
     ObjectNode message = choice.putObject("message").put("role", "assistant");
     ReasoningShape shape = ReasoningShape.of(model);
     String thought = SimulatedAnswers.reasoning(user);
+    long reasoning = shape == ReasoningShape.NONE ? 0 : SimulatedAnswers.tokens(thought);
+    String finishReason = finish.find() ? finish.group(1) : "stop";
+    if (maxTokens > 0 && reasoning + SimulatedAnswers.tokens(answer) > maxTokens) {
+      answer = SimulatedAnswers.cut(answer, Math.max(0, maxTokens - reasoning));
+      finishReason = "length";
+    }
     switch (shape) {
       case FIELD -> message.put("content", answer).put("reasoning_content", thought);
       case THINK_TAGS -> message.put("content", "<think>\n" + thought + "\n</think>\n\n" + answer);
       default -> message.put("content", answer);
     }
-    choice.put("finish_reason", finish.find() ? finish.group(1) : "stop");
+    choice.put("finish_reason", finishReason);
     ObjectNode usage = out.putObject("usage");
     long prompt = SimulatedAnswers.tokens(system) + SimulatedAnswers.tokens(user);
-    long reasoning = shape == ReasoningShape.NONE ? 0 : SimulatedAnswers.tokens(thought);
     long completion = SimulatedAnswers.tokens(answer) + reasoning;
     usage
         .put("prompt_tokens", prompt)
