@@ -9,10 +9,19 @@ import java.io.Serializable;
 
 /**
  * One journal line: what the teacher said to one request (an answer or a permanent failure), which
- * run paid for it and when. Exactly one of {@code answer} and {@code failure} is set.
+ * run paid for it and when. Exactly one of {@code answer} and {@code failure} is set. {@code
+ * unboundedHash} ({@link dev.orcaset.model.ChatRequest#unboundedHash()}) and the request's {@code
+ * maxTokens} are written with answers; lines from versions before them have neither (0) and are
+ * found by their request hash alone.
  */
 public record JournalEntry(
-    String requestHash, String runId, long atMillis, ChatCompletion answer, Failure failure)
+    String requestHash,
+    String runId,
+    long atMillis,
+    ChatCompletion answer,
+    Failure failure,
+    String unboundedHash,
+    int maxTokens)
     implements Serializable {
 
   /** A request the server rejected for good (HTTP 400, content filter): asking again won't help. */
@@ -21,12 +30,23 @@ public record JournalEntry(
 
   public static JournalEntry answer(
       String requestHash, String runId, long atMillis, ChatCompletion answer) {
-    return new JournalEntry(requestHash, runId, atMillis, answer, null);
+    return new JournalEntry(requestHash, runId, atMillis, answer, null, null, 0);
+  }
+
+  /** An answer to the question with these hashes, asked with this token bound. */
+  public static JournalEntry answer(
+      String requestHash,
+      String unboundedHash,
+      int maxTokens,
+      String runId,
+      long atMillis,
+      ChatCompletion answer) {
+    return new JournalEntry(requestHash, runId, atMillis, answer, null, unboundedHash, maxTokens);
   }
 
   public static JournalEntry failure(
       String requestHash, String runId, long atMillis, Failure failure) {
-    return new JournalEntry(requestHash, runId, atMillis, null, failure);
+    return new JournalEntry(requestHash, runId, atMillis, null, failure, null, 0);
   }
 
   public boolean isAnswer() {
@@ -48,6 +68,9 @@ public record JournalEntry(
   public String toLine() {
     ObjectNode o = Json.mapper().createObjectNode();
     o.put("request_hash", requestHash).put("run_id", runId).put("at", atMillis);
+    if (unboundedHash != null) {
+      o.put("unbounded_hash", unboundedHash).put("max_tokens", maxTokens);
+    }
     if (answer != null) {
       ObjectNode a =
           o.putObject("answer")
@@ -85,6 +108,8 @@ public record JournalEntry(
     if (a.isObject()) {
       return answer(
           o.get("request_hash").asText(),
+          o.path("unbounded_hash").asText(null),
+          o.path("max_tokens").asInt(0),
           o.path("run_id").asText(null),
           o.path("at").asLong(),
           new ChatCompletion(

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.IntPredicate;
 import java.util.function.LongPredicate;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
@@ -108,11 +109,35 @@ public final class JournalFiles {
    * filesystem that cannot seek) the slice is read whole and all its entries returned.
    */
   public static Slice read(ResourceId slice, LongPredicate wanted) throws IOException {
+    return read(slice, wanted, false);
+  }
+
+  /**
+   * As {@link #read(ResourceId, LongPredicate)}, testing the prefixes of the entries' unbounded
+   * hashes instead (entries without one are not read), for answers asked with another bound than
+   * {@code otherThan}: a slice whose index says all its answers were asked with that bound is
+   * skipped after its first bytes, so looking across bounds costs nothing until a bound changes.
+   */
+  public static Slice readOtherBounds(ResourceId slice, LongPredicate wanted, int otherThan)
+      throws IOException {
+    Optional<JournalIndex.Bounds> bounds = JournalIndex.bounds(slice);
+    if (bounds.isPresent() && bounds.get().onlyAt(otherThan)) {
+      return new Slice(List.of(), List.of(), bounds.get().bytesRead());
+    }
+    return read(slice, wanted, true);
+  }
+
+  private static Slice read(ResourceId slice, LongPredicate wanted, boolean unbounded)
+      throws IOException {
     Optional<JournalIndex> index = JournalIndex.read(slice);
     if (index.isEmpty()) {
       return read(slice);
     }
     JournalIndex idx = index.get();
+    IntPredicate take =
+        unbounded
+            ? i -> idx.unboundedPrefix(i) != 0 && wanted.test(idx.unboundedPrefix(i))
+            : i -> wanted.test(idx.prefix(i));
     try (ReadableByteChannel ch = FileSystems.open(slice)) {
       if (!(ch instanceof SeekableByteChannel seekable) || seekable.size() != idx.end()) {
         return read(slice); // cannot seek, or the index is not this slice's
@@ -122,7 +147,7 @@ public final class JournalFiles {
       long read = idx.bytes();
       int i = 0;
       while (i < idx.size()) {
-        if (!wanted.test(idx.prefix(i))) {
+        if (!take.test(i)) {
           i++;
           continue;
         }
@@ -133,7 +158,7 @@ public final class JournalFiles {
         while (j < idx.size()
             && idx.offset(j) == end
             && end - start + idx.length(j) <= MAX_RUN_BYTES
-            && wanted.test(idx.prefix(j))) {
+            && take.test(j)) {
           end += idx.length(j);
           j++;
         }
@@ -192,15 +217,25 @@ public final class JournalFiles {
   public static void write(String dir, String name, List<JournalEntry> entries) throws IOException {
     ByteArrayOutputStream text = new ByteArrayOutputStream();
     String[] hashes = new String[entries.size()];
+    String[] unbounded = new String[entries.size()];
+    java.util.TreeSet<Integer> bounds = new java.util.TreeSet<>();
     long[] starts = new long[entries.size() + 1];
     for (int i = 0; i < entries.size(); i++) {
       byte[] line = (entries.get(i).toLine() + "\n").getBytes(StandardCharsets.UTF_8);
       hashes[i] = entries.get(i).requestHash();
+      unbounded[i] = entries.get(i).unboundedHash();
+      if (unbounded[i] != null) {
+        bounds.add(entries.get(i).maxTokens());
+      }
       starts[i + 1] = starts[i] + line.length;
       text.write(line);
     }
     writeWhole(dir, name, text.toByteArray());
-    writeWhole(dir, JournalIndex.nameFor(name), JournalIndex.bytes(hashes, starts));
+    writeWhole(
+        dir,
+        JournalIndex.nameFor(name),
+        JournalIndex.bytes(
+            hashes, unbounded, bounds.stream().mapToInt(Integer::intValue).toArray(), starts));
   }
 
   private static void writeWhole(String dir, String name, byte[] bytes) throws IOException {

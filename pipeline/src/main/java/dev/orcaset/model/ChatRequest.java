@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.Serializable;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -111,5 +112,16 @@ public record ChatRequest(
    */
   public String requestHash() {
     return Hashes.sha256Hex(answerDefiningJson().toString());
+  }
+
+  /**
+   * Hash of the same request with its token bound left out: a finished answer (it stopped before
+   * the bound) is what any larger bound would have got, so raising {@code max_tokens} need not ask
+   * it again. Only the answers cut off at the old bound are.
+   */
+  public String unboundedHash() {
+    ObjectNode body = answerDefiningJson();
+    body.remove(List.of("max_tokens", "max_completion_tokens"));
+    return Hashes.sha256Hex("unbounded\u0000" + body);
   }
 }

@@ -33,7 +33,13 @@ final class AnswerRecorder {
 
   Answer answered(Question q, ChatCompletion answer, String batch) {
     JournalEntry e =
-        JournalEntry.answer(q.requestHash(), runId, System.currentTimeMillis(), answer);
+        JournalEntry.answer(
+            q.requestHash(),
+            q.unboundedHash(),
+            q.request().maxTokens(),
+            runId,
+            System.currentTimeMillis(),
+            answer);
     journal.append(e, batch);
     return rows.sample(q, e);
   }

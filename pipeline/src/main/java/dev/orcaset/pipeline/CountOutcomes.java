@@ -157,7 +157,9 @@ public final class CountOutcomes
         Tally.of(Measure.TEACHER_USAGE, u.promptTokens(), "prompt_tokens"),
         Tally.of(Measure.TEACHER_USAGE, u.completionTokens(), "completion_tokens"),
         Tally.of(Measure.TEACHER_USAGE, u.reusedAnswers(), "reused_answers"),
-        Tally.of(Measure.TEACHER_USAGE, u.reusedFailures(), "reused_failures"));
+        Tally.of(Measure.TEACHER_USAGE, u.reusedFailures(), "reused_failures"),
+        Tally.of(Measure.TEACHER_USAGE, u.reusedAcrossLimits(), "reused_across_max_tokens"),
+        Tally.of(Measure.TEACHER_USAGE, u.reaskedTruncated(), "reasked_truncated"));
   }
 
   /** Turns each element into (tally, amount) pairs: the tallies of manifests and estimates. */

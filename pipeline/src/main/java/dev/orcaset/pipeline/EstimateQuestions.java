@@ -82,7 +82,15 @@ public final class EstimateQuestions extends PTransform<PCollectionTuple, PDone>
                             List.of(
                                 Tally.of(
                                     Measure.REUSED_FROM_JOURNAL,
-                                    u.reusedAnswers() + u.reusedFailures())))
+                                    u.reusedAnswers() + u.reusedFailures()),
+                                Tally.of(
+                                    Measure.TEACHER_USAGE,
+                                    u.reusedAcrossLimits(),
+                                    "reused_across_max_tokens"),
+                                Tally.of(
+                                    Measure.TEACHER_USAGE,
+                                    u.reaskedTruncated(),
+                                    "reasked_truncated")))
                     : in.getPipeline().apply("NothingReused", Create.empty(Tally.KV_CODER)))
             .apply("All", Flatten.pCollections())
             .apply("Sum", Sum.longsPerKey())
@@ -100,6 +108,10 @@ public final class EstimateQuestions extends PTransform<PCollectionTuple, PDone>
     root.put("input_records", t.get(Measure.COUNTS, "input_records"));
     root.put("questions", questions);
     root.put("reused_from_journal", t.get(Measure.REUSED_FROM_JOURNAL));
+    // Of those, finished answers saved under another max_tokens; and the questions whose saved
+    // answer was cut off, asked again (they are in `questions`).
+    root.put("reused_across_max_tokens", t.get(Measure.TEACHER_USAGE, "reused_across_max_tokens"));
+    root.put("reasked_truncated", t.get(Measure.TEACHER_USAGE, "reasked_truncated"));
     root.set("questions_by_source", ManifestSections.group(t, Measure.QUESTIONS_BY_SOURCE));
     root.put("rejected", t.get(Measure.COUNTS, "rejected"));
     root.put("duplicates", t.get(Measure.COUNTS, "duplicates"));

@@ -1,5 +1,6 @@
 package dev.orcaset.pipeline;
 
+import dev.orcaset.config.QualityConfig;
 import dev.orcaset.journal.JournalEntry;
 import dev.orcaset.journal.JournalFiles;
 import dev.orcaset.model.Answer;
@@ -11,6 +12,7 @@ import java.io.UncheckedIOException;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.Keys;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -20,6 +22,7 @@ import org.apache.beam.sdk.transforms.join.CoGroupByKey;
 import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
@@ -29,7 +32,10 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * Answers from the journal what has been paid for already: a question whose request hash (model,
  * sampling parameters, system prompt, user text) has a journal entry becomes its row again without
  * a call; the rest go on to the teacher. This is what makes a resumed run finish the work instead
- * of redoing it, and a refresh pay only for new inputs, changed prompts or a changed teacher.
+ * of redoing it, and a refresh pay only for new inputs, changed prompts or a changed teacher. A
+ * question the journal holds under another {@code max_tokens} reuses the answer if it finished
+ * within this bound; only answers cut off at the old bound are asked again (counted as
+ * `reused_across_max_tokens` and `reasked_truncated`).
  *
  * <p>Output: {@link Outcomes#QUESTIONS} still to ask; {@link Outcomes#SAMPLES} and {@link
  * Outcomes#FAILED} reused from the journal, with their {@link Outcomes#USAGE} (these three are
@@ -65,19 +71,56 @@ final class LookUpJournal extends PTransform<PCollection<Question>, PCollectionT
             .setCoder(KvCoder.of(StringUtf8Coder.of(), Outcomes.QUESTION_CODER));
     PCollection<KV<String, JournalEntry>> journal =
         byHash.apply("Hashes", Keys.create()).apply("ReadJournal", new ReadJournal(journalDir));
-    PCollectionTuple out =
-        KeyedPCollectionTuple.of(QUESTION, byHash)
-            .and(SAVED, journal)
-            .apply("Join", CoGroupByKey.create())
+    PCollectionTuple exact =
+        Outcomes.withCoders(
+            KeyedPCollectionTuple.of(QUESTION, byHash)
+                .and(SAVED, journal)
+                .apply("Join", CoGroupByKey.create())
+                .apply(
+                    "Reuse",
+                    ParDo.of(new ReuseFn(rows))
+                        .withOutputTags(
+                            Outcomes.QUESTIONS,
+                            TupleTagList.of(Outcomes.SAMPLES)
+                                .and(Outcomes.FAILED)
+                                .and(Outcomes.USAGE))));
+
+    // What is left may have been answered under another max_tokens: a finished answer is reused,
+    // one cut off at the old bound is asked again.
+    PCollection<KV<String, Question>> byUnbounded =
+        exact
+            .get(Outcomes.QUESTIONS)
             .apply(
-                "Reuse",
-                ParDo.of(new ReuseFn(rows))
-                    .withOutputTags(
-                        Outcomes.QUESTIONS,
-                        TupleTagList.of(Outcomes.SAMPLES)
-                            .and(Outcomes.FAILED)
-                            .and(Outcomes.USAGE)));
-    return Outcomes.withCoders(out);
+                "ByUnboundedHash",
+                WithKeys.of(Question::unboundedHash).withKeyType(TypeDescriptors.strings()))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), Outcomes.QUESTION_CODER));
+    PCollection<KV<String, JournalEntry>> underOtherBounds =
+        byUnbounded
+            .apply("UnboundedHashes", Keys.create())
+            .apply("ReadJournalAnyBound", new ReadJournal(journalDir, rows.maxTokens()));
+    PCollectionTuple anyBound =
+        Outcomes.withCoders(
+            KeyedPCollectionTuple.of(QUESTION, byUnbounded)
+                .and(SAVED, underOtherBounds)
+                .apply("JoinAnyBound", CoGroupByKey.create())
+                .apply(
+                    "ReuseFinished",
+                    ParDo.of(new ReuseFinishedFn(rows))
+                        .withOutputTags(
+                            Outcomes.QUESTIONS,
+                            TupleTagList.of(Outcomes.SAMPLES).and(Outcomes.USAGE))));
+    return PCollectionTuple.of(Outcomes.QUESTIONS, anyBound.get(Outcomes.QUESTIONS))
+        .and(Outcomes.SAMPLES, both(exact, anyBound, Outcomes.SAMPLES, "AllReused"))
+        .and(Outcomes.FAILED, exact.get(Outcomes.FAILED))
+        .and(Outcomes.USAGE, both(exact, anyBound, Outcomes.USAGE, "AllReusedUsage"));
+  }
+
+  private static <T> PCollection<T> both(
+      PCollectionTuple a, PCollectionTuple b, TupleTag<T> tag, String name) {
+    return PCollectionList.of(a.get(tag))
+        .and(b.get(tag))
+        .apply(name, Flatten.pCollections())
+        .setCoder(a.get(tag).getCoder());
   }
 
   private boolean nothingSaved() {
@@ -86,6 +129,47 @@ final class LookUpJournal extends PTransform<PCollection<Question>, PCollectionT
     } catch (IOException e) {
       throw new UncheckedIOException(
           "cannot list the journal in " + journalDir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Reuses the newest answer that finished within this request's bound (a finished answer does not
+   * depend on a bound it never reached); asks again when the saved answers were cut off, or ran
+   * past a lowered bound.
+   */
+  static final class ReuseFinishedFn extends DoFn<KV<String, CoGbkResult>, Question> {
+    private final Rows rows;
+
+    ReuseFinishedFn(Rows rows) {
+      this.rows = rows;
+    }
+
+    @ProcessElement
+    public void process(@Element KV<String, CoGbkResult> joined, MultiOutputReceiver out) {
+      Iterable<JournalEntry> saved = joined.getValue().getAll(SAVED);
+      for (Question q : joined.getValue().getAll(QUESTION)) {
+        JournalEntry best = null;
+        boolean truncated = false;
+        for (JournalEntry e : saved) {
+          if (!e.isAnswer()) {
+            continue;
+          }
+          boolean finished = QualityConfig.FINISHED.contains(e.answer().finishReason());
+          truncated |= !finished;
+          if (finished && e.answer().completionTokens() <= q.request().maxTokens()) {
+            best = JournalEntry.better(best, e);
+          }
+        }
+        if (best != null) {
+          out.get(Outcomes.SAMPLES).output(rows.sample(q, best));
+          out.get(Outcomes.USAGE).output(TeacherUsage.REUSED_ACROSS_LIMITS);
+        } else {
+          out.get(Outcomes.QUESTIONS).output(q);
+          if (truncated) {
+            out.get(Outcomes.USAGE).output(TeacherUsage.REASKED_TRUNCATED);
+          }
+        }
+      }
     }
   }
 

@@ -44,9 +44,20 @@ public final class ReadJournal
       KvCoder.of(StringUtf8Coder.of(), RecordCoder.of(JournalEntry.class));
 
   private final String dir;
+  private final Integer otherBoundsThan;
 
+  /** Entries by request hash. */
   public ReadJournal(String dir) {
+    this(dir, null);
+  }
+
+  /**
+   * With {@code otherBoundsThan}, the input is unbounded hashes, and the entries are the answers
+   * asked with another token bound, keyed by their unbounded hash.
+   */
+  public ReadJournal(String dir, Integer otherBoundsThan) {
     this.dir = dir;
+    this.otherBoundsThan = otherBoundsThan;
   }
 
   @Override
@@ -55,7 +66,9 @@ public final class ReadJournal
     // serialization in the job graph. No filter means nothing is wanted.
     PCollectionView<List<HashFilter>> filter =
         wanted
-            .apply("WantedFilter", Combine.globally(new FilterFn()).withoutDefaults())
+            .apply(
+                "WantedFilter",
+                Combine.globally(new FilterFn(otherBoundsThan != null)).withoutDefaults())
             .setCoder(new HashFilter.Coder())
             .apply("NeverEmpty", new WithPlaceholder<>(new HashFilter()))
             .apply("AsSideInput", View.asList());
@@ -67,19 +80,26 @@ public final class ReadJournal
                 .filepattern(JournalFiles.slicePattern(dir))
                 .withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW))
         .apply("OnlySlices", Filter.by(m -> JournalFiles.isSlice(m.resourceId().getFilename())))
-        .apply("Parse", ParDo.of(new ParseSliceFn(filter)).withSideInputs(filter))
+        .apply("Parse", ParDo.of(new ParseSliceFn(filter, otherBoundsThan)).withSideInputs(filter))
         .setCoder(CODER);
   }
 
   static final class FilterFn extends Combine.CombineFn<String, HashFilter, HashFilter> {
+    private final boolean unbounded;
+
+    /** {@code unbounded}: the hashes are unbounded ones, which the index keys by 32 bits. */
+    FilterFn(boolean unbounded) {
+      this.unbounded = unbounded;
+    }
+
     @Override
     public HashFilter createAccumulator() {
       return new HashFilter();
     }
 
     @Override
-    public HashFilter addInput(HashFilter acc, String requestHash) {
-      acc.add(JournalIndex.prefix(requestHash));
+    public HashFilter addInput(HashFilter acc, String hash) {
+      acc.add(unbounded ? JournalIndex.unboundedPrefix(hash) : JournalIndex.prefix(hash));
       return acc;
     }
 
@@ -112,9 +132,11 @@ public final class ReadJournal
     private final Counter bytesRead = Metrics.counter("orcaset", "journal_bytes_read");
     private final Counter bytes = Metrics.counter("orcaset", "journal_bytes");
     private final PCollectionView<List<HashFilter>> filter;
+    private final Integer otherBoundsThan;
 
-    ParseSliceFn(PCollectionView<List<HashFilter>> filter) {
+    ParseSliceFn(PCollectionView<List<HashFilter>> filter, Integer otherBoundsThan) {
       this.filter = filter;
+      this.otherBoundsThan = otherBoundsThan;
     }
 
     @ProcessElement
@@ -123,14 +145,21 @@ public final class ReadJournal
         OutputReceiver<KV<String, JournalEntry>> out,
         ProcessContext c)
         throws IOException {
-      bytes.inc(file.sizeBytes());
+      boolean unbounded = otherBoundsThan != null;
+      if (!unbounded) {
+        bytes.inc(file.sizeBytes()); // the journal's size, once, though both lookups read it
+      }
       // The run's filter, if it wants anything, next to the empty placeholder.
       HashFilter wanted =
           c.sideInput(filter).stream().filter(f -> !f.isEmpty()).findFirst().orElse(null);
       if (wanted == null) {
         return;
       }
-      JournalFiles.Slice slice = JournalFiles.read(file.resourceId(), wanted::mightContain);
+      JournalFiles.Slice slice =
+          unbounded
+              ? JournalFiles.readOtherBounds(
+                  file.resourceId(), wanted::mightContain, otherBoundsThan)
+              : JournalFiles.read(file.resourceId(), wanted::mightContain);
       bytesRead.inc(slice.bytesRead());
       for (String bad : slice.unreadable()) {
         LOG.warn(
@@ -138,7 +167,10 @@ public final class ReadJournal
         unreadable.inc();
       }
       for (JournalEntry e : slice.entries()) {
-        out.output(KV.of(e.requestHash(), e));
+        String key = unbounded ? e.unboundedHash() : e.requestHash();
+        if (key != null) {
+          out.output(KV.of(key, e));
+        }
       }
     }
   }

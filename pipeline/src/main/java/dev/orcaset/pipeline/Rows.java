@@ -29,6 +29,11 @@ final class Rows implements Serializable {
     this.policy = policy;
   }
 
+  /** The token bound this run's questions are asked with. */
+  int maxTokens() {
+    return teacher.maxTokens();
+  }
+
   /** A row from a journal entry, which holds either an answer or a permanent failure. */
   Answer row(Question q, JournalEntry e) {
     return e.isAnswer() ? sample(q, e) : failure(q, e.failure(), DropReason.PERMANENT_ERROR);

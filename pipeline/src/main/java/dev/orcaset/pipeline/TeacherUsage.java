@@ -16,25 +16,33 @@ public record TeacherUsage(
     long promptTokens,
     long completionTokens,
     long reusedAnswers,
-    long reusedFailures)
+    long reusedFailures,
+    long reusedAcrossLimits,
+    long reaskedTruncated)
     implements Serializable {
-  public static final TeacherUsage NONE = new TeacherUsage(0, 0, 0, 0, 0, 0);
+  public static final TeacherUsage NONE = new TeacherUsage(0, 0, 0, 0, 0, 0, 0, 0);
 
   /** One request this run sent. */
   static TeacherUsage paid(Answer a) {
     // Java 17 has no pattern switch; the sealed type still names both cases.
     if (a instanceof Sample s) {
-      return new TeacherUsage(1, s.attempts(), s.promptTokens(), s.completionTokens(), 0, 0);
+      return new TeacherUsage(1, s.attempts(), s.promptTokens(), s.completionTokens(), 0, 0, 0, 0);
     }
-    return new TeacherUsage(1, ((FailedRequest) a).attempts(), 0, 0, 0, 0);
+    return new TeacherUsage(1, ((FailedRequest) a).attempts(), 0, 0, 0, 0, 0, 0);
   }
 
   /** One question the journal answered. */
   static TeacherUsage reused(Answer a) {
     return a instanceof Sample
-        ? new TeacherUsage(0, 0, 0, 0, 1, 0)
-        : new TeacherUsage(0, 0, 0, 0, 0, 1);
+        ? new TeacherUsage(0, 0, 0, 0, 1, 0, 0, 0)
+        : new TeacherUsage(0, 0, 0, 0, 0, 1, 0, 0);
   }
+
+  /** A finished answer the journal holds under another {@code max_tokens}, reused. */
+  static final TeacherUsage REUSED_ACROSS_LIMITS = new TeacherUsage(0, 0, 0, 0, 1, 0, 1, 0);
+
+  /** A question asked again: the journal's answer under another {@code max_tokens} was cut off. */
+  static final TeacherUsage REASKED_TRUNCATED = new TeacherUsage(0, 0, 0, 0, 0, 0, 0, 1);
 
   public TeacherUsage plus(TeacherUsage o) {
     return new TeacherUsage(
@@ -43,6 +51,8 @@ public record TeacherUsage(
         promptTokens + o.promptTokens,
         completionTokens + o.completionTokens,
         reusedAnswers + o.reusedAnswers,
-        reusedFailures + o.reusedFailures);
+        reusedFailures + o.reusedFailures,
+        reusedAcrossLimits + o.reusedAcrossLimits,
+        reaskedTruncated + o.reaskedTruncated);
   }
 }

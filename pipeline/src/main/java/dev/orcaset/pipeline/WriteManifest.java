@@ -161,6 +161,10 @@ public final class WriteManifest extends PTransform<PCollectionTuple, PDone> {
         .put("dir", info.journalDir())
         .put("reused_answers", tallies.get(Measure.TEACHER_USAGE, "reused_answers"))
         .put("reused_failures", tallies.get(Measure.TEACHER_USAGE, "reused_failures"))
+        .put(
+            "reused_across_max_tokens",
+            tallies.get(Measure.TEACHER_USAGE, "reused_across_max_tokens"))
+        .put("reasked_truncated", tallies.get(Measure.TEACHER_USAGE, "reasked_truncated"))
         .put("questions_sent", sent);
     ObjectNode snapshot = root.putObject("snapshot");
     snapshot.put("id", info.snapshotId()).put("data", "data/snapshot=" + info.snapshotId() + "/");

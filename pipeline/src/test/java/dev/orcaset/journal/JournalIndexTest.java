@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orcaset.model.ChatCompletion;
 import dev.orcaset.model.Hashes;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,6 +17,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.LongPredicate;
 import org.apache.beam.sdk.io.fs.ResourceId;
+import org.apache.beam.sdk.util.VarInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,6 +70,59 @@ class JournalIndexTest {
     long index = Files.size(dir.resolve(JournalIndex.nameFor("s-000001.jsonl")));
     assertTrue(some.bytesRead() < index + 2_000, some.bytesRead() + " of " + size);
     assertTrue(index < size / 5, "the index is small beside its slice: " + index + " / " + size);
+  }
+
+  @Test
+  void byUnboundedHash_findsOnlyEntriesThatHaveOne_andAnOlderIndexStillReads() throws Exception {
+    List<JournalEntry> entries = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      JournalEntry a = answer(i);
+      // Even entries as this version writes them; odd ones as older versions did (no hash).
+      entries.add(
+          i % 2 == 0
+              ? JournalEntry.answer(
+                  a.requestHash(),
+                  Hashes.sha256Hex("u" + i),
+                  100,
+                  "run-1",
+                  a.atMillis(),
+                  a.answer())
+              : a);
+    }
+    JournalFiles.write(dir.toString(), "s-000002.jsonl", entries);
+    ResourceId slice = JournalFiles.resource(dir.toString(), "s-000002.jsonl");
+    Set<Long> wanted = new HashSet<>();
+    for (int i : new int[] {4, 5, 150}) {
+      wanted.add(JournalIndex.unboundedPrefix(Hashes.sha256Hex("u" + i)));
+    }
+    JournalFiles.Slice found = JournalFiles.readOtherBounds(slice, wanted::contains, 400);
+    assertEquals(List.of(entries.get(4), entries.get(150)), found.entries());
+    assertEquals(Hashes.sha256Hex("u4"), found.entries().get(0).unboundedHash(), "round trip");
+    assertEquals(100, found.entries().get(0).maxTokens());
+    JournalFiles.Slice sameBound = JournalFiles.readOtherBounds(slice, wanted::contains, 100);
+    assertEquals(List.of(), sameBound.entries(), "all asked at 100: nothing under another bound");
+    assertTrue(
+        sameBound.bytesRead() < 32, "only the index's first bytes: " + sameBound.bytesRead());
+
+    // An index written before unbounded hashes (OJX1: prefix and length per entry).
+    ByteArrayOutputStream old = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(old)) {
+      out.write("OJX1".getBytes(StandardCharsets.US_ASCII));
+      VarInt.encode(entries.size(), out);
+      for (JournalEntry e : entries) {
+        out.writeLong(JournalIndex.prefix(e.requestHash()));
+        VarInt.encode((e.toLine() + "\n").getBytes(StandardCharsets.UTF_8).length, out);
+      }
+    }
+    Files.write(dir.resolve(JournalIndex.nameFor("s-000002.jsonl")), old.toByteArray());
+    JournalFiles.Slice byRequest =
+        JournalFiles.read(slice, p -> p == JournalIndex.prefix(entries.get(7).requestHash()));
+    assertEquals(List.of(entries.get(7)), byRequest.entries(), "the old index still finds");
+    assertTrue(byRequest.bytesRead() < 3_000, "and reads little: " + byRequest.bytesRead());
+    assertEquals(
+        List.of(),
+        JournalFiles.readOtherBounds(slice, wanted::contains, 400).entries(),
+        "it has no unbounded prefixes");
   }
 
   @Test
@@ -125,7 +182,7 @@ class JournalIndexTest {
     for (int i = 0; i < 1_000; i++) {
       f.add(JournalIndex.prefix(Hashes.sha256Hex("in" + i)));
     }
-    var bytes = new java.io.ByteArrayOutputStream();
+    var bytes = new ByteArrayOutputStream();
     new HashFilter.Coder().encode(f, bytes);
     assertTrue(bytes.size() < 16_000, "sparse on the wire: " + bytes.size());
     assertEquals(
@@ -134,7 +191,7 @@ class JournalIndexTest {
 
   @Test
   void anEmptyFilter_isEmptyOnBothSidesOfItsCoder_andMergesAsNothing() throws Exception {
-    var bytes = new java.io.ByteArrayOutputStream();
+    var bytes = new ByteArrayOutputStream();
     new HashFilter.Coder().encode(new HashFilter(), bytes);
     assertEquals(1, bytes.size(), "a count of 0 and no gaps");
     HashFilter decoded =
