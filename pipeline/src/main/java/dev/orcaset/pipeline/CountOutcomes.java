@@ -105,23 +105,34 @@ public final class CountOutcomes
     t.add(one(Measure.COUNTS, d.outcome().wireName()));
     t.add(one(Measure.DROPPED_BY_REASON, d.reason().wireName()));
     if (d.sample() != null) {
-      t.add(targetCheck(d.sample()));
+      t.addAll(answered(d.sample()));
     }
     return t;
   }
 
-  private static KV<Tally, Long> targetCheck(Sample s) {
-    return one(
-        Measure.TARGET_CHECKS,
-        s.source(),
-        s.targetCheck().wireName(),
-        s.targetCheckMethod().wireName());
+  /** Finish reasons that mean the answer hit the token bound (OpenAI's and Anthropic's). */
+  static final List<String> CUT_OFF = List.of("length", "max_tokens");
+
+  /** What is counted of every answered row, kept or dropped by a gate. */
+  private static List<KV<Tally, Long>> answered(Sample s) {
+    List<KV<Tally, Long>> t = new ArrayList<>();
+    t.add(
+        one(
+            Measure.TARGET_CHECKS,
+            s.source(),
+            s.targetCheck().wireName(),
+            s.targetCheckMethod().wireName()));
+    if (CUT_OFF.contains(s.finishReason())) {
+      t.add(one(Measure.TRUNCATED, s.source()));
+      t.add(Tally.of(Measure.TRUNCATED_PROMPT_TOKENS, s.promptTokens(), s.source()));
+    }
+    return t;
   }
 
   private static List<KV<Tally, Long>> sampleTallies(Sample s) {
     List<KV<Tally, Long>> t = new ArrayList<>();
     t.add(one(Measure.COUNTS, "samples"));
-    t.add(targetCheck(s));
+    t.addAll(answered(s));
     t.add(one(Measure.SAMPLES_BY_SOURCE, s.source()));
     t.add(one(Measure.SAMPLES_BY_LICENSE, s.licenseTag()));
     String cleared = String.valueOf(Boolean.TRUE.equals(s.commercialUse()));

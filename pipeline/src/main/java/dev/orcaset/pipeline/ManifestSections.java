@@ -2,6 +2,7 @@ package dev.orcaset.pipeline;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.orcaset.cost.Price;
 import dev.orcaset.io.Json;
 import dev.orcaset.license.SourceEntry;
 import dev.orcaset.license.SourceLicense;
@@ -140,6 +141,29 @@ final class ManifestSections {
       node.put(v.wireName(), n[v.ordinal()]);
     }
     return node;
+  }
+
+  /**
+   * Answers cut off at the token bound ({@code finish_reason} length), per submix, and what asking
+   * only them again at twice the bound would cost at most (their prompts, and the whole new bound
+   * for each answer): raising {@code max_tokens} re-asks just these.
+   */
+  static ObjectNode truncated(Tallies t, int maxTokens, Price price) {
+    long rows = t.sum(Measure.TRUNCATED);
+    long prompt = t.sum(Measure.TRUNCATED_PROMPT_TOKENS);
+    long answered = t.sum(Measure.TARGET_CHECKS);
+    ObjectNode out = Json.mapper().createObjectNode();
+    out.put("rows", rows).put("answered", answered).put("max_tokens", maxTokens);
+    out.set("by_source", group(t, Measure.TRUNCATED));
+    int raised = Math.max(1, maxTokens) * 2;
+    ObjectNode reask = out.putObject("reask").put("max_tokens", raised);
+    reask.put("prompt_tokens", prompt).put("completion_tokens_max", rows * raised);
+    if (price == null) {
+      reask.putNull("cost_usd_max");
+    } else {
+      reask.put("cost_usd_max", Math.round(price.usd(prompt, rows * raised) * 1e4) / 1e4);
+    }
+    return out;
   }
 
   /** Every gate, whether it ran and how many rows it dropped. */

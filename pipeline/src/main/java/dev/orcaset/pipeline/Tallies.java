@@ -18,6 +18,15 @@ record Tallies(Map<Tally, Long> totals) {
     return totals.getOrDefault(new Tally(m, List.of(labels)), 0L);
   }
 
+  /** The sum of a measure's totals over all its labels. */
+  long sum(Measure m) {
+    long sum = 0;
+    for (Map.Entry<Tally, Long> e : totals.entrySet()) {
+      sum += e.getKey().measure() == m ? e.getValue() : 0;
+    }
+    return sum;
+  }
+
   /** A one-label measure as label → total, in label order. */
   Map<String, Long> byLabel(Measure m) {
     Map<String, Long> out = new TreeMap<>();

@@ -56,6 +56,9 @@ public record Tally(Measure measure, List<String> labels) implements Serializabl
      * compares with FLAN's target.
      */
     TARGET_CHECKS,
+    /** [source]: answered rows cut off at the token bound, and their prompt tokens. */
+    TRUNCATED,
+    TRUNCATED_PROMPT_TOKENS,
     /** [task name]: rows whose source license nobody reviewed. */
     UNREVIEWED_SOURCE_TASKS,
     /** [source]. */

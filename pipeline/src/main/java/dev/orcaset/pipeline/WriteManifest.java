@@ -204,12 +204,18 @@ public final class WriteManifest extends PTransform<PCollectionTuple, PDone> {
         .sorted()
         .forEach(data::add);
     files.put("rejected", "rejected/").put("failed", "failed/").put("filtered", "filtered/");
+    JsonNode config;
     try {
-      JsonNode config = Json.mapper().readTree(info.configJson());
+      config = Json.mapper().readTree(info.configJson());
       root.set("config", config);
     } catch (IOException e) {
+      config = Json.mapper().createObjectNode();
       root.put("config", info.configJson());
     }
+    root.set(
+        "truncated",
+        ManifestSections.truncated(
+            tallies, config.at("/teacher/max_tokens").asInt(0), info.price()));
     return root;
   }
 

@@ -116,6 +116,37 @@ public record Manifest(JsonNode json) {
     return 0;
   }
 
+  /**
+   * How many answers hit the token bound, and what asking only them again at twice the bound would
+   * cost at most; or that none did.
+   */
+  public String truncationNote() {
+    JsonNode t = json.path("truncated");
+    long rows = t.path("rows").asLong();
+    long answered = t.path("answered").asLong();
+    int bound = t.path("max_tokens").asInt();
+    if (rows == 0) {
+      return "none of " + number(answered) + " answers hit max_tokens " + bound;
+    }
+    JsonNode reask = t.path("reask");
+    String cost =
+        reask.path("cost_usd_max").isNumber()
+            ? String.format(Locale.ROOT, "at most $%.4f", reask.path("cost_usd_max").asDouble())
+            : "an unknown amount (no price for this model)";
+    return number(rows)
+        + " of "
+        + number(answered)
+        + " answers ("
+        + percent(rows, answered)
+        + ") hit max_tokens "
+        + bound
+        + " (finish_reason length); asking only them again at max_tokens "
+        + reask.path("max_tokens").asInt()
+        + " costs "
+        + cost
+        + ": raise teacher.max_tokens and run again (finished answers are reused)";
+  }
+
   static String number(long n) {
     return String.format(Locale.ROOT, "%,d", n);
   }

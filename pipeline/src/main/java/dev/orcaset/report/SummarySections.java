@@ -377,7 +377,8 @@ public final class SummarySections {
         "Quality gates",
         List.of(
             "Answers that fail a gate are not in the data; they are kept whole in `filtered/` with"
-                + " the rule that dropped them."),
+                + " the rule that dropped them.",
+            "Cut off: " + m.truncationNote() + "."),
         List.of(
             new Table(
                 List.of("rule", "state", "drops", "rows dropped"),

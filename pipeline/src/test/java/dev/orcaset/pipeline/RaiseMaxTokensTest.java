@@ -1,6 +1,7 @@
 package dev.orcaset.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -52,10 +53,36 @@ class RaiseMaxTokensTest {
     long truncatedAt100 = 4; // 90, 90, 120 and 150 words (with "Answer i:") exceed 100 tokens
 
     try (SimulatedTeacher sim = SimulatedTeacher.start(0, 0, 0)) {
-      assertEquals(0, cli(dir, sim, 100, "run"));
+      StringWriter said = new StringWriter();
+      assertEquals(0, cli(dir, sim, 100, "run", said));
       JsonNode first = DatasetReader.manifest(dir.resolve("out"));
       assertEquals(truncatedAt100, first.at("/dropped_by_reason/finish_reason").asLong());
       assertEquals(WORDS.length, sim.requestCount());
+      // The run says what it lost to the bound and what saving those rows would cost.
+      JsonNode cut = first.get("truncated");
+      assertEquals(truncatedAt100, cut.get("rows").asLong(), cut.toString());
+      assertEquals(WORDS.length, cut.get("answered").asLong());
+      assertEquals(200, cut.at("/reask/max_tokens").asInt());
+      assertEquals(truncatedAt100 * 200, cut.at("/reask/completion_tokens_max").asLong());
+      long prompt = 0;
+      for (JsonNode f : DatasetReader.jsonLines(dir.resolve("out/filtered"))) {
+        prompt += f.at("/sample/prompt_tokens").asLong();
+      }
+      assertEquals(prompt, cut.at("/reask/prompt_tokens").asLong());
+      // gpt-4o-mini's listed price: $0.15 per million prompt tokens, $0.60 per million answer.
+      double usd = (prompt * 0.15 + truncatedAt100 * 200 * 0.60) / 1e6;
+      String line =
+          String.format(
+              java.util.Locale.ROOT,
+              "  cut off        4 of 8 answers (50.0%%) hit max_tokens 100 (finish_reason length);"
+                  + " asking only them again at max_tokens 200 costs at most $%.4f: raise"
+                  + " teacher.max_tokens and run again (finished answers are reused)",
+              usd);
+      assertTrue(said.toString().contains(line), line + "\n" + said);
+      System.out.println(line);
+      assertTrue(
+          Files.readString(dir.resolve("out/README.md")).contains("Cut off: 4 of 8 answers"),
+          "the card says it too");
 
       assertEquals(0, cli(dir, sim, 400, "estimate"));
       JsonNode estimate = JSON.readTree(dir.resolve("out/estimate.json").toFile());
@@ -89,8 +116,17 @@ class RaiseMaxTokensTest {
 
   private static int cli(Path dir, SimulatedTeacher sim, int maxTokens, String command)
       throws Exception {
-    Path cfg = TestRuns.config(dir, "max_tokens: " + maxTokens);
-    StringWriter out = new StringWriter();
+    return cli(dir, sim, maxTokens, command, new StringWriter());
+  }
+
+  private static int cli(
+      Path dir, SimulatedTeacher sim, int maxTokens, String command, StringWriter out)
+      throws Exception {
+    // A priced model name (the simulated teacher answers to any), so the cost line has a figure.
+    Path cfg = TestRuns.config(dir, "gpt-4o-mini", "max_tokens: " + maxTokens);
+    Files.writeString(
+        cfg,
+        Files.readString(cfg) + "pricing: " + TestRuns.HOME.resolve("config/pricing.yaml") + "\n");
     StringWriter err = new StringWriter();
     int exit =
         new Main(new PrintWriter(out, true), new PrintWriter(err, true))
