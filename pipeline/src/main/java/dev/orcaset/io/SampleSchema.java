@@ -25,6 +25,7 @@ public final class SampleSchema {
           .requiredString("source")
           .optionalString("task_name")
           .optionalString("template_type")
+          .requiredString("question_type")
           .requiredInt("system_prompt_id")
           .requiredString("system_prompt")
           .requiredString("question")
@@ -67,6 +68,7 @@ public final class SampleSchema {
     r.put("source", s.source());
     r.put("task_name", s.taskName());
     r.put("template_type", s.templateType());
+    r.put("question_type", s.questionType().wireName());
     r.put("system_prompt_id", s.systemPromptId());
     r.put("system_prompt", s.systemPrompt());
     r.put("question", s.question());

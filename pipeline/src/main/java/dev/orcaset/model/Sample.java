@@ -18,6 +18,7 @@ public record Sample(
     String source,
     String taskName,
     String templateType,
+    QuestionType questionType,
     int systemPromptId,
     String systemPrompt,
     String question,

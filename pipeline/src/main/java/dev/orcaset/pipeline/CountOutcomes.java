@@ -145,6 +145,12 @@ public final class CountOutcomes
       t.add(one(Measure.UNREVIEWED_SOURCE_TASKS, String.valueOf(s.taskName())));
     }
     t.add(one(Measure.SAMPLES_BY_SYSTEM_PROMPT, String.valueOf(s.systemPromptId())));
+    t.add(one(Measure.SAMPLES_BY_QUESTION_TYPE, s.questionType().wireName()));
+    t.add(
+        one(
+            Measure.SAMPLES_BY_QUESTION_TYPE_AND_PROMPT,
+            s.questionType().wireName(),
+            String.valueOf(s.systemPromptId())));
     t.add(
         one(Measure.SAMPLES_BY_SOURCE_AND_PROMPT, s.source(), String.valueOf(s.systemPromptId())));
     List<String> verdict = new ArrayList<>();

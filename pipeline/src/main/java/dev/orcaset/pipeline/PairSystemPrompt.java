@@ -2,6 +2,7 @@ package dev.orcaset.pipeline;
 
 import dev.orcaset.config.TeacherConfig;
 import dev.orcaset.cost.TokenEstimate;
+import dev.orcaset.flan.QuestionTypes;
 import dev.orcaset.model.ChatRequest;
 import dev.orcaset.model.DropReason;
 import dev.orcaset.model.DroppedRecord;
@@ -78,7 +79,8 @@ public final class PairSystemPrompt extends PTransform<PCollection<FlanRecord>, 
     @ProcessElement
     public void process(@Element FlanRecord r, MultiOutputReceiver out) {
       String submix = r.submix().configName();
-      Optional<SystemPrompt> prompt = prompts.choose(r.id(), submix, seed);
+      Optional<SystemPrompt> prompt =
+          prompts.choose(r.id(), submix, seed, QuestionTypes.of(r.inputs()));
       if (prompt.isEmpty()) {
         out.get(Outcomes.DROPPED)
             .output(

@@ -1,6 +1,7 @@
 package dev.orcaset.pipeline;
 
 import dev.orcaset.config.TeacherConfig;
+import dev.orcaset.flan.QuestionTypes;
 import dev.orcaset.journal.JournalEntry;
 import dev.orcaset.license.LicensePolicy;
 import dev.orcaset.license.LicenseTag;
@@ -51,6 +52,7 @@ final class Rows implements Serializable {
         q.submix(),
         r.taskName(),
         r.templateType(),
+        QuestionTypes.of(r.inputs()),
         q.systemPromptId(),
         q.systemPrompt(),
         q.request().userMessage(),

@@ -39,6 +39,9 @@ public record Tally(Measure measure, List<String> labels) implements Serializabl
     SAMPLES_BY_LICENSE,
     SAMPLES_BY_COMMERCIAL_USE,
     SAMPLES_BY_SYSTEM_PROMPT,
+    /** [question type], and [question type, prompt id]. */
+    SAMPLES_BY_QUESTION_TYPE,
+    SAMPLES_BY_QUESTION_TYPE_AND_PROMPT,
     /** [source, prompt id]. */
     SAMPLES_BY_SOURCE_AND_PROMPT,
     REJECTED_BY_REASON,

@@ -122,6 +122,7 @@ public final class WriteManifest extends PTransform<PCollectionTuple, PDone> {
             Measure.SAMPLES_BY_LICENSE,
             Measure.SAMPLES_BY_COMMERCIAL_USE,
             Measure.SAMPLES_BY_SYSTEM_PROMPT,
+            Measure.SAMPLES_BY_QUESTION_TYPE,
             Measure.REJECTED_BY_REASON,
             Measure.DROPPED_BY_REASON,
             Measure.FAILED_BY_REASON,
@@ -138,6 +139,9 @@ public final class WriteManifest extends PTransform<PCollectionTuple, PDone> {
     root.set(
         "samples_by_source_and_prompt",
         ManifestSections.nested(tallies, Measure.SAMPLES_BY_SOURCE_AND_PROMPT));
+    root.set(
+        "samples_by_question_type_and_prompt",
+        ManifestSections.nested(tallies, Measure.SAMPLES_BY_QUESTION_TYPE_AND_PROMPT));
     root.set("licenses", ManifestSections.licenses(tallies));
     root.set(
         "samples_by_source_and_commercial_use",

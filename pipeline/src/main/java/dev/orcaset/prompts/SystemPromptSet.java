@@ -3,6 +3,7 @@ package dev.orcaset.prompts;
 import dev.orcaset.config.ConfigException;
 import dev.orcaset.config.ConfigLoader;
 import dev.orcaset.model.Hashes;
+import dev.orcaset.model.QuestionType;
 import dev.orcaset.model.Submix;
 import java.io.IOException;
 import java.io.Serializable;
@@ -52,11 +53,31 @@ public final class SystemPromptSet implements Serializable {
 
   /** The prompt for a record, or empty when no prompt may be used for its submix. */
   public Optional<SystemPrompt> choose(String recordId, String submix, long seed) {
+    return draw(prompts, recordId, submix, seed, "system-prompt");
+  }
+
+  /**
+   * The prompt for a record of this question type: the draw above when its prompt suits the type;
+   * otherwise a second draw among the prompts that do. So only records that drew an unsuitable
+   * prompt change prompt (and request) when `when:` is set, and journals stay valid for the rest.
+   */
+  public Optional<SystemPrompt> choose(
+      String recordId, String submix, long seed, QuestionType type) {
+    Optional<SystemPrompt> first = choose(recordId, submix, seed);
+    if (first.isEmpty() || first.get().suits(type)) {
+      return first;
+    }
+    List<SystemPrompt> suited = prompts.stream().filter(p -> p.suits(type)).toList();
+    return draw(suited, recordId, submix, seed, "system-prompt-for-" + type.wireName());
+  }
+
+  private static Optional<SystemPrompt> draw(
+      List<SystemPrompt> prompts, String recordId, String submix, long seed, String purpose) {
     double total = prompts.stream().mapToDouble(p -> p.weightFor(submix)).sum();
     if (total <= 0) {
       return Optional.empty();
     }
-    double target = Hashes.unitInterval(seed, "system-prompt", recordId) * total;
+    double target = Hashes.unitInterval(seed, purpose, recordId) * total;
     double cumulative = 0;
     SystemPrompt last = null;
     for (SystemPrompt p : prompts) {
@@ -73,7 +94,7 @@ public final class SystemPromptSet implements Serializable {
     return Optional.ofNullable(last); // rounding at the very top of the range
   }
 
-  record IndexEntry(Integer id, String file, Map<String, Double> weights) {}
+  record IndexEntry(Integer id, String file, Map<String, Double> weights, String when) {}
 
   record Index(String version, List<IndexEntry> prompts) {}
 
@@ -116,7 +137,17 @@ public final class SystemPromptSet implements Serializable {
         throw new ConfigException(
             key + ".file", indexFile + ": cannot read " + file + ": " + ex.getMessage());
       }
-      prompts.add(new SystemPrompt(e.id(), e.file(), text, weights));
+      SystemPrompt.When when = SystemPrompt.When.ANY;
+      if (e.when() != null) {
+        try {
+          when = SystemPrompt.When.valueOf(e.when().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException bad) {
+          throw new ConfigException(
+              key + ".when",
+              indexFile + ": '" + e.when() + "' is not one of any, multiple_choice, open");
+        }
+      }
+      prompts.add(new SystemPrompt(e.id(), e.file(), text, weights, when));
     }
     return new SystemPromptSet(index.version() == null ? "unversioned" : index.version(), prompts);
   }

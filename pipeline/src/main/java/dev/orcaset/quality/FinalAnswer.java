@@ -1,8 +1,8 @@
 package dev.orcaset.quality;
 
+import dev.orcaset.flan.Options;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -122,15 +122,7 @@ record FinalAnswer(String text, Place place) {
     return end < 0 ? text : text.substring(0, end);
   }
 
-  /**
-   * Lower case, typographic quotes made plain, every run of other punctuation one space,
-   * apostrophes dropped ("can't" is "cant"): the form options, labels and spans are compared in.
-   */
   static String words(String text) {
-    return text.toLowerCase(Locale.ROOT)
-        .replace('\u2019', '\'')
-        .replace("'", "")
-        .replaceAll("[^\\p{L}\\p{N}]+", " ")
-        .strip();
+    return Options.words(text);
   }
 }

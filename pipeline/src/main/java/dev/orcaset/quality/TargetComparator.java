@@ -1,5 +1,6 @@
 package dev.orcaset.quality;
 
+import dev.orcaset.flan.Options;
 import dev.orcaset.model.TargetCheck;
 import dev.orcaset.model.TargetCheck.Method;
 import dev.orcaset.model.TargetCheck.Verdict;

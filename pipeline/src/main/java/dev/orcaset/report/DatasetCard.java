@@ -142,6 +142,7 @@ public final class DatasetCard {
     f.put("source", "FLAN submix: CoT, NIv2, T0 or Flan2021");
     f.put("task_name", "FLAN task name");
     f.put("template_type", "FLAN template type (zs_opt, zs_noopt, …)");
+    f.put("question_type", "multiple_choice (the question lists its choices) or open");
     f.put("system_prompt_id", "which system prompt of the set was used");
     f.put("system_prompt", "the system prompt's text (empty for the no-system-message prompt)");
     f.put("question", "the user message sent (FLAN `inputs`)");

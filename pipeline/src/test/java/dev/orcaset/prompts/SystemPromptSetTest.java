@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.orcaset.TestRuns;
 import dev.orcaset.config.ConfigException;
+import dev.orcaset.model.QuestionType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,6 +96,49 @@ class SystemPromptSetTest {
         dir.resolve("index.yaml"), "prompts:\n  - {id: 1, file: a.txt, weights: {Cot2: 1}}\n");
     e = assertThrows(ConfigException.class, () -> SystemPromptSet.load(dir));
     assertEquals("prompts[0].weights.Cot2", e.key());
+  }
+
+  @Test
+  void choicePromptsGoOnlyToMultipleChoiceQuestions_andOtherRecordsKeepTheirPrompt() {
+    SystemPromptSet set = SystemPromptSet.load(BUNDLED);
+    Set<Integer> choicePrompts =
+        set.prompts().stream()
+            .filter(p -> p.when() == SystemPrompt.When.MULTIPLE_CHOICE)
+            .map(SystemPrompt::id)
+            .collect(Collectors.toSet());
+    assertEquals(Set.of(6, 13), choicePrompts);
+    Map<Integer, Integer> open = new HashMap<>();
+    Map<Integer, Integer> choice = new HashMap<>();
+    int moved = 0;
+    for (int i = 0; i < 4_000; i++) {
+      String id = "flan." + i;
+      int before = set.choose(id, "Flan2021", 7).orElseThrow().id();
+      int o = set.choose(id, "Flan2021", 7, QuestionType.OPEN).orElseThrow().id();
+      int c = set.choose(id, "Flan2021", 7, QuestionType.MULTIPLE_CHOICE).orElseThrow().id();
+      open.merge(o, 1, Integer::sum);
+      choice.merge(c, 1, Integer::sum);
+      assertEquals(before, c, "every prompt suits a multiple-choice question");
+      if (o != before) {
+        assertTrue(choicePrompts.contains(before), "only a choice prompt is drawn again: " + id);
+        moved++;
+      }
+    }
+    assertTrue(open.keySet().stream().noneMatch(choicePrompts::contains), open.toString());
+    assertTrue(choice.get(6) > 300 && choice.get(13) > 300, choice.toString());
+    // Flan2021 may draw 8 prompts, 2 of them choice prompts: about a quarter of open questions
+    // move.
+    assertTrue(moved > 800 && moved < 1_200, "moved " + moved);
+  }
+
+  @Test
+  void aWhenThatIsNoTypeIsAnErrorNamingTheEntry(@TempDir Path dir) throws IOException {
+    Files.writeString(dir.resolve("a.txt"), "Pick one.\n");
+    Files.writeString(
+        dir.resolve("index.yaml"),
+        "prompts:\n  - {id: 1, file: a.txt, weights: {CoT: 1}, when: choices}\n");
+    ConfigException e = assertThrows(ConfigException.class, () -> SystemPromptSet.load(dir));
+    assertEquals("prompts[0].when", e.key());
+    assertTrue(e.getMessage().contains("any, multiple_choice, open"), e.getMessage());
   }
 
   private static List<Integer> ids(SystemPromptSet set, long seed) {

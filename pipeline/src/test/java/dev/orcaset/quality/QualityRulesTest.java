@@ -28,6 +28,7 @@ class QualityRulesTest {
         "CoT",
         "cot_gsm8k",
         "zs_noopt",
+        dev.orcaset.model.QuestionType.OPEN,
         2,
         systemPrompt,
         "Is it so?",

@@ -1,4 +1,4 @@
-package dev.orcaset.quality;
+package dev.orcaset.flan;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -14,10 +14,10 @@ import java.util.regex.Pattern;
  * NIv2's "Option1: glass Option2: water", and quoted alternatives ("Answer with 'positive' or
  * 'negative'").
  */
-record Options(List<Option> list) {
+public record Options(List<Option> list) {
 
   /** One option; {@code label} is its letter or number ("B", "2"), empty for a plain bullet. */
-  record Option(String label, String text) {}
+  public record Option(String label, String text) {}
 
   private static final Pattern BULLET =
       Pattern.compile(
@@ -36,7 +36,7 @@ record Options(List<Option> list) {
       Pattern.compile("^\\(([A-H1-8])\\)\\s*(.+)$");
 
   /** Every option list the question holds, last first: options usually close a question. */
-  static List<Options> in(String question) {
+  public static List<Options> in(String question) {
     List<Options> found = new ArrayList<>();
     String[] lines = question.split("\n");
     List<Option> block = new ArrayList<>();
@@ -83,7 +83,7 @@ record Options(List<Option> list) {
   }
 
   /** The option a target names, by its letter ("B", "(B)", "(B) glass") or its text. */
-  Optional<Option> named(String target) {
+  public Optional<Option> named(String target) {
     String t = target.strip();
     Matcher letter = TARGET_LETTER.matcher(t);
     Matcher both = TARGET_LETTER_AND_TEXT.matcher(t);
@@ -95,8 +95,8 @@ record Options(List<Option> list) {
         }
       }
     }
-    String words = FinalAnswer.words(t);
-    return list.stream().filter(o -> FinalAnswer.words(o.text()).equals(words)).findFirst();
+    String words = words(t);
+    return list.stream().filter(o -> words(o.text()).equals(words)).findFirst();
   }
 
   /**
@@ -105,15 +105,15 @@ record Options(List<Option> list) {
    * over "no"). With {@code atStart}, only an option the statement opens with, and names alone,
    * counts.
    */
-  Optional<Option> chosenIn(String statement, boolean atStart) {
-    String plain = " " + FinalAnswer.words(statement) + " ";
+  public Optional<Option> chosenIn(String statement, boolean atStart) {
+    String plain = " " + words(statement) + " ";
     Option best = null;
     int bestAt = Integer.MAX_VALUE;
     int bestLength = 0;
     int mentioned = 0;
     for (Option o : list) {
       int at = Integer.MAX_VALUE;
-      String text = FinalAnswer.words(o.text());
+      String text = words(o.text());
       if (!text.isEmpty()) {
         int i = plain.indexOf(" " + text + " ");
         at = i < 0 ? at : i;
@@ -156,10 +156,22 @@ record Options(List<Option> list) {
   }
 
   /**
+   * Lower case, typographic quotes made plain, every run of other punctuation one space,
+   * apostrophes dropped ("can't" is "cant"): the form options, labels and spans are compared in.
+   */
+  public static String words(String text) {
+    return text.toLowerCase(Locale.ROOT)
+        .replace('\u2019', '\'')
+        .replace("'", "")
+        .replaceAll("[^\\p{L}\\p{N}]+", " ")
+        .strip();
+  }
+
+  /**
    * Where raw offset {@code at} falls in the plain-words form, so mentions of both kinds compare.
    */
   private static int plainOffset(String statement, int at) {
-    String before = FinalAnswer.words(statement.substring(0, at));
+    String before = words(statement.substring(0, at));
     return before.isEmpty() ? 0 : before.length() + 1;
   }
 }
