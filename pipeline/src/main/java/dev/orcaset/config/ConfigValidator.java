@@ -101,6 +101,11 @@ public final class ConfigValidator {
   }
 
   private static void validateSampling(SamplingConfig s, List<ConfigException> problems) {
+    check(
+        problems,
+        SamplingConfig.Balance.parse(s.balance()) != null,
+        "sampling.balance",
+        "'" + s.balance() + "' is neither record nor task");
     for (Map.Entry<String, SubmixConfig> e : s.submixes().entrySet()) {
       String key = "sampling.submixes." + e.getKey();
       check(
@@ -118,6 +123,11 @@ public final class ConfigValidator {
           sc.maxRows() == null || sc.maxRows() >= 0,
           key + ".max_rows",
           "must be 0 or more (0 skips the submix; leave it out for no cap)");
+      check(
+          problems,
+          sc.balance() == null || SamplingConfig.Balance.parse(sc.balance()) != null,
+          key + ".balance",
+          "'" + sc.balance() + "' is neither record nor task");
       for (String t : sc.templateTypes()) {
         check(
             problems,

@@ -146,6 +146,7 @@ public final class CountOutcomes
     }
     t.add(one(Measure.SAMPLES_BY_SYSTEM_PROMPT, String.valueOf(s.systemPromptId())));
     t.add(one(Measure.SAMPLES_BY_QUESTION_TYPE, s.questionType().wireName()));
+    t.add(one(Measure.SAMPLES_BY_TASK, s.source(), String.valueOf(s.taskName())));
     t.add(
         one(
             Measure.SAMPLES_BY_QUESTION_TYPE_AND_PROMPT,

@@ -166,6 +166,43 @@ final class ManifestSections {
     return out;
   }
 
+  /** How many tasks of the largest and smallest a submix's section lists. */
+  static final int TASKS_LISTED = 20;
+
+  /**
+   * Per submix: how many tasks its rows come from, the largest task and its share of the rows, and
+   * the {@value #TASKS_LISTED} tasks with the most rows and (of the others) with the fewest.
+   */
+  static ObjectNode tasks(Tallies t) {
+    ObjectNode out = Json.mapper().createObjectNode();
+    t.byTwoLabels(Measure.SAMPLES_BY_TASK)
+        .forEach(
+            (source, byTask) -> {
+              List<Map.Entry<String, Long>> ordered = new ArrayList<>(byTask.entrySet());
+              ordered.sort(
+                  Comparator.comparingLong((Map.Entry<String, Long> e) -> -e.getValue())
+                      .thenComparing(Map.Entry::getKey));
+              long rows = ordered.stream().mapToLong(Map.Entry::getValue).sum();
+              ObjectNode s = out.putObject(source).put("tasks", ordered.size()).put("rows", rows);
+              s.put("largest_task", ordered.get(0).getKey());
+              s.put(
+                  "largest_share", Math.round(ordered.get(0).getValue() * 1000.0 / rows) / 1000.0);
+              ArrayNode top = s.putArray("most_rows");
+              ordered.stream()
+                  .limit(TASKS_LISTED)
+                  .forEach(e -> top.addObject().put("task", e.getKey()).put("rows", e.getValue()));
+              ArrayNode bottom = s.putArray("fewest_rows");
+              // Disjoint from the first list: a submix of few tasks lists each once.
+              int from =
+                  Math.max(Math.min(TASKS_LISTED, ordered.size()), ordered.size() - TASKS_LISTED);
+              ordered.subList(from, ordered.size()).stream()
+                  .sorted(Comparator.comparingLong(Map.Entry::getValue))
+                  .forEach(
+                      e -> bottom.addObject().put("task", e.getKey()).put("rows", e.getValue()));
+            });
+    return out;
+  }
+
   /** Every gate, whether it ran and how many rows it dropped. */
   static ArrayNode qualityGates(List<QualityGates.Gate> gates, Tallies t) {
     ArrayNode out = Json.mapper().createArrayNode();

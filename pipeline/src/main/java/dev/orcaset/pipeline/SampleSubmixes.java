@@ -41,7 +41,8 @@ import org.apache.beam.sdk.values.TupleTagList;
 
 /**
  * Samples records per submix as the config says: drops submixes not sampled and template types not
- * kept, then keeps at most `max_rows` per submix and at most `limit` overall.
+ * kept, then keeps at most `max_rows` per submix (by record, or balanced over tasks: {@link
+ * BalanceTasks}) and at most `limit` overall.
  *
  * <p>Which rows a cap keeps is decided by a hash of (seed, record id), not by arrival order: the
  * same seed and inputs give the same sample on any runner, and raising a quota only adds rows.
@@ -74,13 +75,15 @@ public final class SampleSubmixes extends PTransform<PCollection<FlanRecord>, PC
       eligible = kept.get(Outcomes.RECORDS);
 
       Map<String, Long> quotas = new HashMap<>();
+      Map<String, Long> taskQuotas = new HashMap<>();
       sampling
           .submixes()
           .forEach(
               (name, sc) -> {
                 if (sc.maxRows() != null) {
-                  quotas.put(
-                      dev.orcaset.model.Submix.fromConfigName(name).configName(), sc.maxRows());
+                  String submix = dev.orcaset.model.Submix.fromConfigName(name).configName();
+                  boolean byTask = sampling.balanceOf(submix) == SamplingConfig.Balance.TASK;
+                  (byTask && sc.maxRows() > 0 ? taskQuotas : quotas).put(submix, sc.maxRows());
                 }
               });
       if (!quotas.isEmpty()) {
@@ -89,6 +92,12 @@ public final class SampleSubmixes extends PTransform<PCollection<FlanRecord>, PC
                 "ApplyQuotas", new Cap(quotas, false, sampling.seed(), DropReason.OVER_QUOTA));
         dropped = dropped.and(capped.get(Outcomes.DROPPED));
         eligible = capped.get(Outcomes.RECORDS);
+      }
+      if (!taskQuotas.isEmpty()) {
+        PCollectionTuple balanced =
+            eligible.apply("BalanceTasks", new BalanceTasks(taskQuotas, sampling.seed()));
+        dropped = dropped.and(balanced.get(Outcomes.DROPPED));
+        eligible = balanced.get(Outcomes.RECORDS);
       }
     }
     if (limit != null) {
@@ -154,7 +163,9 @@ public final class SampleSubmixes extends PTransform<PCollection<FlanRecord>, PC
   /**
    * Keeps the {@code cap} records of each group with the smallest sampling hash, exactly, without
    * holding a group's ranks anywhere: a histogram of ranks per group finds the one bucket the cut
-   * falls in, and only that bucket's ranks (about n / {@value #BUCKETS}) are ranked exactly.
+   * falls in, and only that bucket's ranks (about n / {@value #BUCKETS}) are ranked exactly. A
+   * group is everything ({@code limit}), a submix (its quota), or a submix's task (its share of a
+   * task-balanced quota, whose caps come from the data as a side input).
    */
   static final class Cap extends PTransform<PCollection<FlanRecord>, PCollectionTuple> {
     static final String ALL = "*";
@@ -165,20 +176,65 @@ public final class SampleSubmixes extends PTransform<PCollection<FlanRecord>, PC
     /** Histogram buckets over the rank's [0, 1): 32 KB per group and bundle, in one pass. */
     static final int BUCKETS = 4096;
 
+    enum Grouping {
+      ALL,
+      SUBMIX,
+      TASK
+    }
+
     private final Map<String, Long> caps;
-    private final boolean global;
+    private final PCollectionView<Map<String, Long>> capsView;
+    private final Grouping grouping;
     private final long seed;
     private final DropReason reason;
 
     Cap(Map<String, Long> caps, boolean global, long seed, DropReason reason) {
       this.caps = Map.copyOf(caps);
-      this.global = global;
+      this.capsView = null;
+      this.grouping = global ? Grouping.ALL : Grouping.SUBMIX;
       this.seed = seed;
       this.reason = reason;
     }
 
+    /** Per task, with each (submix, task) group's cap from {@code capsView}. */
+    Cap(PCollectionView<Map<String, Long>> capsView, long seed) {
+      this.caps = Map.of();
+      this.capsView = capsView;
+      this.grouping = Grouping.TASK;
+      this.seed = seed;
+      this.reason = DropReason.OVER_QUOTA;
+    }
+
     String group(FlanRecord r) {
-      return global ? ALL : r.submix().configName();
+      return switch (grouping) {
+        case ALL -> ALL;
+        case SUBMIX -> r.submix().configName();
+        case TASK -> taskGroup(r);
+      };
+    }
+
+    /** A (submix, task) group's key; a record without a task name is in the submix's "" task. */
+    static String taskGroup(FlanRecord r) {
+      return r.submix().configName() + "\u0000" + (r.taskName() == null ? "" : r.taskName());
+    }
+
+    Long cap(String group, DoFn<?, ?>.ProcessContext c) {
+      return capsView == null ? caps.get(group) : c.sideInput(capsView).get(group);
+    }
+
+    String why(FlanRecord r, Long cap) {
+      return switch (grouping) {
+        case ALL -> "limit = " + cap;
+        case SUBMIX -> "sampling.submixes." + group(r) + ".max_rows = " + cap;
+        case TASK ->
+            "task "
+                + r.taskName()
+                + " keeps "
+                + cap
+                + ", its share of sampling.submixes."
+                + r.submix().configName()
+                + ".max_rows (balance: task)";
+      };
     }
 
     double rank(FlanRecord r) {
@@ -189,40 +245,44 @@ public final class SampleSubmixes extends PTransform<PCollection<FlanRecord>, PC
       return Math.min(BUCKETS - 1, (int) (rank * BUCKETS));
     }
 
+    private <I, O> ParDo.SingleOutput<I, O> withCaps(DoFn<I, O> fn) {
+      return capsView == null ? ParDo.of(fn) : ParDo.of(fn).withSideInputs(capsView);
+    }
+
     @Override
     public PCollectionTuple expand(PCollection<FlanRecord> records) {
       PCollection<KV<String, Double>> ranked =
           records
               .apply(
                   "Rank",
-                  ParDo.of(
+                  withCaps(
                       new DoFn<FlanRecord, KV<String, Double>>() {
                         @ProcessElement
-                        public void process(
-                            @Element FlanRecord r, OutputReceiver<KV<String, Double>> out) {
-                          if (caps.containsKey(group(r))) {
-                            out.output(KV.of(group(r), rank(r)));
+                        public void process(ProcessContext c) {
+                          FlanRecord r = c.element();
+                          if (cap(group(r), c) != null) {
+                            c.output(KV.of(group(r), rank(r)));
                           }
                         }
                       }))
               .setCoder(KvCoder.of(StringUtf8Coder.of(), DoubleCoder.of()));
       // Pass 1: per group, the bucket the cap falls in and how many of its ranks are kept.
+      PCollection<KV<String, long[]>> histograms =
+          ranked.apply("Histogram", Combine.perKey(new HistogramFn()));
       PCollectionView<Map<String, KV<Integer, Long>>> cuts =
-          ranked
-              .apply("Histogram", Combine.perKey(new HistogramFn()))
+          histograms
               .apply(
                   "FindCut",
-                  ParDo.of(
+                  withCaps(
                       new DoFn<KV<String, long[]>, KV<String, KV<Integer, Long>>>() {
                         @ProcessElement
-                        public void process(
-                            @Element KV<String, long[]> h,
-                            OutputReceiver<KV<String, KV<Integer, Long>>> out) {
-                          long need = caps.get(h.getKey());
+                        public void process(ProcessContext c) {
+                          KV<String, long[]> h = c.element();
+                          long need = cap(h.getKey(), c);
                           long[] counts = h.getValue();
                           for (int b = 0; b < counts.length; b++) {
                             if (need <= counts[b]) {
-                              out.output(KV.of(h.getKey(), KV.of(b, need)));
+                              c.output(KV.of(h.getKey(), KV.of(b, need)));
                               return;
                             }
                             need -= counts[b];
@@ -234,6 +294,7 @@ public final class SampleSubmixes extends PTransform<PCollection<FlanRecord>, PC
                   KvCoder.of(StringUtf8Coder.of(), KvCoder.of(VarIntCoder.of(), VarLongCoder.of())))
               .apply("NeverEmpty", new WithPlaceholder<>(KV.of(Cap.NO_GROUP, KV.of(-1, 0L))))
               .apply("CutsAsMap", View.asMap());
+
       // Pass 2: the exact threshold from the cut bucket's ranks only.
       PCollectionView<Map<String, Double>> thresholds =
           ranked
@@ -260,29 +321,26 @@ public final class SampleSubmixes extends PTransform<PCollection<FlanRecord>, PC
                   "NeverEmpty",
                   new WithPlaceholder<>(KV.of(Cap.NO_GROUP, Double.POSITIVE_INFINITY)))
               .apply("AsMap", View.asMap());
+      ParDo.MultiOutput<FlanRecord, FlanRecord> keep =
+          ParDo.of(
+                  new DoFn<FlanRecord, FlanRecord>() {
+                    @ProcessElement
+                    public void process(
+                        @Element FlanRecord r, MultiOutputReceiver o, ProcessContext c) {
+                      Double t = c.sideInput(thresholds).get(group(r));
+                      Long cap = cap(group(r), c);
+                      boolean none = Long.valueOf(0).equals(cap);
+                      if (!none && (t == null || rank(r) <= t)) {
+                        o.get(Outcomes.RECORDS).output(r);
+                      } else {
+                        o.get(Outcomes.DROPPED).output(DroppedRecord.of(r, reason, why(r, cap)));
+                      }
+                    }
+                  })
+              .withSideInputs(thresholds)
+              .withOutputTags(Outcomes.RECORDS, TupleTagList.of(Outcomes.DROPPED));
       PCollectionTuple out =
-          records.apply(
-              "KeepUnderCap",
-              ParDo.of(
-                      new DoFn<FlanRecord, FlanRecord>() {
-                        @ProcessElement
-                        public void process(
-                            @Element FlanRecord r, MultiOutputReceiver o, ProcessContext c) {
-                          Double t = c.sideInput(thresholds).get(group(r));
-                          boolean none = Long.valueOf(0).equals(caps.get(group(r)));
-                          if (!none && (t == null || rank(r) <= t)) {
-                            o.get(Outcomes.RECORDS).output(r);
-                          } else {
-                            String key =
-                                global ? "limit" : "sampling.submixes." + group(r) + ".max_rows";
-                            o.get(Outcomes.DROPPED)
-                                .output(
-                                    DroppedRecord.of(r, reason, key + " = " + caps.get(group(r))));
-                          }
-                        }
-                      })
-                  .withSideInputs(thresholds)
-                  .withOutputTags(Outcomes.RECORDS, TupleTagList.of(Outcomes.DROPPED)));
+          records.apply("KeepUnderCap", capsView == null ? keep : keep.withSideInputs(capsView));
       return Outcomes.withCoders(out);
     }
   }

@@ -39,6 +39,8 @@ public record Tally(Measure measure, List<String> labels) implements Serializabl
     SAMPLES_BY_LICENSE,
     SAMPLES_BY_COMMERCIAL_USE,
     SAMPLES_BY_SYSTEM_PROMPT,
+    /** [source, task name]: rows per task, for the balance of tasks within a submix. */
+    SAMPLES_BY_TASK,
     /** [question type], and [question type, prompt id]. */
     SAMPLES_BY_QUESTION_TYPE,
     SAMPLES_BY_QUESTION_TYPE_AND_PROMPT,

@@ -150,6 +150,7 @@ public final class WriteManifest extends PTransform<PCollectionTuple, PDone> {
     root.set("source_coverage", ManifestSections.sourceCoverage(tallies));
     root.set("quality_gates", ManifestSections.qualityGates(described.gates(), tallies));
     root.set("target_checks", ManifestSections.targetChecks(tallies));
+    root.set("tasks", ManifestSections.tasks(tallies));
     root.set("tokens", ManifestSections.tokens(tallies));
     root.set("system_prompts", ManifestSections.systemPrompts(described.promptFiles(), tallies));
     root.putObject("run")

@@ -21,6 +21,7 @@ public final class SummarySections {
         licenses(m),
         provenance(m),
         composition(m),
+        tasks(m),
         tokens(m),
         qualityGates(m),
         targetChecks(m),
@@ -361,6 +362,52 @@ public final class SummarySections {
                     "longest answer"),
                 rows,
                 List.of(false, true, true, true, true, true, true))));
+  }
+
+  /**
+   * How evenly each submix's rows spread over its tasks (a task-balanced quota gives every task the
+   * same share as far as it has rows), with the tasks of most and fewest rows.
+   */
+  static Section tasks(Manifest m) {
+    List<List<String>> summary = new ArrayList<>();
+    List<List<String>> listed = new ArrayList<>();
+    for (Map.Entry<String, JsonNode> e : m.json().path("tasks").properties()) {
+      JsonNode s = e.getValue();
+      String balance =
+          m.config("sampling").path("submixes").path(e.getKey()).path("balance").asText("");
+      summary.add(
+          List.of(
+              e.getKey(),
+              balance.isEmpty() ? m.config("sampling").path("balance").asText("record") : balance,
+              number(s.path("tasks").asLong()),
+              s.path("largest_task").asText(),
+              String.format(Locale.ROOT, "%.1f%%", s.path("largest_share").asDouble() * 100)));
+      for (String list : List.of("most_rows", "fewest_rows")) {
+        for (JsonNode t : s.path(list)) {
+          listed.add(
+              List.of(
+                  e.getKey(),
+                  list.equals("most_rows") ? "most" : "fewest",
+                  t.path("task").asText(),
+                  number(t.path("rows").asLong())));
+        }
+      }
+    }
+    return new Section(
+        "Tasks",
+        List.of(
+            "Rows per FLAN task in each submix. With `balance: task` a quota gives every task the"
+                + " same share as far as it has rows (the Orca paper's stratified sampling); with"
+                + " `record` a task's rows are sampled in proportion to its size."),
+        List.of(
+            new Table(
+                List.of("submix", "balance", "tasks", "largest task", "its share"),
+                summary,
+                List.of(false, false, true, false, true)),
+            new Table(
+                List.of("submix", "tasks with the", "task", "rows"),
+                listed,
+                List.of(false, false, false, true))));
   }
 
   static Section qualityGates(Manifest m) {

@@ -107,6 +107,30 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void balanceIsByRecordUnlessSaid_andAMistakeNamesTheKey() throws IOException {
+    OrcasetConfig byRecord = ConfigValidator.validate(ConfigLoader.load(write(VALID)));
+    assertEquals(SamplingConfig.Balance.RECORD, byRecord.sampling().balanceOf("NIv2"));
+    OrcasetConfig byTask =
+        ConfigValidator.validate(
+            ConfigLoader.load(
+                write(
+                    VALID.replace(
+                        "NIv2: {max_rows: 10, template_types: [zs_opt]}",
+                        "NIv2: {max_rows: 10, template_types: [zs_opt]}\n    T0: {max_rows: 5,"
+                            + " balance: record}\n  balance: task"))));
+    assertEquals(SamplingConfig.Balance.TASK, byTask.sampling().balanceOf("NIv2"));
+    assertEquals(SamplingConfig.Balance.RECORD, byTask.sampling().balanceOf("T0"));
+    Path bad =
+        write(
+            VALID.replace(
+                "NIv2: {max_rows: 10, template_types: [zs_opt]}",
+                "NIv2: {max_rows: 10, balance: tasks}"));
+    ConfigException e =
+        assertThrows(ConfigException.class, () -> ConfigValidator.validate(ConfigLoader.load(bad)));
+    assertTrue(e.getMessage().contains("sampling.submixes.NIv2.balance"), e.getMessage());
+  }
+
+  @Test
   void qualityRulesAreNamedConfigKeys_andTheirMistakesNameTheKey() throws IOException {
     OrcasetConfig c =
         ConfigValidator.validate(
