@@ -41,6 +41,9 @@ final class Summary {
     out.printf(
         "  filtered       %d -> %s/filtered/  %s%n",
         m.count("duplicates") + m.count("filtered"), dir, pairs(m.group("dropped_by_reason")));
+    for (String s : m.shortfalls()) {
+      out.printf("  shortfall      %s%n", s);
+    }
     out.printf("  cut off        %s%n", m.truncationNote());
     out.printf(
         "  journal        %d answers and %d failures reused, %d questions sent (%s)%n",

@@ -76,7 +76,8 @@ public final class CountOutcomes
                     List.of(
                         one(Measure.COUNTS, Outcome.FAILED.wireName()),
                         one(Measure.FAILED_BY_REASON, f.reason().wireName()),
-                        one(Measure.FAILED_BY_STATUS, String.valueOf(f.httpStatus())))))
+                        one(Measure.FAILED_BY_STATUS, String.valueOf(f.httpStatus())),
+                        one(Measure.FAILED_BY_SOURCE, f.source()))))
         .and(tally(in.get(Outcomes.SAMPLES), "Samples", CountOutcomes::sampleTallies))
         .and(tally(in.get(USAGE), "TeacherUsage", CountOutcomes::usageTallies))
         .and(in.get(SNAPSHOT))
@@ -104,6 +105,7 @@ public final class CountOutcomes
     List<KV<Tally, Long>> t = new ArrayList<>();
     t.add(one(Measure.COUNTS, d.outcome().wireName()));
     t.add(one(Measure.DROPPED_BY_REASON, d.reason().wireName()));
+    t.add(one(Measure.DROPPED_BY_SOURCE_AND_REASON, d.source(), d.reason().wireName()));
     if (d.sample() != null) {
       t.addAll(answered(d.sample()));
     }

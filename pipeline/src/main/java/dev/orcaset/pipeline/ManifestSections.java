@@ -1,11 +1,14 @@
 package dev.orcaset.pipeline;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orcaset.cost.Price;
 import dev.orcaset.io.Json;
 import dev.orcaset.license.SourceEntry;
 import dev.orcaset.license.SourceLicense;
+import dev.orcaset.model.DropReason;
+import dev.orcaset.model.Submix;
 import dev.orcaset.model.TargetCheck;
 import dev.orcaset.pipeline.Tally.Measure;
 import dev.orcaset.quality.QualityGates;
@@ -14,6 +17,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -162,6 +166,56 @@ final class ManifestSections {
       reask.putNull("cost_usd_max");
     } else {
       reask.put("cost_usd_max", Math.round(price.usd(prompt, rows * raised) * 1e4) / 1e4);
+    }
+    return out;
+  }
+
+  /** Reasons a record is left out before a quota takes its rows. */
+  private static final Set<String> BEFORE_QUOTA =
+      Set.of(
+          DropReason.DUPLICATE_INPUT.wireName(),
+          DropReason.NEAR_DUPLICATE_INPUT.wireName(),
+          DropReason.SUBMIX_NOT_SAMPLED.wireName(),
+          DropReason.TEMPLATE_TYPE_NOT_KEPT.wireName());
+
+  /**
+   * Per submix with a quota: the rows wanted, the rows there were to take them from (after the
+   * template filter and duplicates), and when those fall short, by how many and what was left out
+   * before the quota (template types, duplicates).
+   */
+  static ObjectNode quotas(Tallies t, JsonNode submixes) {
+    ObjectNode out = Json.mapper().createObjectNode();
+    Map<String, Map<String, Long>> dropped = t.byTwoLabels(Measure.DROPPED_BY_SOURCE_AND_REASON);
+    for (Map.Entry<String, JsonNode> e : submixes.properties()) {
+      JsonNode cap = e.getValue().path("max_rows");
+      Submix submix = Submix.fromConfigName(e.getKey());
+      if (!cap.isNumber() || cap.asLong() == 0 || submix == null) {
+        continue;
+      }
+      String source = submix.configName();
+      Map<String, Long> left = dropped.getOrDefault(source, Map.of());
+      long sampled =
+          t.get(Measure.SAMPLES_BY_SOURCE, source) + t.get(Measure.FAILED_BY_SOURCE, source);
+      for (Map.Entry<String, Long> d : left.entrySet()) {
+        boolean atOrAfter = !BEFORE_QUOTA.contains(d.getKey());
+        sampled += atOrAfter ? d.getValue() : 0;
+      }
+      long overQuota = left.getOrDefault(DropReason.OVER_QUOTA.wireName(), 0L);
+      long available = sampled; // everything that reached the quota, taken or not
+      long wanted = cap.asLong();
+      ObjectNode q =
+          out.putObject(source)
+              .put("wanted", wanted)
+              .put("available", available)
+              .put("taken", available - overQuota)
+              .put("short_by", Math.max(0, wanted - available));
+      ObjectNode why = q.putObject("left_out_before");
+      for (String reason : BEFORE_QUOTA) {
+        long n = left.getOrDefault(reason, 0L);
+        if (n > 0) {
+          why.put(reason, n);
+        }
+      }
     }
     return out;
   }

@@ -39,6 +39,9 @@ public record Tally(Measure measure, List<String> labels) implements Serializabl
     SAMPLES_BY_LICENSE,
     SAMPLES_BY_COMMERCIAL_USE,
     SAMPLES_BY_SYSTEM_PROMPT,
+    /** [source, reason] of dropped records, and [source] of failed ones: what each quota got. */
+    DROPPED_BY_SOURCE_AND_REASON,
+    FAILED_BY_SOURCE,
     /** [source, task name]: rows per task, for the balance of tasks within a submix. */
     SAMPLES_BY_TASK,
     /** [question type], and [question type, prompt id]. */

@@ -218,6 +218,11 @@ public final class WriteManifest extends PTransform<PCollectionTuple, PDone> {
       root.put("config", info.configJson());
     }
     root.set(
+        "quotas",
+        config.at("/sampling/enabled").asBoolean(true)
+            ? ManifestSections.quotas(tallies, config.at("/sampling/submixes"))
+            : Json.mapper().createObjectNode());
+    root.set(
         "truncated",
         ManifestSections.truncated(
             tallies, config.at("/teacher/max_tokens").asInt(0), info.price()));

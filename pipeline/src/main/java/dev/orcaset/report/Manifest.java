@@ -116,6 +116,32 @@ public record Manifest(JsonNode json) {
     return 0;
   }
 
+  /** One line per submix whose quota its eligible rows could not fill: wanted, had, and why. */
+  public List<String> shortfalls() {
+    List<String> out = new ArrayList<>();
+    for (Map.Entry<String, JsonNode> e : json.path("quotas").properties()) {
+      JsonNode q = e.getValue();
+      if (q.path("short_by").asLong() <= 0) {
+        continue;
+      }
+      List<String> why = new ArrayList<>();
+      q.path("left_out_before")
+          .properties()
+          .forEach(r -> why.add(r.getKey() + " " + number(r.getValue().asLong())));
+      out.add(
+          e.getKey()
+              + ": wanted "
+              + number(q.path("wanted").asLong())
+              + ", only "
+              + number(q.path("available").asLong())
+              + " eligible (short by "
+              + number(q.path("short_by").asLong())
+              + (why.isEmpty() ? "" : "; left out before the quota: " + String.join(", ", why))
+              + ")");
+    }
+    return out;
+  }
+
   /**
    * How many answers hit the token bound, and what asking only them again at twice the bound would
    * cost at most; or that none did.

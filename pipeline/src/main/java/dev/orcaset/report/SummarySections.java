@@ -21,6 +21,7 @@ public final class SummarySections {
         licenses(m),
         provenance(m),
         composition(m),
+        quotas(m),
         tasks(m),
         tokens(m),
         qualityGates(m),
@@ -362,6 +363,40 @@ public final class SummarySections {
                     "longest answer"),
                 rows,
                 List.of(false, true, true, true, true, true, true))));
+  }
+
+  /** Each quota against the rows there were to fill it, and what was left out before it. */
+  static Section quotas(Manifest m) {
+    List<List<String>> rows = new ArrayList<>();
+    for (Map.Entry<String, JsonNode> e : m.json().path("quotas").properties()) {
+      JsonNode q = e.getValue();
+      List<String> why = new ArrayList<>();
+      q.path("left_out_before")
+          .properties()
+          .forEach(r -> why.add(r.getKey() + " " + number(r.getValue().asLong())));
+      rows.add(
+          List.of(
+              e.getKey(),
+              number(q.path("wanted").asLong()),
+              number(q.path("available").asLong()),
+              number(q.path("taken").asLong()),
+              number(q.path("short_by").asLong()),
+              why.isEmpty() ? "-" : String.join(", ", why)));
+    }
+    List<String> shortfalls = m.shortfalls();
+    return new Section(
+        "Quotas",
+        List.of(
+            shortfalls.isEmpty()
+                ? "Every quota had enough eligible rows."
+                : "Quotas the eligible rows could not fill: " + String.join("; ", shortfalls) + ".",
+            "Eligible rows are those of the submix left after the template filter and duplicates;"
+                + " the quota takes its rows from them before the teacher is asked."),
+        List.of(
+            new Table(
+                List.of("submix", "wanted", "eligible", "taken", "short by", "left out before"),
+                rows,
+                List.of(false, true, true, true, true, false))));
   }
 
   /**

@@ -138,6 +138,25 @@ class EndToEndTest {
         10, m.at("/dropped_by_reason/over_quota").asInt() - 6, "NIv2 10 + Flan2021 6 over quota");
     assertEquals(
         FlanFixtures.SAMPLES + FlanFixtures.FAILED, m.at("/teacher_usage/requests").asInt());
+
+    // T0's quota of 100 has 5 zero-shot rows to take from (6 few-shot ones are left out by its
+    // template_types): said in the manifest, the summary and the card.
+    JsonNode t0 = m.at("/quotas/T0");
+    assertEquals(100, t0.get("wanted").asLong(), m.get("quotas").toString());
+    assertEquals(5, t0.get("available").asLong());
+    assertEquals(95, t0.get("short_by").asLong());
+    assertEquals(6, t0.at("/left_out_before/template_type_not_kept").asLong());
+    assertEquals(0, m.at("/quotas/NIv2/short_by").asLong());
+    assertEquals(30, m.at("/quotas/NIv2/available").asLong());
+    assertEquals(20, m.at("/quotas/NIv2/taken").asLong());
+    assertEquals(4, m.at("/quotas/Flan2021/taken").asLong());
+    assertTrue(m.at("/quotas/CoT").isMissingNode(), "no quota, no shortfall");
+    String shortfall =
+        "T0: wanted 100, only 5 eligible (short by 95; left out before the quota:"
+            + " template_type_not_kept 6)";
+    assertTrue(r.out().contains("  shortfall      " + shortfall), r.out());
+    assertTrue(
+        Files.readString(r.output().resolve("README.md")).contains(shortfall), "and the card");
     assertEquals(
         rows.stream().mapToLong(g -> (Long) g.get("prompt_tokens")).sum(),
         m.at("/teacher_usage/prompt_tokens").asLong());
