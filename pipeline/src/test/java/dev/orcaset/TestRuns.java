@@ -1,12 +1,34 @@
 package dev.orcaset;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Where the bundled prompts and policies are, and a minimal run config around them. */
 public final class TestRuns {
   private TestRuns() {}
+
+  /** The JSON lines of a test resource, e.g. a labelled sample. */
+  public static List<JsonNode> resourceLines(String resource) throws IOException {
+    List<JsonNode> out = new ArrayList<>();
+    ObjectMapper json = new ObjectMapper();
+    try (BufferedReader in =
+        new BufferedReader(
+            new InputStreamReader(
+                TestRuns.class.getResourceAsStream(resource), StandardCharsets.UTF_8))) {
+      for (String line = in.readLine(); line != null; line = in.readLine()) {
+        out.add(json.readTree(line));
+      }
+    }
+    return out;
+  }
 
   /** The project root (set by Surefire), holding system-prompts/ and config/. */
   public static final Path HOME =

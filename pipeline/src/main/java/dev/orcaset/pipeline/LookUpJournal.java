@@ -16,6 +16,7 @@ import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.Keys;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.WithKeys;
 import org.apache.beam.sdk.transforms.join.CoGbkResult;
 import org.apache.beam.sdk.transforms.join.CoGroupByKey;
@@ -63,56 +64,52 @@ final class LookUpJournal extends PTransform<PCollection<Question>, PCollectionT
       // the empty outputs (every stage is tasks on a cluster).
       return PCollectionTuple.of(Outcomes.QUESTIONS, queries);
     }
-    PCollection<KV<String, Question>> byHash =
-        queries
-            .apply(
-                "ByRequestHash",
-                WithKeys.of(Question::requestHash).withKeyType(TypeDescriptors.strings()))
-            .setCoder(KvCoder.of(StringUtf8Coder.of(), Outcomes.QUESTION_CODER));
-    PCollection<KV<String, JournalEntry>> journal =
-        byHash.apply("Hashes", Keys.create()).apply("ReadJournal", new ReadJournal(journalDir));
     PCollectionTuple exact =
-        Outcomes.withCoders(
-            KeyedPCollectionTuple.of(QUESTION, byHash)
-                .and(SAVED, journal)
-                .apply("Join", CoGroupByKey.create())
-                .apply(
-                    "Reuse",
-                    ParDo.of(new ReuseFn(rows))
-                        .withOutputTags(
-                            Outcomes.QUESTIONS,
-                            TupleTagList.of(Outcomes.SAMPLES)
-                                .and(Outcomes.FAILED)
-                                .and(Outcomes.USAGE))));
-
+        lookUp(
+            queries,
+            "RequestHash",
+            Question::requestHash,
+            new ReadJournal(journalDir),
+            new ReuseFn(rows),
+            TupleTagList.of(Outcomes.SAMPLES).and(Outcomes.FAILED).and(Outcomes.USAGE));
     // What is left may have been answered under another max_tokens: a finished answer is reused,
     // one cut off at the old bound is asked again.
-    PCollection<KV<String, Question>> byUnbounded =
-        exact
-            .get(Outcomes.QUESTIONS)
-            .apply(
-                "ByUnboundedHash",
-                WithKeys.of(Question::unboundedHash).withKeyType(TypeDescriptors.strings()))
-            .setCoder(KvCoder.of(StringUtf8Coder.of(), Outcomes.QUESTION_CODER));
-    PCollection<KV<String, JournalEntry>> underOtherBounds =
-        byUnbounded
-            .apply("UnboundedHashes", Keys.create())
-            .apply("ReadJournalAnyBound", new ReadJournal(journalDir, rows.maxTokens()));
     PCollectionTuple anyBound =
-        Outcomes.withCoders(
-            KeyedPCollectionTuple.of(QUESTION, byUnbounded)
-                .and(SAVED, underOtherBounds)
-                .apply("JoinAnyBound", CoGroupByKey.create())
-                .apply(
-                    "ReuseFinished",
-                    ParDo.of(new ReuseFinishedFn(rows))
-                        .withOutputTags(
-                            Outcomes.QUESTIONS,
-                            TupleTagList.of(Outcomes.SAMPLES).and(Outcomes.USAGE))));
+        lookUp(
+            exact.get(Outcomes.QUESTIONS),
+            "UnboundedHash",
+            Question::unboundedHash,
+            new ReadJournal(journalDir, rows.maxTokens()),
+            new ReuseFinishedFn(rows),
+            TupleTagList.of(Outcomes.SAMPLES).and(Outcomes.USAGE));
     return PCollectionTuple.of(Outcomes.QUESTIONS, anyBound.get(Outcomes.QUESTIONS))
         .and(Outcomes.SAMPLES, both(exact, anyBound, Outcomes.SAMPLES, "AllReused"))
         .and(Outcomes.FAILED, exact.get(Outcomes.FAILED))
         .and(Outcomes.USAGE, both(exact, anyBound, Outcomes.USAGE, "AllReusedUsage"));
+  }
+
+  /**
+   * Questions keyed by {@code key}, joined with the journal entries {@code read} finds under the
+   * same key, and {@code reuse} deciding each: reused into {@code outputs}, or on as a question.
+   */
+  private static PCollectionTuple lookUp(
+      PCollection<Question> questions,
+      String key,
+      SerializableFunction<Question, String> keyOf,
+      ReadJournal read,
+      DoFn<KV<String, CoGbkResult>, Question> reuse,
+      TupleTagList outputs) {
+    PCollection<KV<String, Question>> keyed =
+        questions
+            .apply("By" + key, WithKeys.of(keyOf).withKeyType(TypeDescriptors.strings()))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), Outcomes.QUESTION_CODER));
+    PCollection<KV<String, JournalEntry>> saved =
+        keyed.apply(key + "es", Keys.create()).apply("ReadJournalBy" + key, read);
+    return Outcomes.withCoders(
+        KeyedPCollectionTuple.of(QUESTION, keyed)
+            .and(SAVED, saved)
+            .apply("JoinBy" + key, CoGroupByKey.create())
+            .apply("ReuseBy" + key, ParDo.of(reuse).withOutputTags(Outcomes.QUESTIONS, outputs)));
   }
 
   private static <T> PCollection<T> both(

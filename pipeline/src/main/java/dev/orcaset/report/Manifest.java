@@ -116,6 +116,16 @@ public record Manifest(JsonNode json) {
     return 0;
   }
 
+  /** What a quota's `left_out_before` counts, as "reason N" items. */
+  static List<String> leftOutBefore(JsonNode quota) {
+    List<String> why = new ArrayList<>();
+    quota
+        .path("left_out_before")
+        .properties()
+        .forEach(r -> why.add(r.getKey() + " " + number(r.getValue().asLong())));
+    return why;
+  }
+
   /** One line per submix whose quota its eligible rows could not fill: wanted, had, and why. */
   public List<String> shortfalls() {
     List<String> out = new ArrayList<>();
@@ -124,10 +134,7 @@ public record Manifest(JsonNode json) {
       if (q.path("short_by").asLong() <= 0) {
         continue;
       }
-      List<String> why = new ArrayList<>();
-      q.path("left_out_before")
-          .properties()
-          .forEach(r -> why.add(r.getKey() + " " + number(r.getValue().asLong())));
+      List<String> why = leftOutBefore(q);
       out.add(
           e.getKey()
               + ": wanted "

@@ -370,10 +370,7 @@ public final class SummarySections {
     List<List<String>> rows = new ArrayList<>();
     for (Map.Entry<String, JsonNode> e : m.json().path("quotas").properties()) {
       JsonNode q = e.getValue();
-      List<String> why = new ArrayList<>();
-      q.path("left_out_before")
-          .properties()
-          .forEach(r -> why.add(r.getKey() + " " + number(r.getValue().asLong())));
+      List<String> why = Manifest.leftOutBefore(q);
       rows.add(
           List.of(
               e.getKey(),

@@ -3,12 +3,9 @@ package dev.orcaset.flan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.orcaset.TestRuns;
 import dev.orcaset.model.QuestionType;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,22 +23,14 @@ class QuestionTypesTest {
   void detectsMultipleChoiceByTheTemplatesChoiceFormats() throws IOException {
     Map<String, long[]> confusion = new TreeMap<>(); // source/truth → [said mc, said open]
     List<String> wrong = new ArrayList<>();
-    ObjectMapper json = new ObjectMapper();
-    try (BufferedReader in =
-        new BufferedReader(
-            new InputStreamReader(
-                getClass().getResourceAsStream("/question-types/labelled.jsonl"),
-                StandardCharsets.UTF_8))) {
-      for (String line = in.readLine(); line != null; line = in.readLine()) {
-        JsonNode r = json.readTree(line);
-        QuestionType said = QuestionTypes.of(r.get("inputs").asText());
-        String truth = r.get("type").asText();
-        confusion
-            .computeIfAbsent(r.get("source").asText() + " " + truth, k -> new long[2])[
-            said.ordinal()]++;
-        if (!said.wireName().equals(truth)) {
-          wrong.add(truth + " read as " + said.wireName() + ": " + r.get("inputs").asText());
-        }
+    for (JsonNode r : TestRuns.resourceLines("/question-types/labelled.jsonl")) {
+      QuestionType said = QuestionTypes.of(r.get("inputs").asText());
+      String truth = r.get("type").asText();
+      confusion
+          .computeIfAbsent(r.get("source").asText() + " " + truth, k -> new long[2])[
+          said.ordinal()]++;
+      if (!said.wireName().equals(truth)) {
+        wrong.add(truth + " read as " + said.wireName() + ": " + r.get("inputs").asText());
       }
     }
     confusion.forEach(

@@ -4,12 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.orcaset.TestRuns;
 import dev.orcaset.model.TargetCheck;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,30 +29,20 @@ class TargetCheckPrecisionTest {
     Map<String, long[]> byKind = new TreeMap<>();
     List<String> misjudged = new ArrayList<>();
     int rows = 0;
-    ObjectMapper json = new ObjectMapper();
-    try (BufferedReader in =
-        new BufferedReader(
-            new InputStreamReader(
-                getClass().getResourceAsStream("/target-check/labelled.jsonl"),
-                StandardCharsets.UTF_8))) {
-      for (String line = in.readLine(); line != null; line = in.readLine()) {
-        JsonNode r = json.readTree(line);
-        TargetCheck c =
-            TargetComparator.check(
-                r.path("question").asText(),
-                r.path("response").asText(),
-                r.path("target").asText());
-        String truth = r.path("truth").asText();
-        confusion.computeIfAbsent(truth, k -> new long[3])[c.verdict().ordinal()]++;
-        byKind.computeIfAbsent(r.path("kind").asText(), k -> new long[3])[c.verdict().ordinal()]++;
-        rows++;
-        if ((truth.equals("right") && c.verdict() == TargetCheck.Verdict.MISMATCH)
-            || (truth.equals("wrong") && c.verdict() == TargetCheck.Verdict.MATCH)) {
-          misjudged.add(truth + " answer judged " + c + ": " + line);
-        }
-        if (c.verdict() == TargetCheck.Verdict.UNCHECKED) {
-          System.out.println("  unchecked (" + c.method().wireName() + "): " + line);
-        }
+    for (JsonNode r : TestRuns.resourceLines("/target-check/labelled.jsonl")) {
+      TargetCheck c =
+          TargetComparator.check(
+              r.path("question").asText(), r.path("response").asText(), r.path("target").asText());
+      String truth = r.path("truth").asText();
+      confusion.computeIfAbsent(truth, k -> new long[3])[c.verdict().ordinal()]++;
+      byKind.computeIfAbsent(r.path("kind").asText(), k -> new long[3])[c.verdict().ordinal()]++;
+      rows++;
+      if ((truth.equals("right") && c.verdict() == TargetCheck.Verdict.MISMATCH)
+          || (truth.equals("wrong") && c.verdict() == TargetCheck.Verdict.MATCH)) {
+        misjudged.add(truth + " answer judged " + c + ": " + r);
+      }
+      if (c.verdict() == TargetCheck.Verdict.UNCHECKED) {
+        System.out.println("  unchecked (" + c.method().wireName() + "): " + r);
       }
     }
     long[] right = confusion.get("right");
