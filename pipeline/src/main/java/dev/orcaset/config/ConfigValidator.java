@@ -1,5 +1,6 @@
 package dev.orcaset.config;
 
+import dev.orcaset.model.ChatRequest;
 import dev.orcaset.model.Submix;
 import java.net.URI;
 import java.util.ArrayList;
@@ -190,6 +191,14 @@ public final class ConfigValidator {
         "is only sent to a reasoning model; "
             + t.model()
             + " is not one by its name (set teacher.reasoning: true if it is)");
+    check(
+        problems,
+        !(t.isAnthropic() && t.isReasoningModel())
+            || t.maxTokens() > ChatRequest.MIN_THINKING_BUDGET,
+        "teacher.max_tokens",
+        "extended thinking (teacher.reasoning: true) needs max_tokens above "
+            + ChatRequest.MIN_THINKING_BUDGET
+            + ": the thinking budget is at least that and counts against max_tokens");
     check(problems, t.maxInputTokens() >= 1, "teacher.max_input_tokens", "must be at least 1");
     check(
         problems,

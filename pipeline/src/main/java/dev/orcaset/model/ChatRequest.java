@@ -14,6 +14,8 @@ import java.util.Objects;
  * <p>A reasoning model (OpenAI's o-series and GPT-5 family) refuses {@code temperature}, {@code
  * top_p} and {@code max_tokens} with a 400: its request carries {@code max_completion_tokens}
  * (which also bounds the hidden reasoning tokens) and, when set, {@code reasoning_effort} instead.
+ * To Anthropic, a reasoning request enables extended thinking with a budget from the effort ({@link
+ * #thinkingBudget}) and carries no temperature or top_p.
  */
 public record ChatRequest(
     String model,
@@ -58,11 +60,38 @@ public record ChatRequest(
       body.put("system", systemPrompt);
     }
     body.putArray("messages").addObject().put("role", "user").put("content", userMessage);
+    if (reasoning) {
+      // Extended thinking: Claude refuses a temperature or top_p set beside it.
+      body.putObject("thinking")
+          .put("type", "enabled")
+          .put("budget_tokens", thinkingBudget(maxTokens, reasoningEffort));
+      return body;
+    }
     body.put("temperature", temperature);
     if (topP != null) {
       body.put("top_p", topP);
     }
     return body;
+  }
+
+  /** Anthropic's least thinking budget; it must also stay below {@code max_tokens}. */
+  public static final int MIN_THINKING_BUDGET = 1024;
+
+  /**
+   * Claude's thinking budget for a bound and an effort: a share of {@code max_tokens} (minimal the
+   * least allowed, low a quarter, medium or unset half, high three quarters), at least {@link
+   * #MIN_THINKING_BUDGET} and below the bound, since thinking counts against it.
+   */
+  public static int thinkingBudget(int maxTokens, String effort) {
+    double share =
+        switch (effort == null ? "medium" : effort) {
+          case "minimal" -> 0;
+          case "low" -> 0.25;
+          case "high" -> 0.75;
+          default -> 0.5;
+        };
+    int budget = Math.max(MIN_THINKING_BUDGET, (int) Math.round(maxTokens * share));
+    return Math.max(MIN_THINKING_BUDGET, Math.min(budget, maxTokens - 1));
   }
 
   /**

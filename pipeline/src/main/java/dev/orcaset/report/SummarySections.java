@@ -4,6 +4,7 @@ import static dev.orcaset.report.Manifest.number;
 import static dev.orcaset.report.Manifest.percent;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.orcaset.model.ChatRequest;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -133,13 +134,23 @@ public final class SummarySections {
         reasoning
             ? List.of("max_tokens", "reasoning_effort", "seed")
             : List.of("temperature", "top_p", "max_tokens", "seed");
+    // Claude's extended thinking keeps max_tokens and adds a thinking budget.
+    boolean claude = "anthropic".equals(t.path("provider").asText());
     for (String k : sent) {
       teacher.add(
           List.of(
-              reasoning && k.equals("max_tokens") ? "max_completion_tokens" : k,
+              reasoning && k.equals("max_tokens") && !claude ? "max_completion_tokens" : k,
               t.path(k).isNull() || t.path(k).isMissingNode()
                   ? "server default"
                   : t.path(k).asText()));
+    }
+    if (reasoning && claude) {
+      teacher.add(
+          List.of(
+              "thinking.budget_tokens",
+              String.valueOf(
+                  ChatRequest.thinkingBudget(
+                      t.path("max_tokens").asInt(), t.path("reasoning_effort").asText(null)))));
     }
     return new Section(
         "How it was made",

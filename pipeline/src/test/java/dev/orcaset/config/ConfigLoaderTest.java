@@ -104,6 +104,17 @@ class ConfigLoaderTest {
             VALID.replace(
                 "model: m", "model: my-r1-distill\n  reasoning: true\n  reasoning_effort: low"));
     assertTrue(ConfigValidator.validate(ConfigLoader.load(told)).teacher().isReasoningModel());
+    Path claude =
+        write(
+            VALID.replace(
+                "provider: vllm\n  base_url: http://localhost:8000/v1\n  model: m",
+                "provider: anthropic\n  model: claude-sonnet-4-5\n  reasoning: true\n"
+                    + "  max_tokens: 1024"));
+    e =
+        assertThrows(
+            ConfigException.class, () -> ConfigValidator.validate(ConfigLoader.load(claude)));
+    assertTrue(e.getMessage().contains("teacher.max_tokens"), e.getMessage());
+    assertTrue(e.getMessage().contains("extended thinking"), e.getMessage());
   }
 
   @Test

@@ -135,6 +135,37 @@ class AnthropicTest {
   }
 
   @Test
+  void aReasoningRequestEnablesExtendedThinking_withoutSamplingParameters() throws Exception {
+    server.enqueue(
+        new MockResponse.Builder()
+            .code(200)
+            .body(
+                """
+                {"id":"msg_2","type":"message","role":"assistant","model":"claude-test",
+                 "content":[{"type":"thinking","thinking":"2 and 2 make 4.","signature":"s"},
+                 {"type":"text","text":"Answer: 4."}],"stop_reason":"end_turn",
+                 "usage":{"input_tokens":21,"output_tokens":60}}\
+                """
+                    .replace("\n", ""))
+            .build());
+    ChatRequest thinking =
+        new ChatRequest(
+            "claude-test", "Think.", "What is 2 + 2?", 0.5, 0.9, 4096, null, false, true, "high");
+    ChatCompletion a = client(KEY).complete(thinking).get(10, TimeUnit.SECONDS);
+    assertEquals("Answer: 4.", a.content());
+    assertEquals("2 and 2 make 4.", a.reasoning());
+    JsonNode body = JSON.readTree(server.takeRequest().getBody().utf8());
+    assertEquals("enabled", body.at("/thinking/type").asText());
+    assertEquals(3072, body.at("/thinking/budget_tokens").asInt(), "high: three quarters");
+    assertEquals(4096, body.get("max_tokens").asInt());
+    assertFalse(body.has("temperature"), "Claude refuses a temperature beside thinking");
+    assertFalse(body.has("top_p"));
+    assertEquals(1024, ChatRequest.thinkingBudget(1025, "minimal"));
+    assertEquals(1024, ChatRequest.thinkingBudget(1500, "low"), "never under Anthropic's least");
+    assertEquals(8000, ChatRequest.thinkingBudget(16000, null), "medium by default: half");
+  }
+
+  @Test
   void anEmptySystemPromptIsLeftOut_andMaxTokensBecomesLength() throws Exception {
     server.enqueue(
         new MockResponse.Builder().code(200).body(message("max_tokens", "Step 1: I beg")).build());
