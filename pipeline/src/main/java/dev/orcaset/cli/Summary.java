@@ -64,6 +64,11 @@ final class Summary {
         m.figure("teacher_usage", "http_attempts"),
         m.figure("teacher_usage", "prompt_tokens"),
         m.figure("teacher_usage", "completion_tokens"));
+    if (m.figure("teacher_usage", "reasoning_tokens") > 0) {
+      out.printf(
+          "                 of the completion tokens, %d were reasoning (billed as output)%n",
+          m.figure("teacher_usage", "reasoning_tokens"));
+    }
     out.printf(
         "  cost           %s%n",
         m.costUsd()

@@ -176,6 +176,7 @@ public final class CountOutcomes
         Tally.of(Measure.TEACHER_USAGE, u.httpAttempts(), "http_attempts"),
         Tally.of(Measure.TEACHER_USAGE, u.promptTokens(), "prompt_tokens"),
         Tally.of(Measure.TEACHER_USAGE, u.completionTokens(), "completion_tokens"),
+        Tally.of(Measure.TEACHER_USAGE, u.reasoningTokens(), "reasoning_tokens"),
         Tally.of(Measure.TEACHER_USAGE, u.reusedAnswers(), "reused_answers"),
         Tally.of(Measure.TEACHER_USAGE, u.reusedFailures(), "reused_failures"),
         Tally.of(Measure.TEACHER_USAGE, u.reusedAcrossLimits(), "reused_across_max_tokens"),

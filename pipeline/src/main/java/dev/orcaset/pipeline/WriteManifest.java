@@ -130,7 +130,13 @@ public final class WriteManifest extends PTransform<PCollectionTuple, PDone> {
       root.set(g.key(), ManifestSections.group(tallies, g));
     }
     ObjectNode usage = root.putObject("teacher_usage");
-    for (String k : List.of("completion_tokens", "http_attempts", "prompt_tokens", "requests")) {
+    for (String k :
+        List.of(
+            "completion_tokens",
+            "http_attempts",
+            "prompt_tokens",
+            "reasoning_tokens",
+            "requests")) {
       long n = tallies.get(Measure.TEACHER_USAGE, k);
       if (n != 0) {
         usage.put(k, n);

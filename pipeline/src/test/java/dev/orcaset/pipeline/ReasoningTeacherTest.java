@@ -82,7 +82,14 @@ class ReasoningTeacherTest {
     try (SimulatedTeacher sim = SimulatedTeacher.start(0, 0, 0)) {
       Path ok = dir.resolve("ok");
       assertEquals(0, run(dir, ok, sim, "o3-mini", "reasoning_effort: medium"));
-      assertEquals(INPUTS, DatasetReader.rows(ok.resolve("out/data")).size());
+      List<GenericRecord> okRows = DatasetReader.rows(ok.resolve("out/data"));
+      assertEquals(INPUTS, okRows.size());
+      long reasoningTokens = okRows.stream().mapToLong(r -> (Long) r.get("reasoning_tokens")).sum();
+      assertTrue(reasoningTokens > 0);
+      assertEquals(
+          reasoningTokens,
+          DatasetReader.manifest(ok.resolve("out")).at("/teacher_usage/reasoning_tokens").asLong(),
+          "usage counts the reasoning tokens paid for");
       assertEquals(INPUTS, sim.answeredByHash().size(), "each question answered once");
       JsonNode teacher = DatasetReader.manifest(ok.resolve("out")).at("/config/teacher");
       assertTrue(teacher.get("reasoning_model").asBoolean(), teacher.toString());
