@@ -194,14 +194,14 @@ final class ManifestSections {
       }
       String source = submix.configName();
       Map<String, Long> left = dropped.getOrDefault(source, Map.of());
-      long sampled =
+      // Every row that reached the quota, taken or not: all the submix's outcomes but those
+      // decided before it.
+      long available =
           t.get(Measure.SAMPLES_BY_SOURCE, source) + t.get(Measure.FAILED_BY_SOURCE, source);
       for (Map.Entry<String, Long> d : left.entrySet()) {
-        boolean atOrAfter = !BEFORE_QUOTA.contains(d.getKey());
-        sampled += atOrAfter ? d.getValue() : 0;
+        available += BEFORE_QUOTA.contains(d.getKey()) ? 0 : d.getValue();
       }
       long overQuota = left.getOrDefault(DropReason.OVER_QUOTA.wireName(), 0L);
-      long available = sampled; // everything that reached the quota, taken or not
       long wanted = cap.asLong();
       ObjectNode q =
           out.putObject(source)

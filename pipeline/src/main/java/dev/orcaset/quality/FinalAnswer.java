@@ -1,6 +1,5 @@
 package dev.orcaset.quality;
 
-import dev.orcaset.flan.Options;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -120,9 +119,5 @@ record FinalAnswer(String text, Place place) {
 
   private static String upTo(String text, int end) {
     return end < 0 ? text : text.substring(0, end);
-  }
-
-  static String words(String text) {
-    return Options.words(text);
   }
 }

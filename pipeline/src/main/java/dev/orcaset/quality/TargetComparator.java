@@ -54,7 +54,7 @@ public final class TargetComparator {
     if (number.isPresent()) {
       return byNumber(number.get(), want, said);
     }
-    String plain = FinalAnswer.words(want);
+    String plain = Options.words(want);
     int words = plain.isEmpty() ? 0 : plain.split(" ").length;
     if (words >= 1 && words <= SPAN_MAX_WORDS && !spanWords(want).isEmpty()) {
       return bySpan(want, response, said);
@@ -165,7 +165,7 @@ public final class TargetComparator {
   /** SQuAD's normal form without function words: the plain content words. */
   static List<String> spanWords(String text) {
     List<String> out = new ArrayList<>();
-    for (String w : FinalAnswer.words(text).split(" ")) {
+    for (String w : Options.words(text).split(" ")) {
       if (!w.isEmpty() && !FUNCTION_WORDS.contains(w)) {
         out.add(w);
       }
@@ -246,7 +246,7 @@ public final class TargetComparator {
 
     /** The label a target is, when it is nothing but one. */
     static Optional<Label> of(String target) {
-      String w = FinalAnswer.words(target);
+      String w = Options.words(target);
       if (UNKNOWN_PHRASES.contains(w)) {
         return Optional.of(UNKNOWN);
       }
@@ -266,7 +266,7 @@ public final class TargetComparator {
       if (lead.find()) {
         return Optional.of(WORDS.get(lead.group(1).toLowerCase(java.util.Locale.ROOT)));
       }
-      String plain = " " + FinalAnswer.words(statement) + " ";
+      String plain = " " + Options.words(statement) + " ";
       if (atStart) {
         return UNKNOWN_PHRASES.stream().anyMatch(p -> plain.startsWith(" " + p + " "))
             ? Optional.of(UNKNOWN)
@@ -296,7 +296,7 @@ public final class TargetComparator {
     private static List<String> phrases(String... raw) {
       List<String> out = new ArrayList<>();
       for (String r : raw) {
-        out.add(FinalAnswer.words(r));
+        out.add(Options.words(r));
       }
       return List.copyOf(out);
     }
