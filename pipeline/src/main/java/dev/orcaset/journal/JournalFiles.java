@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.function.IntPredicate;
 import java.util.function.LongPredicate;
 import org.apache.beam.sdk.io.FileSystems;
@@ -218,7 +219,7 @@ public final class JournalFiles {
     ByteArrayOutputStream text = new ByteArrayOutputStream();
     String[] hashes = new String[entries.size()];
     String[] unbounded = new String[entries.size()];
-    java.util.TreeSet<Integer> bounds = new java.util.TreeSet<>();
+    TreeSet<Integer> bounds = new TreeSet<>();
     long[] starts = new long[entries.size() + 1];
     for (int i = 0; i < entries.size(); i++) {
       byte[] line = (entries.get(i).toLine() + "\n").getBytes(StandardCharsets.UTF_8);
@@ -270,9 +271,7 @@ public final class JournalFiles {
     FileSystems.delete(slices);
     List<ResourceId> indexes = new ArrayList<>();
     for (ResourceId s : slices) {
-      indexes.add(
-          s.getCurrentDirectory()
-              .resolve(JournalIndex.nameFor(s.getFilename()), StandardResolveOptions.RESOLVE_FILE));
+      indexes.add(JournalIndex.location(s));
     }
     FileSystems.delete(indexes, MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
   }

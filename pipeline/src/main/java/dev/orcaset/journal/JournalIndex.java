@@ -83,6 +83,13 @@ public final class JournalIndex {
     return "_" + sliceName + ".idx";
   }
 
+  /** Where a slice's index is: beside it, under {@link #nameFor}. */
+  public static ResourceId location(ResourceId slice) {
+    return slice
+        .getCurrentDirectory()
+        .resolve(nameFor(slice.getFilename()), StandardResolveOptions.RESOLVE_FILE);
+  }
+
   /** The first format: no unbounded prefixes. Still read, so older journals keep their index. */
   private static final byte[] MAGIC_1 = "OJX1".getBytes(StandardCharsets.US_ASCII);
 
@@ -95,7 +102,7 @@ public final class JournalIndex {
    * about 14 bytes an entry; offsets are the running sum.
    */
   static byte[] bytes(String[] hashes, String[] unboundedHashes, int[] bounds, long[] starts) {
-    ByteArrayOutputStream b = new ByteArrayOutputStream(8 + hashes.length * 18);
+    ByteArrayOutputStream b = new ByteArrayOutputStream(8 + hashes.length * 14);
     try (DataOutputStream out = new DataOutputStream(b)) {
       out.write(MAGIC);
       VarInt.encode(bounds.length, out);
@@ -119,10 +126,7 @@ public final class JournalIndex {
    * reads the slice whole, so a damaged index costs bytes, never answers.
    */
   public static Optional<JournalIndex> read(ResourceId slice) {
-    ResourceId idx =
-        slice
-            .getCurrentDirectory()
-            .resolve(nameFor(slice.getFilename()), StandardResolveOptions.RESOLVE_FILE);
+    ResourceId idx = location(slice);
     try {
       MatchResult m = FileSystems.match(idx.toString(), EmptyMatchTreatment.ALLOW);
       if (m.status() != MatchResult.Status.OK || m.metadata().isEmpty()) {
@@ -190,10 +194,7 @@ public final class JournalIndex {
    * of the first format, which does not say.
    */
   public static Optional<Bounds> bounds(ResourceId slice) {
-    ResourceId idx =
-        slice
-            .getCurrentDirectory()
-            .resolve(nameFor(slice.getFilename()), StandardResolveOptions.RESOLVE_FILE);
+    ResourceId idx = location(slice);
     try (DataInputStream in =
         new DataInputStream(
             new BufferedInputStream(Channels.newInputStream(FileSystems.open(idx)), 512))) {

@@ -112,8 +112,11 @@ public final class CountOutcomes
     return t;
   }
 
-  /** Finish reasons that mean the answer hit the token bound (OpenAI's and Anthropic's). */
-  static final List<String> CUT_OFF = List.of("length", "max_tokens");
+  /**
+   * The finish reason of an answer that hit the token bound (Anthropic's `max_tokens` stop reason
+   * is read as this when its answer is parsed).
+   */
+  static final String CUT_OFF = "length";
 
   /** What is counted of every answered row, kept or dropped by a gate. */
   private static List<KV<Tally, Long>> answered(Sample s) {
@@ -124,7 +127,7 @@ public final class CountOutcomes
             s.source(),
             s.targetCheck().wireName(),
             s.targetCheckMethod().wireName()));
-    if (CUT_OFF.contains(s.finishReason())) {
+    if (CUT_OFF.equals(s.finishReason())) {
       t.add(one(Measure.TRUNCATED, s.source()));
       t.add(Tally.of(Measure.TRUNCATED_PROMPT_TOKENS, s.promptTokens(), s.source()));
     }
