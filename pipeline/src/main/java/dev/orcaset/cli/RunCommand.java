@@ -54,7 +54,11 @@ final class RunCommand {
 
   /** A validated run, ready to build: every file read and every check passed. */
   private record Prepared(
-      PipelineOptions options, OrcasetConfig cfg, SystemPromptSet prompts, LicensePolicy policy) {}
+      PipelineOptions options,
+      OrcasetConfig cfg,
+      SystemPromptSet prompts,
+      LicensePolicy policy,
+      String judgeRubric) {}
 
   private Prepared prepare(RunArgs args) throws IOException {
     if (args.config() == null) {
@@ -63,13 +67,15 @@ final class RunCommand {
     PipelineOptions options = BeamOptions.parse(args.beamArgs());
     OrcasetConfig cfg =
         ConfigValidator.validate(RunFlags.apply(ConfigLoader.load(Path.of(args.config())), args));
+    // The judge's defaults (rubric, journal folder) filled in, so the manifest names them.
+    cfg = cfg.withQuality(cfg.quality().withJudge(cfg.judge()));
     checkInputsExist(cfg.input().paths());
     checkIsAFolderIfPresent("output.dir", cfg.output().dir());
     checkIsAFolderIfPresent("journal.dir", cfg.journalDir());
     SystemPromptSet prompts = SystemPromptSet.load(Path.of(cfg.prompts().dir()));
     checkEverySampledSubmixHasAPrompt(cfg, prompts);
     LicensePolicy policy = LicensePolicy.load(Path.of(cfg.license().policy()));
-    return new Prepared(options, cfg, prompts, policy);
+    return new Prepared(options, cfg, prompts, policy, judgeRubric(cfg));
   }
 
   /**
@@ -85,25 +91,40 @@ final class RunCommand {
         p.prompts().version(),
         p.policy().version(),
         writeTo,
-        price(cfg).orElse(null),
+        price(cfg.pricing(), cfg.teacher()).orElse(null),
         cfg.journalDir(),
-        previousRuns);
+        previousRuns,
+        cfg.judge().enabled() ? price(cfg.pricing(), cfg.judge().teacher()).orElse(null) : null);
   }
 
   int run(RunArgs args) throws Exception {
     Prepared prepared = prepare(args);
     OrcasetConfig cfg = prepared.cfg();
-    checkApiKey(cfg.teacher());
+    checkApiKey(cfg.teacher(), "teacher");
+    if (cfg.judge().enabled()) {
+      checkApiKey(cfg.judge().teacher(), "quality.judge.teacher");
+    }
     if (args.detach()) {
       // Checked here first, so a bad config is told now, not in a log nobody reads.
       return new Detached(err).start(args.given(), cfg.output().dir());
     }
 
+    boolean simulatedJudge = cfg.judge().enabled() && cfg.judge().teacher().isSimulated();
     try (SimulatedTeacher sim =
-        cfg.teacher().isSimulated()
+        cfg.teacher().isSimulated() || simulatedJudge
             ? SimulatedTeacher.start(0, cfg.teacher().simulatedLatencyMs(), 0)
             : null) {
-      if (sim != null) {
+      if (simulatedJudge) {
+        cfg =
+            cfg.withQuality(
+                cfg.quality()
+                    .withJudge(
+                        cfg.quality()
+                            .judge()
+                            .withTeacher(
+                                cfg.judge().teacher().toBuilder().baseUrl(sim.baseUrl()).build())));
+      }
+      if (cfg.teacher().isSimulated()) {
         cfg =
             cfg.withTeacher(
                 cfg.teacher().toBuilder()
@@ -126,7 +147,8 @@ final class RunCommand {
             info(prepared, cfg, runId, output.staging(runId), previousRuns(cfg.output().dir()));
         Pipeline pipeline = Pipeline.create(prepared.options());
         OrcasetPipeline.build(
-            pipeline, new RunPlan(cfg, prepared.prompts(), prepared.policy(), info));
+            pipeline,
+            new RunPlan(cfg, prepared.prompts(), prepared.policy(), info, prepared.judgeRubric()));
         err.println(
             "orcaset: running on "
                 + prepared.options().getRunner().getSimpleName()
@@ -229,7 +251,8 @@ final class RunCommand {
             cfg,
             prepared.prompts(),
             prepared.policy(),
-            info(prepared, cfg, runId, cfg.output().dir(), "[]")));
+            info(prepared, cfg, runId, cfg.output().dir(), "[]"),
+            prepared.judgeRubric()));
     try {
       pipeline.run().waitUntilFinish();
     } catch (RuntimeException e) {
@@ -238,16 +261,16 @@ final class RunCommand {
     return new Summary(out).printEstimate(cfg, JsonFiles.read(cfg.output().dir(), "estimate.json"));
   }
 
-  /** The model's price, at the batch share in `teacher.mode: batch`. */
-  static Optional<Price> price(OrcasetConfig cfg) {
-    if (cfg.pricing() == null) {
+  /** A model's price, at the batch share in `mode: batch`. */
+  static Optional<Price> price(String pricing, TeacherConfig teacher) {
+    if (pricing == null) {
       return Optional.empty();
     }
-    PriceList list = PriceList.load(Path.of(cfg.pricing()));
-    return list.forModel(cfg.teacher().model())
+    PriceList list = PriceList.load(Path.of(pricing));
+    return list.forModel(teacher.model())
         .map(
             p ->
-                cfg.teacher().isBatch()
+                teacher.isBatch()
                     ? p.times(
                         list.batchFactor(),
                         "batch API at "
@@ -293,13 +316,34 @@ final class RunCommand {
     }
   }
 
-  private void checkApiKey(TeacherConfig t) {
+  /**
+   * The judge's rubric, read here so workers never read local files; null without a judge. An empty
+   * or missing rubric would have the judge grade by nothing.
+   */
+  private static String judgeRubric(OrcasetConfig cfg) throws IOException {
+    if (!cfg.judge().enabled()) {
+      return null;
+    }
+    Path rubric = Path.of(cfg.judge().rubric());
+    if (!Files.isRegularFile(rubric)) {
+      throw new ConfigException(
+          "quality.judge.rubric", "the judge's rubric " + rubric + " is not a file");
+    }
+    String text = Files.readString(rubric).strip();
+    if (text.isEmpty()) {
+      throw new ConfigException("quality.judge.rubric", rubric + " is empty");
+    }
+    return text;
+  }
+
+  /** {@code at}: where the teacher block is in the config, for the error. */
+  private void checkApiKey(TeacherConfig t, String at) {
     if (t.isSimulated() || "none".equals(t.authHeader()) || System.getenv(t.apiKeyEnv()) != null) {
       return;
     }
     if (Providers.isHosted(t.provider())) {
       throw new ConfigException(
-          "teacher.api_key_env",
+          at + ".api_key_env",
           "the environment variable "
               + t.apiKeyEnv()
               + " is not set; "

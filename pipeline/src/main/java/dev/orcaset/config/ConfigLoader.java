@@ -129,7 +129,13 @@ public final class ConfigLoader {
         resolve(base, c.pricing()),
         c.limit(),
         c.journal().withDir(resolve(base, c.journal().dir())),
-        c.quality());
+        c.quality()
+            .withJudge(
+                c.quality()
+                    .judge()
+                    .withPaths(
+                        resolve(base, c.quality().judge().rubric()),
+                        resolve(base, c.quality().judge().journalDir()))));
   }
 
   /**

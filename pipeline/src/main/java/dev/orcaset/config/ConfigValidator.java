@@ -54,7 +54,8 @@ public final class ConfigValidator {
         "must be at least 1 second");
     validateQuality(c.quality(), problems);
     validateSampling(c.sampling(), problems);
-    validateTeacher(c.teacher(), problems);
+    validateTeacher(c.teacher(), "teacher", problems);
+    validateJudge(c.quality().judge(), problems);
     if (!problems.isEmpty()) {
       if (problems.size() == 1) {
         throw problems.get(0);
@@ -101,6 +102,37 @@ public final class ConfigValidator {
         "must be a similarity above 0 and at most 1, got " + t);
   }
 
+  private static void validateJudge(JudgeConfig j, List<ConfigException> problems) {
+    if (!j.enabled()) {
+      return;
+    }
+    if (j.teacher() == null) {
+      problems.add(
+          new ConfigException(
+              "quality.judge.teacher",
+              "is required to use the judge: a teacher block (provider, model, base_url…) naming"
+                  + " the model that grades answers"));
+      return;
+    }
+    validateTeacher(j.teacher(), "quality.judge.teacher", problems);
+    check(
+        problems,
+        JudgeConfig.UNCHECKED.equals(j.rows()) || JudgeConfig.ALL.equals(j.rows()),
+        "quality.judge.rows",
+        "must be unchecked (rows the target check could not compare) or all, got '"
+            + j.rows()
+            + "'");
+    check(
+        problems,
+        j.minScore() >= JudgeConfig.MIN_SCORE && j.minScore() <= JudgeConfig.MAX_SCORE,
+        "quality.judge.min_score",
+        "must be from "
+            + JudgeConfig.MIN_SCORE
+            + " to "
+            + JudgeConfig.MAX_SCORE
+            + " (the rubric's scale)");
+  }
+
   private static void validateSampling(SamplingConfig s, List<ConfigException> problems) {
     check(
         problems,
@@ -139,18 +171,18 @@ public final class ConfigValidator {
     }
   }
 
-  private static void validateTeacher(TeacherConfig t, List<ConfigException> problems) {
+  private static void validateTeacher(TeacherConfig t, String at, List<ConfigException> problems) {
     check(
         problems,
         notBlank(t.model()),
-        "teacher.model",
+        at + ".model",
         "is required (the model name sent to the API)");
-    check(problems, notBlank(t.provider()), "teacher.provider", "is required");
+    check(problems, notBlank(t.provider()), at + ".provider", "is required");
     if (!t.isSimulated()) {
       check(
           problems,
           isHttpUrl(t.baseUrl()),
-          "teacher.base_url",
+          at + ".base_url",
           "must be an http(s) URL such as https://api.openai.com/v1 or http://localhost:8000/v1,"
               + " got '"
               + t.baseUrl()
@@ -159,35 +191,35 @@ public final class ConfigValidator {
     check(
         problems,
         t.apiKeyEnv().matches("[A-Za-z_][A-Za-z0-9_]*"),
-        "teacher.api_key_env",
+        at + ".api_key_env",
         "must be the NAME of an environment variable (the key itself never goes in a config file)");
     check(
         problems,
         AUTH_HEADERS.contains(t.authHeader()),
-        "teacher.auth_header",
+        at + ".auth_header",
         "must be one of "
             + AUTH_HEADERS
             + " (api-key is Azure OpenAI's header, x-api-key Anthropic's)");
     check(
         problems,
         t.temperature() >= 0 && t.temperature() <= 2,
-        "teacher.temperature",
+        at + ".temperature",
         "must be between 0 and 2");
     check(
         problems,
         t.topP() == null || (t.topP() > 0 && t.topP() <= 1),
-        "teacher.top_p",
+        at + ".top_p",
         "must be in (0, 1]");
-    check(problems, t.maxTokens() >= 1, "teacher.max_tokens", "must be at least 1");
+    check(problems, t.maxTokens() >= 1, at + ".max_tokens", "must be at least 1");
     check(
         problems,
         t.reasoningEffort() == null || REASONING_EFFORTS.contains(t.reasoningEffort()),
-        "teacher.reasoning_effort",
+        at + ".reasoning_effort",
         "must be one of " + REASONING_EFFORTS);
     check(
         problems,
         t.reasoningEffort() == null || t.isReasoningModel(),
-        "teacher.reasoning_effort",
+        at + ".reasoning_effort",
         "is only sent to a reasoning model; "
             + t.model()
             + " is not one by its name (set teacher.reasoning: true if it is)");
@@ -195,86 +227,73 @@ public final class ConfigValidator {
         problems,
         !(t.isAnthropic() && t.isReasoningModel())
             || t.maxTokens() > ChatRequest.MIN_THINKING_BUDGET,
-        "teacher.max_tokens",
+        at + ".max_tokens",
         "extended thinking (teacher.reasoning: true) needs max_tokens above "
             + ChatRequest.MIN_THINKING_BUDGET
             + ": the thinking budget is at least that and counts against max_tokens");
-    check(problems, t.maxInputTokens() >= 1, "teacher.max_input_tokens", "must be at least 1");
+    check(problems, t.maxInputTokens() >= 1, at + ".max_input_tokens", "must be at least 1");
     check(
         problems,
         TeacherConfig.ONLINE.equals(t.mode()) || TeacherConfig.BATCH.equals(t.mode()),
-        "teacher.mode",
+        at + ".mode",
         "must be online or batch, got '" + t.mode() + "'");
     check(
         problems,
         !t.isBatch() || !t.stream(),
-        "teacher.stream",
+        at + ".stream",
         "cannot be used with teacher.mode: batch");
-    check(
-        problems, t.batch().maxRequests() >= 1, "teacher.batch.max_requests", "must be at least 1");
+    check(problems, t.batch().maxRequests() >= 1, at + ".batch.max_requests", "must be at least 1");
     check(
         problems,
         t.batch().maxEnqueuedTokens() >= 0,
-        "teacher.batch.max_enqueued_tokens",
+        at + ".batch.max_enqueued_tokens",
         "must be 0 (no budget) or more");
-    check(
-        problems, t.batch().maxBytes() >= 1024, "teacher.batch.max_bytes", "must be at least 1024");
+    check(problems, t.batch().maxBytes() >= 1024, at + ".batch.max_bytes", "must be at least 1024");
     check(
         problems,
         t.batch().pollSeconds() >= 1 && t.batch().maxPollSeconds() >= t.batch().pollSeconds(),
-        "teacher.batch.poll_seconds",
-        "must be at least 1 and at most teacher.batch.max_poll_seconds");
+        at + ".batch.poll_seconds",
+        "must be at least 1 and at most " + at + ".batch.max_poll_seconds");
     check(
-        problems,
-        t.batch().maxResubmits() >= 0,
-        "teacher.batch.max_resubmits",
-        "must be 0 or more");
+        problems, t.batch().maxResubmits() >= 0, at + ".batch.max_resubmits", "must be 0 or more");
     check(
         problems,
         t.batch().completionWindow().matches("\\d+h"),
-        "teacher.batch.completion_window",
+        at + ".batch.completion_window",
         "must be hours such as 24h, got '" + t.batch().completionWindow() + "'");
     check(
         problems,
         t.concurrency() >= 1 && t.concurrency() <= 4096,
-        "teacher.concurrency",
+        at + ".concurrency",
         "must be between 1 and 4096");
     check(
         problems,
         t.maxAttempts() >= 1 && t.maxAttempts() <= 50,
-        "teacher.max_attempts",
+        at + ".max_attempts",
         "must be between 1 and 50");
     check(
         problems,
         t.connectTimeoutSeconds() >= 1,
-        "teacher.connect_timeout_seconds",
+        at + ".connect_timeout_seconds",
         "must be at least 1");
     check(
-        problems,
-        t.readTimeoutSeconds() >= 1,
-        "teacher.read_timeout_seconds",
-        "must be at least 1");
+        problems, t.readTimeoutSeconds() >= 1, at + ".read_timeout_seconds", "must be at least 1");
     check(
-        problems,
-        t.callTimeoutSeconds() >= 1,
-        "teacher.call_timeout_seconds",
-        "must be at least 1");
-    check(
-        problems, t.simulatedLatencyMs() >= 0, "teacher.simulated_latency_ms", "must be 0 or more");
-    check(problems, t.rpm() >= 0, "teacher.rpm", "must be 0 (no limit) or more");
-    check(problems, t.tpm() >= 0, "teacher.tpm", "must be 0 (no limit) or more");
-    check(problems, t.workers() >= 1, "teacher.workers", "must be at least 1");
+        problems, t.callTimeoutSeconds() >= 1, at + ".call_timeout_seconds", "must be at least 1");
+    check(problems, t.simulatedLatencyMs() >= 0, at + ".simulated_latency_ms", "must be 0 or more");
+    check(problems, t.rpm() >= 0, at + ".rpm", "must be 0 (no limit) or more");
+    check(problems, t.tpm() >= 0, at + ".tpm", "must be 0 (no limit) or more");
+    check(problems, t.workers() >= 1, at + ".workers", "must be at least 1");
     check(
         problems,
         t.breakerWindow() == 0 || t.breakerWindow() >= 5,
-        "teacher.breaker_window",
+        at + ".breaker_window",
         "must be 0 (off) or at least 5 questions");
-    check(
-        problems, t.maxStallMinutes() >= 0, "teacher.max_stall_minutes", "must be 0 (off) or more");
+    check(problems, t.maxStallMinutes() >= 0, at + ".max_stall_minutes", "must be 0 (off) or more");
     check(
         problems,
         t.tpm() == 0 || t.tpmPerWorker() >= t.maxTokens(),
-        "teacher.tpm",
+        at + ".tpm",
         "a worker's share ("
             + t.tpmPerWorker()
             + " per minute) must fit at least one request's max_tokens ("

@@ -35,6 +35,17 @@ public record OrcasetConfig(
     return journal.dir() != null ? journal.dir() : output.dir() + "/.journal";
   }
 
+  /**
+   * `quality.judge` with its defaults filled: the bundled rubric in the prompts folder, and a
+   * journal folder of its own inside the run's.
+   */
+  public JudgeConfig judge() {
+    JudgeConfig j = quality.judge();
+    return j.withPaths(
+        j.rubric() != null ? j.rubric() : prompts.dir() + "/" + JudgeConfig.RUBRIC_FILE,
+        j.journalDir() != null ? j.journalDir() : journalDir() + "/judge");
+  }
+
   public OrcasetConfig withQuality(QualityConfig v) {
     return new OrcasetConfig(
         input, output, sampling, prompts, teacher, license, pricing, limit, journal, v);

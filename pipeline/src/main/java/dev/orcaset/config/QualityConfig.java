@@ -8,7 +8,8 @@ import java.util.List;
  * ({@code enabled: false}); {@code wrongAnswer} drops answers whose final answer disagrees with
  * FLAN's target (see {@code TargetComparator}); rows a rule drops are counted under `filtered` with
  * the rule's name and kept, whole, in `OUTPUT/filtered/`. {@code nearDuplicateInput} runs before
- * the teacher (it saves money) and is off by default.
+ * the teacher (it saves money) and is off by default. {@code judge} grades answers with a second
+ * model (see {@link JudgeConfig}); off unless a judge is named.
  */
 public record QualityConfig(
     FinishReason finishReason,
@@ -18,7 +19,8 @@ public record QualityConfig(
     TooShort tooShort,
     Toggle wrongAnswer,
     Toggle duplicateResponse,
-    NearDuplicateInput nearDuplicateInput)
+    NearDuplicateInput nearDuplicateInput,
+    JudgeConfig judge)
     implements Serializable {
 
   /**
@@ -60,10 +62,24 @@ public record QualityConfig(
     duplicateResponse = duplicateResponse == null ? new Toggle(null) : duplicateResponse;
     nearDuplicateInput =
         nearDuplicateInput == null ? new NearDuplicateInput(null, null) : nearDuplicateInput;
+    judge = judge == null ? JudgeConfig.off() : judge;
+  }
+
+  public QualityConfig withJudge(JudgeConfig j) {
+    return new QualityConfig(
+        finishReason,
+        emptyResponse,
+        refusal,
+        noExplanation,
+        tooShort,
+        wrongAnswer,
+        duplicateResponse,
+        nearDuplicateInput,
+        j);
   }
 
   public static QualityConfig defaults() {
-    return new QualityConfig(null, null, null, null, null, null, null, null);
+    return new QualityConfig(null, null, null, null, null, null, null, null, null);
   }
 
   /** A rule with nothing to set but whether it runs. On by default. */

@@ -34,6 +34,8 @@ public final class SampleSchema {
           .optionalString("reference_answer")
           .requiredString("target_check")
           .requiredString("target_check_method")
+          .optionalInt("judge_score")
+          .optionalString("judge_reason")
           .requiredString("teacher_provider")
           .requiredString("teacher_model")
           .optionalString("served_model")
@@ -77,6 +79,8 @@ public final class SampleSchema {
     r.put("reference_answer", s.referenceAnswer());
     r.put("target_check", s.targetCheck().wireName());
     r.put("target_check_method", s.targetCheckMethod().wireName());
+    r.put("judge_score", s.judgeScore());
+    r.put("judge_reason", s.judgeReason());
     r.put("teacher_provider", s.teacherProvider());
     r.put("teacher_model", s.teacherModel());
     r.put("served_model", s.servedModel());

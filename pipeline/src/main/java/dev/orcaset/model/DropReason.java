@@ -36,6 +36,7 @@ public enum DropReason {
   NO_EXPLANATION(Outcome.FILTERED),
   TOO_SHORT(Outcome.FILTERED),
   WRONG_ANSWER(Outcome.FILTERED),
+  JUDGE(Outcome.FILTERED),
   DUPLICATE_RESPONSE(Outcome.FILTERED),
 
   // Not answered.

@@ -8,10 +8,12 @@ import java.util.List;
  * {@code response} exactly the assistant content received; {@code runId} names the run that paid
  * for the answer (a later run may reuse it from the journal); {@code targetCheck} says whether the
  * answer's final answer agrees with {@code referenceAnswer}, FLAN's target, and {@code
- * targetCheckMethod} by which comparator. The license fields are the verdict for this row's teacher
- * and source task, decided as the row is built; the source fields say which source dataset the task
- * draws on (the Data Provenance audit's id, empty when it does not list the task), its license tag,
- * and whether anyone reviewed it, so attribution travels with the row.
+ * targetCheckMethod} by which comparator; {@code judgeScore} (1–10) and {@code judgeReason} are the
+ * LLM judge's grade when one was asked (a null score with a reason: the judge could not score it).
+ * The license fields are the verdict for this row's teacher and source task, decided as the row is
+ * built; the source fields say which source dataset the task draws on (the Data Provenance audit's
+ * id, empty when it does not list the task), its license tag, and whether anyone reviewed it, so
+ * attribution travels with the row.
  */
 public record Sample(
     String id,
@@ -27,6 +29,8 @@ public record Sample(
     String referenceAnswer,
     TargetCheck.Verdict targetCheck,
     TargetCheck.Method targetCheckMethod,
+    Integer judgeScore,
+    String judgeReason,
     String teacherProvider,
     String teacherModel,
     String servedModel,
@@ -46,4 +50,44 @@ public record Sample(
     String requestHash,
     String inputFile,
     long inputLine)
-    implements Answer, Serializable {}
+    implements Answer, Serializable {
+
+  /** This row with the judge's grade. */
+  public Sample withJudge(Integer score, String reason) {
+    return new Sample(
+        id,
+        source,
+        taskName,
+        templateType,
+        questionType,
+        systemPromptId,
+        systemPrompt,
+        question,
+        response,
+        reasoning,
+        referenceAnswer,
+        targetCheck,
+        targetCheckMethod,
+        score,
+        reason,
+        teacherProvider,
+        teacherModel,
+        servedModel,
+        finishReason,
+        promptTokens,
+        completionTokens,
+        reasoningTokens,
+        attempts,
+        licenseTag,
+        commercialUse,
+        licenseReasons,
+        sourceDataset,
+        sourceLicense,
+        sourceReviewed,
+        generatedAtMillis,
+        runId,
+        requestHash,
+        inputFile,
+        inputLine);
+  }
+}

@@ -43,6 +43,9 @@ public final class CountOutcomes
   static final TupleTag<TeacherUsage> USAGE = TeacherResult.USAGE;
   static final TupleTag<KV<Tally, Long>> SNAPSHOT = new TupleTag<>("snapshot") {};
 
+  /** Optional: what the LLM judge used, when a judge is configured. */
+  static final TupleTag<TeacherUsage> JUDGE_USAGE = JudgeAnswers.USAGE;
+
   /**
    * Lower edges of the completion-token histogram bins: roughly half-octaves, so one chart shows
    * bare answers and 4k-token essays alike.
@@ -54,6 +57,23 @@ public final class CountOutcomes
 
   @Override
   public PCollection<KV<Tally, Long>> expand(PCollectionTuple in) {
+    PCollectionList<KV<Tally, Long>> all = counts(in);
+    if (in.has(JUDGE_USAGE)) {
+      all =
+          all.and(
+              tally(in.get(JUDGE_USAGE), "JudgeUsage", u -> usageTallies(Measure.JUDGE_USAGE, u)));
+    }
+    return all.apply("AllTallies", Flatten.pCollections())
+        .apply("Totals", Combine.perKey(new Total()))
+        .apply(
+            "PickTotal",
+            MapElements.into(
+                    TypeDescriptors.kvs(TypeDescriptor.of(Tally.class), TypeDescriptors.longs()))
+                .via(kv -> KV.of(kv.getKey(), kv.getValue().total(kv.getKey()))))
+        .setCoder(Tally.KV_CODER);
+  }
+
+  private static PCollectionList<KV<Tally, Long>> counts(PCollectionTuple in) {
     return PCollectionList.of(
             tally(
                 in.get(Outcomes.LINES),
@@ -79,16 +99,8 @@ public final class CountOutcomes
                         one(Measure.FAILED_BY_STATUS, String.valueOf(f.httpStatus())),
                         one(Measure.FAILED_BY_SOURCE, f.source()))))
         .and(tally(in.get(Outcomes.SAMPLES), "Samples", CountOutcomes::sampleTallies))
-        .and(tally(in.get(USAGE), "TeacherUsage", CountOutcomes::usageTallies))
-        .and(in.get(SNAPSHOT))
-        .apply("AllTallies", Flatten.pCollections())
-        .apply("Totals", Combine.perKey(new Total()))
-        .apply(
-            "PickTotal",
-            MapElements.into(
-                    TypeDescriptors.kvs(TypeDescriptor.of(Tally.class), TypeDescriptors.longs()))
-                .via(kv -> KV.of(kv.getKey(), kv.getValue().total(kv.getKey()))))
-        .setCoder(Tally.KV_CODER);
+        .and(tally(in.get(USAGE), "TeacherUsage", u -> usageTallies(Measure.TEACHER_USAGE, u)))
+        .and(in.get(SNAPSHOT));
   }
 
   static long tokenBin(long tokens) {
@@ -127,6 +139,12 @@ public final class CountOutcomes
             s.source(),
             s.targetCheck().wireName(),
             s.targetCheckMethod().wireName()));
+    if (s.judgeReason() != null || s.judgeScore() != null) {
+      t.add(one(Measure.JUDGED, s.source(), s.judgeScore() != null ? "scored" : "unscored"));
+      if (s.judgeScore() != null) {
+        t.add(one(Measure.JUDGE_SCORES, String.valueOf(s.judgeScore())));
+      }
+    }
     if (CUT_OFF.equals(s.finishReason())) {
       t.add(one(Measure.TRUNCATED, s.source()));
       t.add(Tally.of(Measure.TRUNCATED_PROMPT_TOKENS, s.promptTokens(), s.source()));
@@ -172,18 +190,21 @@ public final class CountOutcomes
     return t;
   }
 
-  /** What this run paid for, and how many questions the journal answered instead. */
-  private static List<KV<Tally, Long>> usageTallies(TeacherUsage u) {
+  /**
+   * What this run paid the teacher (or the judge, {@code m}) for, and how many questions the
+   * journal answered instead.
+   */
+  private static List<KV<Tally, Long>> usageTallies(Measure m, TeacherUsage u) {
     return List.of(
-        Tally.of(Measure.TEACHER_USAGE, u.requests(), "requests"),
-        Tally.of(Measure.TEACHER_USAGE, u.httpAttempts(), "http_attempts"),
-        Tally.of(Measure.TEACHER_USAGE, u.promptTokens(), "prompt_tokens"),
-        Tally.of(Measure.TEACHER_USAGE, u.completionTokens(), "completion_tokens"),
-        Tally.of(Measure.TEACHER_USAGE, u.reasoningTokens(), "reasoning_tokens"),
-        Tally.of(Measure.TEACHER_USAGE, u.reusedAnswers(), "reused_answers"),
-        Tally.of(Measure.TEACHER_USAGE, u.reusedFailures(), "reused_failures"),
-        Tally.of(Measure.TEACHER_USAGE, u.reusedAcrossLimits(), "reused_across_max_tokens"),
-        Tally.of(Measure.TEACHER_USAGE, u.reaskedTruncated(), "reasked_truncated"));
+        Tally.of(m, u.requests(), "requests"),
+        Tally.of(m, u.httpAttempts(), "http_attempts"),
+        Tally.of(m, u.promptTokens(), "prompt_tokens"),
+        Tally.of(m, u.completionTokens(), "completion_tokens"),
+        Tally.of(m, u.reasoningTokens(), "reasoning_tokens"),
+        Tally.of(m, u.reusedAnswers(), "reused_answers"),
+        Tally.of(m, u.reusedFailures(), "reused_failures"),
+        Tally.of(m, u.reusedAcrossLimits(), "reused_across_max_tokens"),
+        Tally.of(m, u.reaskedTruncated(), "reasked_truncated"));
   }
 
   /** Turns each element into (tally, amount) pairs: the tallies of manifests and estimates. */

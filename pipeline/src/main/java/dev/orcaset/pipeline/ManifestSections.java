@@ -3,6 +3,7 @@ package dev.orcaset.pipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.orcaset.config.JudgeConfig;
 import dev.orcaset.cost.Price;
 import dev.orcaset.io.Json;
 import dev.orcaset.license.SourceEntry;
@@ -177,6 +178,65 @@ final class ManifestSections {
           DropReason.NEAR_DUPLICATE_INPUT.wireName(),
           DropReason.SUBMIX_NOT_SAMPLED.wireName(),
           DropReason.TEMPLATE_TYPE_NOT_KEPT.wireName());
+
+  /**
+   * The LLM judge: which model under which settings ({@code judge}, from the config), how many rows
+   * it was asked about and scored per submix, the scores, how many rows its gate dropped, and what
+   * it used and cost. Just {@code enabled: false} without a judge.
+   */
+  static ObjectNode judge(Tallies t, JsonNode judge, Price price) {
+    ObjectNode out = Json.mapper().createObjectNode();
+    boolean on = judge.path("enabled").asBoolean(false);
+    out.put("enabled", on);
+    if (!on) {
+      return out;
+    }
+    out.put("provider", judge.at("/teacher/provider").asText())
+        .put("model", judge.at("/teacher/model").asText())
+        .put("rows", judge.path("rows").asText())
+        .put("min_score", judge.path("min_score").asInt());
+    long scored = 0;
+    long unscored = 0;
+    ObjectNode bySource = out.putObject("by_source");
+    for (Map.Entry<String, Map<String, Long>> e : t.byTwoLabels(Measure.JUDGED).entrySet()) {
+      long s = e.getValue().getOrDefault("scored", 0L);
+      long u = e.getValue().getOrDefault("unscored", 0L);
+      bySource.putObject(e.getKey()).put("judged", s + u).put("scored", s).put("unscored", u);
+      scored += s;
+      unscored += u;
+    }
+    out.put("judged", scored + unscored).put("scored", scored).put("unscored", unscored);
+    out.put("below_min_score", t.get(Measure.DROPPED_BY_REASON, DropReason.JUDGE.wireName()));
+    ObjectNode scores = out.putObject("scores");
+    for (int n = JudgeConfig.MIN_SCORE; n <= JudgeConfig.MAX_SCORE; n++) {
+      scores.put(String.valueOf(n), t.get(Measure.JUDGE_SCORES, String.valueOf(n)));
+    }
+    ObjectNode usage = out.putObject("usage");
+    for (String k :
+        List.of(
+            "requests",
+            "http_attempts",
+            "prompt_tokens",
+            "completion_tokens",
+            "reasoning_tokens")) {
+      usage.put(k, t.get(Measure.JUDGE_USAGE, k));
+    }
+    out.put(
+        "reused_from_journal",
+        t.get(Measure.JUDGE_USAGE, "reused_answers")
+            + t.get(Measure.JUDGE_USAGE, "reused_failures"));
+    out.put("journal_dir", judge.path("journal_dir").asText());
+    if (price == null) {
+      out.putNull("estimated_usd");
+    } else {
+      double usd =
+          price.usd(
+              t.get(Measure.JUDGE_USAGE, "prompt_tokens"),
+              t.get(Measure.JUDGE_USAGE, "completion_tokens"));
+      out.put("estimated_usd", Math.round(usd * 1e4) / 1e4);
+    }
+    return out;
+  }
 
   /**
    * Per submix with a quota: the rows wanted, the rows there were to take them from (after the

@@ -20,7 +20,8 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 /**
  * The product in one method: read FLAN records, drop duplicate inputs, sample per submix, pair each
  * with a system prompt, take what the journal already holds, ask the teacher the rest, filter the
- * answers, tag licenses, write the dataset, and account for every input in the manifest.
+ * answers (and have a judge grade them), tag licenses, write the dataset, and account for every
+ * input in the manifest.
  */
 public final class OrcasetPipeline {
   private OrcasetPipeline() {}
@@ -79,9 +80,16 @@ public final class OrcasetPipeline {
     PCollectionTuple kept =
         answered.answers().apply("FilterResponses", new FilterResponses(cfg.quality()));
     PCollection<Sample> samples = kept.get(Outcomes.SAMPLES);
+    List<PCollection<DroppedRecord>> filtered = new ArrayList<>(questions.dropped());
+    filtered.add(kept.get(Outcomes.DROPPED));
+    PCollectionTuple judged = null;
+    if (cfg.judge().enabled()) {
+      judged = samples.apply("JudgeAnswers", judgeAnswers(plan));
+      samples = judged.get(Outcomes.SAMPLES);
+      filtered.add(judged.get(Outcomes.DROPPED));
+    }
     PCollection<DroppedRecord> dropped =
-        PCollectionList.of(questions.dropped())
-            .and(kept.get(Outcomes.DROPPED))
+        PCollectionList.of(filtered)
             .apply("AllDropped", Flatten.pCollections())
             .setCoder(Outcomes.DROPPED_CODER);
 
@@ -94,7 +102,7 @@ public final class OrcasetPipeline {
             .and(Outcomes.FAILED, answered.failures())
             .and(Outcomes.DROPPED, dropped)
             .apply("WriteRecords", new WriteRecords(out, snapshot));
-    PCollection<KV<Tally, Long>> tallies =
+    PCollectionTuple counted =
         PCollectionTuple.of(Outcomes.LINES, read.get(Outcomes.LINES))
             .and(Outcomes.REJECTED, read.get(Outcomes.REJECTED))
             .and(Outcomes.DROPPED, dropped)
@@ -105,8 +113,11 @@ public final class OrcasetPipeline {
                 CountOutcomes.SNAPSHOT,
                 samples.apply(
                     "CompareWithPreviousSnapshot",
-                    new CompareWithPreviousSnapshot(cfg.output().dir() + "/data")))
-            .apply("CountOutcomes", new CountOutcomes());
+                    new CompareWithPreviousSnapshot(cfg.output().dir() + "/data")));
+    if (judged != null) {
+      counted = counted.and(CountOutcomes.JUDGE_USAGE, judged.get(JudgeAnswers.USAGE));
+    }
+    PCollection<KV<Tally, Long>> tallies = counted.apply("CountOutcomes", new CountOutcomes());
     PCollection<String> written =
         PCollectionList.of(fileNames("RecordFiles", records))
             .and(fileNames("DataFiles", data))
@@ -140,6 +151,19 @@ public final class OrcasetPipeline {
         cfg.journal().withDir(cfg.journalDir()),
         plan.info().runId(),
         plan.info().price(),
+        cfg.output().dir());
+  }
+
+  /** The LLM judge: its own journal folder, priced at its own model's price. */
+  private static JudgeAnswers judgeAnswers(RunPlan plan) {
+    OrcasetConfig cfg = plan.config();
+    return new JudgeAnswers(
+        cfg.judge(),
+        plan.judgeRubric(),
+        plan.policy(),
+        cfg.journal(),
+        plan.info().runId(),
+        plan.info().judgePrice(),
         cfg.output().dir());
   }
 

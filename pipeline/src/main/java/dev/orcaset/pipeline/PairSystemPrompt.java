@@ -52,10 +52,15 @@ public final class PairSystemPrompt extends PTransform<PCollection<FlanRecord>, 
 
   /** The request a record and its prompt make: system prompt (may be empty), inputs verbatim. */
   static ChatRequest request(TeacherConfig t, FlanRecord r, SystemPrompt prompt) {
+    return request(t, prompt.text(), r.inputs());
+  }
+
+  /** A request to {@code t} with its sampling parameters: the judge's are built this way too. */
+  static ChatRequest request(TeacherConfig t, String systemPrompt, String userMessage) {
     return new ChatRequest(
         t.model(),
-        prompt.text(),
-        r.inputs(),
+        systemPrompt,
+        userMessage,
         t.temperature(),
         t.topP(),
         t.maxTokens(),

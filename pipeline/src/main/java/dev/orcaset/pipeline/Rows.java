@@ -61,6 +61,8 @@ final class Rows implements Serializable {
         r.targets(),
         check.verdict(),
         check.method(),
+        null,
+        null,
         teacher.provider(),
         teacher.model(),
         a.servedModel(),

@@ -8,7 +8,8 @@ import java.io.Serializable;
  * run id, the tool version, when it started, the config used (it holds no secrets: keys are read
  * from environment variables named in it) and the versions of the prompt set and license policy.
  * {@code outputDir} is where this run writes (a staging folder switched in at the end); {@code
- * previousRunsJson} the `runs` history of the snapshot it replaces, a JSON array.
+ * previousRunsJson} the `runs` history of the snapshot it replaces, a JSON array; {@code
+ * judgePrice} the LLM judge's price (null: no judge, or no price for its model).
  */
 public record RunInfo(
     String runId,
@@ -20,7 +21,8 @@ public record RunInfo(
     String outputDir,
     Price price,
     String journalDir,
-    String previousRunsJson)
+    String previousRunsJson,
+    Price judgePrice)
     implements Serializable {
 
   /** The snapshot's short name in file and folder names: the run id's first 8 characters. */

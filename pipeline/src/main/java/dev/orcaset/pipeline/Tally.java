@@ -77,6 +77,11 @@ public record Tally(Measure measure, List<String> labels) implements Serializabl
     TOKENS_HISTOGRAM,
     /** [field of {@link TeacherUsage}]. */
     TEACHER_USAGE,
+    /** [field of {@link TeacherUsage}]: the LLM judge's. */
+    JUDGE_USAGE,
+    /** [source, `scored` | `unscored`]: rows the judge was asked about; [score]: rows per score. */
+    JUDGED,
+    JUDGE_SCORES,
     /** [`new_rows` | `kept_rows` | `dropped_rows`] against the previous snapshot. */
     SNAPSHOT,
     /** Estimates: questions to send, by source; their prompt tokens; answers reused. */

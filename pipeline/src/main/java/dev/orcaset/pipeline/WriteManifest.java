@@ -229,6 +229,8 @@ public final class WriteManifest extends PTransform<PCollectionTuple, PDone> {
             ? ManifestSections.quotas(tallies, config.at("/sampling/submixes"))
             : Json.mapper().createObjectNode());
     root.set(
+        "judge", ManifestSections.judge(tallies, config.at("/quality/judge"), info.judgePrice()));
+    root.set(
         "truncated",
         ManifestSections.truncated(
             tallies, config.at("/teacher/max_tokens").asInt(0), info.price()));

@@ -92,6 +92,13 @@ public final class QualityGates implements Serializable {
             q.wrongAnswer().enabled(),
             "final answer disagrees with FLAN's target (option, label, number or span)"),
         new Gate(
+            DropReason.JUDGE.wireName(),
+            q.judge().enabled(),
+            "LLM judge score under "
+                + q.judge().minScore()
+                + " of 10"
+                + (q.judge().teacher() == null ? "" : " (" + q.judge().teacher().model() + ")")),
+        new Gate(
             DropReason.DUPLICATE_RESPONSE.wireName(),
             q.duplicateResponse().enabled(),
             "same response as another question's"),

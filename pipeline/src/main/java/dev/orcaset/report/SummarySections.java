@@ -16,18 +16,24 @@ public final class SummarySections {
   private SummarySections() {}
 
   public static List<Section> of(Manifest m) {
-    return List.of(
-        overview(m),
-        howMade(m),
-        licenses(m),
-        provenance(m),
-        composition(m),
-        quotas(m),
-        tasks(m),
-        tokens(m),
-        qualityGates(m),
-        targetChecks(m),
-        leftOut(m));
+    List<Section> all =
+        new ArrayList<>(
+            List.of(
+                overview(m),
+                howMade(m),
+                licenses(m),
+                provenance(m),
+                composition(m),
+                quotas(m),
+                tasks(m),
+                tokens(m),
+                qualityGates(m),
+                targetChecks(m)));
+    if (m.json().at("/judge/enabled").asBoolean(false)) {
+      all.add(judge(m));
+    }
+    all.add(leftOut(m));
+    return List.copyOf(all);
   }
 
   static Section overview(Manifest m) {
@@ -529,6 +535,72 @@ public final class SummarySections {
                 List.of("submix", "comparator", "verified", "mismatched", "unchecked"),
                 methods,
                 List.of(false, false, true, true, true))));
+  }
+
+  /**
+   * The LLM judge: its model and settings, the rows it graded per submix, the scores it gave, what
+   * its gate dropped and what it cost.
+   */
+  static Section judge(Manifest m) {
+    JsonNode j = m.json().path("judge");
+    List<List<String>> rows = new ArrayList<>();
+    for (Map.Entry<String, JsonNode> e : j.path("by_source").properties()) {
+      JsonNode s = e.getValue();
+      rows.add(
+          List.of(
+              e.getKey(),
+              number(s.path("judged").asLong()),
+              number(s.path("scored").asLong()),
+              number(s.path("unscored").asLong())));
+    }
+    List<List<String>> scores = new ArrayList<>();
+    for (Map.Entry<String, JsonNode> e : j.path("scores").properties()) {
+      scores.add(List.of(e.getKey(), number(e.getValue().asLong())));
+    }
+    JsonNode usage = j.path("usage");
+    String cost =
+        j.path("estimated_usd").isNumber()
+            ? String.format(Locale.ROOT, "about $%.4f", j.path("estimated_usd").asDouble())
+            : "not priced (no price for this model in the price list)";
+    return new Section(
+        "LLM judge",
+        List.of(
+            "A second model, "
+                + j.path("provider").asText()
+                + "/"
+                + j.path("model").asText()
+                + ", graded "
+                + ("all".equals(j.path("rows").asText())
+                    ? "every answered row that passed the other gates"
+                    : "the answered rows whose final answer could not be checked against FLAN's"
+                        + " target")
+                + " from 1 to 10 for correctness and explanation (`judge_score`, `judge_reason`)."
+                + " Rows scored under "
+                + j.path("min_score").asInt()
+                + " were dropped by the `judge` gate: "
+                + number(j.path("below_min_score").asLong())
+                + ".",
+            "A row the judge could not score (the request failed, or the reply held no score) is"
+                + " kept with a null `judge_score` and the reason in `judge_reason`: "
+                + number(j.path("unscored").asLong())
+                + ".",
+            "The judge used "
+                + number(usage.path("requests").asLong())
+                + " requests ("
+                + number(usage.path("prompt_tokens").asLong())
+                + " prompt and "
+                + number(usage.path("completion_tokens").asLong())
+                + " completion tokens), "
+                + cost
+                + "; "
+                + number(j.path("reused_from_journal").asLong())
+                + " grades came from its journal."),
+        List.of(
+            new Table(
+                List.of("submix", "judged", "scored", "unscored"),
+                rows,
+                List.of(false, true, true, true)),
+            new Table(List.of("score", "rows"), scores, List.of(false, true))));
   }
 
   static Section leftOut(Manifest m) {

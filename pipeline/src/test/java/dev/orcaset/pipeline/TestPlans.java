@@ -24,7 +24,8 @@ final class TestPlans {
             outputDir,
             null,
             cfg.journalDir(),
-            "[]");
+            "[]",
+            null);
     return new RunPlan(cfg, prompts, LicensePolicy.load(Path.of(cfg.license().policy())), info);
   }
 }

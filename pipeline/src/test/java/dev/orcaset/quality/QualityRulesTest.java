@@ -37,6 +37,8 @@ class QualityRulesTest {
         reference,
         TargetComparator.check("Is it so?", response, reference).verdict(),
         TargetComparator.check("Is it so?", response, reference).method(),
+        null,
+        null,
         "vllm",
         "m",
         "m",
@@ -195,6 +197,7 @@ class QualityRulesTest {
             new QualityConfig.Refusal(false, null),
             new QualityConfig.NoExplanation(false, null),
             new QualityConfig.TooShort(false, null),
+            null,
             null,
             null,
             null);

@@ -27,6 +27,36 @@ public final class SimulatedAnswers {
         + "], not training data.";
   }
 
+  private static final java.util.regex.Pattern JUDGE =
+      java.util.regex.Pattern.compile("\\[\\[sim:judge=([^\\]]*)]]");
+
+  /** Whether a system prompt is a judge's rubric: it asks for a score and a reason in JSON. */
+  public static boolean isJudgeRubric(String systemPrompt) {
+    return systemPrompt != null
+        && systemPrompt.contains("\"score\"")
+        && systemPrompt.contains("\"reason\"");
+  }
+
+  /**
+   * The simulated judge's reply to a judge's question: the score a {@code [[sim:judge=N]]} marker
+   * in it names (a reply with no score when N is not a number), else 8; as the JSON object the
+   * rubric asks for, after a sentence of preamble as chat models often write.
+   */
+  public static String judgement(String question) {
+    java.util.regex.Matcher m = JUDGE.matcher(question);
+    String score = m.find() ? m.group(1).trim() : "8";
+    if (!score.matches("\\d{1,2}")) {
+      return "I am not able to grade this answer.";
+    }
+    return "Here is my grade.\n{\"score\": "
+        + score
+        + ", \"reason\": \"simulated judge ["
+        + Hashes.sha256Hex(question).substring(0, 8)
+        + "]: scored "
+        + score
+        + ".\"}";
+  }
+
   /**
    * What a simulated reasoning model thinks before it answers: a fixed function of the question.
    */

@@ -36,7 +36,10 @@ import java.util.regex.Pattern;
  * paths: {@code [[sim:status=400:context_length_exceeded]]} always answers that status and error
  * code; {@code [[sim:fail-once=503]]} fails the first attempt of that request only. Markers for the
  * quality gates: {@code [[sim:reply=TEXT]]} answers exactly TEXT (a refusal, a bare "Yes", a copy
- * of another answer), {@code [[sim:finish=length]]} reports that finish reason.
+ * of another answer), {@code [[sim:finish=length]]} reports that finish reason. Asked as a judge (a
+ * system prompt asking for a {@code "score"} and a {@code "reason"}), it ignores those and honours
+ * {@code [[sim:judge=N]]} (that score; anything but a number: a reply with no score) and {@code
+ * [[sim:judge-status=N]]} (that error), else scores 8.
  *
  * <p>{@link Options} make it behave like a loaded provider: RPM/TPM limits (tokens counted as
  * prompt characters / 4 plus `max_tokens`, as OpenAI's limiter estimates them) enforced as a
@@ -60,6 +63,8 @@ public final class SimulatedTeacher implements AutoCloseable {
   private static final Pattern FAIL_ONCE = Pattern.compile("\\[\\[sim:fail-once=(\\d{3})]]");
   private static final Pattern REPLY = Pattern.compile("\\[\\[sim:reply=(.*?)]]", Pattern.DOTALL);
   private static final Pattern FINISH = Pattern.compile("\\[\\[sim:finish=([a-z_]+)]]");
+  private static final Pattern JUDGE_STATUS =
+      Pattern.compile("\\[\\[sim:judge-status=(\\d{3})(?::([a-z_]+))?]]");
 
   /**
    * @param rpm requests per minute the simulated account allows (0: no limit)
@@ -505,16 +510,20 @@ public final class SimulatedTeacher implements AutoCloseable {
    * online endpoint and the batch files.
    */
   static Reply reply(String system, String user, String model, String hash, long maxTokens) {
-    Matcher status = STATUS.matcher(user);
+    // A judge's question quotes the row's question, markers and all: those were for the teacher.
+    boolean judging = SimulatedAnswers.isJudgeRubric(system);
+    Matcher status = (judging ? JUDGE_STATUS : STATUS).matcher(user);
     if (status.find()) {
       return new Reply(
           Integer.parseInt(status.group(1)),
           error("simulated error", "invalid_request_error", status.group(2)));
     }
     Matcher replyMarker = REPLY.matcher(user);
-    Matcher finish = FINISH.matcher(user);
+    Matcher finish = FINISH.matcher(judging ? "" : user);
     String answer =
-        replyMarker.find() ? replyMarker.group(1) : SimulatedAnswers.answer(system, user);
+        judging
+            ? SimulatedAnswers.judgement(user)
+            : replyMarker.find() ? replyMarker.group(1) : SimulatedAnswers.answer(system, user);
     ObjectNode out = JSON.createObjectNode();
     out.put("id", "chatcmpl-sim-" + hash.substring(0, 12));
     out.put("object", "chat.completion");
