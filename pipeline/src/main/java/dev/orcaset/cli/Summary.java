@@ -124,6 +124,22 @@ final class Summary {
                     ? ", batch API prices"
                     : "")
             : "unknown (no price for this model in the price list)");
+    if (cfg.teacher().isReasoningModel()) {
+      out.printf(
+          "  reasoning      within the answer tokens: the bound covers reasoning and answer%n");
+    }
+    JsonNode judge = e.path("judge");
+    if (judge.isObject()) {
+      out.printf(
+          "  judge          at most %d grades by %s, %d prompt + %d answer tokens, %s%n",
+          judge.path("grades_at_most").asLong(),
+          judge.path("model").asText(),
+          judge.path("prompt_tokens_max").asLong(),
+          judge.path("completion_tokens_max").asLong(),
+          judge.path("cost_usd_max").isNumber()
+              ? String.format("at most $%.2f", judge.path("cost_usd_max").asDouble())
+              : "cost unknown (no price for this model in the price list)");
+    }
     out.printf("  written to     %s/estimate.json%n", cfg.output().dir());
     out.flush();
     return 0;

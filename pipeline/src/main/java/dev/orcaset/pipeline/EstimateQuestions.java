@@ -1,10 +1,12 @@
 package dev.orcaset.pipeline;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.orcaset.config.JudgeConfig;
 import dev.orcaset.cost.TokenEstimate;
 import dev.orcaset.io.Json;
 import dev.orcaset.io.JsonFiles;
 import dev.orcaset.model.Question;
+import dev.orcaset.model.TargetCheck;
 import dev.orcaset.pipeline.Tally.Measure;
 import java.io.IOException;
 import java.util.List;
@@ -16,6 +18,7 @@ import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Sum;
 import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PCollectionView;
@@ -30,15 +33,82 @@ import org.apache.beam.sdk.values.PDone;
 public final class EstimateQuestions extends PTransform<PCollectionTuple, PDone> {
   private final RunInfo info;
   private final int maxTokens;
+  private final Judge judge;
+
+  /**
+   * The LLM judge as the estimate sizes it: which rows it grades, its rubric's length in tokens,
+   * its own answer bound. Null without a judge.
+   */
+  public record Judge(JudgeConfig config, long rubricTokens) implements java.io.Serializable {
+    /** Prompt tokens of grading one row whose parts (question, answer…) have {@code chars}. */
+    long promptTokens(long chars) {
+      return rubricTokens + TokenEstimate.fromChars(chars + HEADINGS);
+    }
+
+    /** The headings {@code Judgement.question} puts around a row's parts, in characters. */
+    private static final int HEADINGS = 200;
+  }
 
   /**
    * Input: {@link Outcomes#QUESTIONS} still to send, {@link Outcomes#SAMPLES} and {@link
    * Outcomes#FAILED} the journal answers instead, {@link Outcomes#LINES}, {@link Outcomes#REJECTED}
    * and {@link Outcomes#DROPPED} as read and left out.
    */
-  public EstimateQuestions(RunInfo info, int maxTokens) {
+  public EstimateQuestions(RunInfo info, int maxTokens, Judge judge) {
     this.info = info;
     this.maxTokens = maxTokens;
+    this.judge = judge;
+  }
+
+  /**
+   * What grading the answers would take: every question still to send may need a grade (whether its
+   * answer can be checked against the target is known only once it is answered), its answer at most
+   * {@code max_tokens}; of the answers the journal holds, those the judge would grade.
+   */
+  private PCollectionList<KV<Tally, Long>> judgeTallies(
+      PCollectionList<KV<Tally, Long>> all, PCollectionTuple in) {
+    if (judge == null) {
+      return all;
+    }
+    Judge j = judge;
+    int bound = maxTokens;
+    all =
+        all.and(
+            CountOutcomes.tally(
+                in.get(Outcomes.QUESTIONS),
+                "JudgeQuestions",
+                q ->
+                    List.of(
+                        Tally.one(Measure.JUDGE_USAGE, "requests"),
+                        Tally.of(
+                            Measure.JUDGE_USAGE,
+                            j.promptTokens(
+                                    q.systemPrompt().length()
+                                        + q.record().inputs().length()
+                                        + String.valueOf(q.record().targets()).length())
+                                + bound,
+                            "prompt_tokens"))));
+    if (in.has(Outcomes.SAMPLES)) {
+      all =
+          all.and(
+              CountOutcomes.tally(
+                  in.get(Outcomes.SAMPLES),
+                  "JudgeReused",
+                  s ->
+                      j.config().judges(s.targetCheck() != TargetCheck.Verdict.UNCHECKED)
+                          ? List.of(
+                              Tally.one(Measure.JUDGE_USAGE, "requests"),
+                              Tally.of(
+                                  Measure.JUDGE_USAGE,
+                                  j.promptTokens(
+                                      s.systemPrompt().length()
+                                          + s.question().length()
+                                          + String.valueOf(s.referenceAnswer()).length()
+                                          + s.response().length()),
+                                  "prompt_tokens"))
+                          : List.of()));
+    }
+    return all;
   }
 
   /** Estimated prompt tokens of one question: both messages' characters / 4. */
@@ -48,7 +118,7 @@ public final class EstimateQuestions extends PTransform<PCollectionTuple, PDone>
 
   @Override
   public PDone expand(PCollectionTuple in) {
-    PCollectionView<Map<Tally, Long>> tallies =
+    PCollectionList<KV<Tally, Long>> all =
         PCollectionList.of(
                 CountOutcomes.tally(
                     in.get(Outcomes.QUESTIONS),
@@ -91,17 +161,21 @@ public final class EstimateQuestions extends PTransform<PCollectionTuple, PDone>
                                     Measure.TEACHER_USAGE,
                                     u.reaskedTruncated(),
                                     "reasked_truncated")))
-                    : in.getPipeline().apply("NothingReused", Create.empty(Tally.KV_CODER)))
+                    : in.getPipeline().apply("NothingReused", Create.empty(Tally.KV_CODER)));
+    PCollectionView<Map<Tally, Long>> tallies =
+        judgeTallies(all, in)
             .apply("All", Flatten.pCollections())
             .apply("Sum", Sum.longsPerKey())
             .apply("AsMap", View.asMap());
     in.getPipeline()
         .apply("Once", Create.of("estimate.json"))
-        .apply("Write", ParDo.of(new WriteFn(info, maxTokens, tallies)).withSideInputs(tallies));
+        .apply(
+            "Write",
+            ParDo.of(new WriteFn(info, maxTokens, judge, tallies)).withSideInputs(tallies));
     return PDone.in(in.getPipeline());
   }
 
-  static ObjectNode document(RunInfo info, int maxTokens, Tallies t) {
+  static ObjectNode document(RunInfo info, int maxTokens, Judge judge, Tallies t) {
     ObjectNode root = Json.mapper().createObjectNode();
     long questions = t.get(Measure.QUESTIONS);
     long prompt = t.get(Measure.PROMPT_TOKENS);
@@ -127,24 +201,58 @@ public final class EstimateQuestions extends PTransform<PCollectionTuple, PDone>
       cost.put("price_as_of", info.price().asOf());
       cost.put("price_source", info.price().source());
     }
+    if (judge != null) {
+      root.set("judge", judgeDocument(info, judge, t));
+    }
     return root;
+  }
+
+  /** The judge's share: grades at most, their tokens, their price. */
+  private static ObjectNode judgeDocument(RunInfo info, Judge judge, Tallies t) {
+    long rows = t.get(Measure.JUDGE_USAGE, "requests");
+    long prompt = t.get(Measure.JUDGE_USAGE, "prompt_tokens");
+    long completion = rows * judge.config().teacher().maxTokens();
+    ObjectNode out = Json.mapper().createObjectNode();
+    out.put("model", judge.config().teacher().model())
+        .put("rows", judge.config().rows())
+        .put("grades_at_most", rows)
+        .put("prompt_tokens_max", prompt)
+        .put("completion_tokens_max", completion);
+    if (info.judgePrice() == null) {
+      out.putNull("cost_usd_max");
+    } else {
+      out.put("cost_usd_max", Math.round(info.judgePrice().usd(prompt, completion) * 1e4) / 1e4);
+      out.put("price_as_of", info.judgePrice().asOf());
+    }
+    out.put(
+        "note",
+        "an upper bound: the judge's journal is not consulted, every answer still to get is counted"
+            + (JudgeConfig.UNCHECKED.equals(judge.config().rows())
+                ? " (whether it can be checked against the target is known once it is answered)"
+                : "")
+            + ", and each at max_tokens");
+    return out;
   }
 
   static final class WriteFn extends DoFn<String, Void> {
     private final RunInfo info;
     private final int maxTokens;
+    private final Judge judge;
     private final PCollectionView<Map<Tally, Long>> tallies;
 
-    WriteFn(RunInfo info, int maxTokens, PCollectionView<Map<Tally, Long>> tallies) {
+    WriteFn(RunInfo info, int maxTokens, Judge judge, PCollectionView<Map<Tally, Long>> tallies) {
       this.info = info;
       this.maxTokens = maxTokens;
+      this.judge = judge;
       this.tallies = tallies;
     }
 
     @ProcessElement
     public void process(@Element String name, ProcessContext c) throws IOException {
       JsonFiles.write(
-          info.outputDir(), name, document(info, maxTokens, new Tallies(c.sideInput(tallies))));
+          info.outputDir(),
+          name,
+          document(info, maxTokens, judge, new Tallies(c.sideInput(tallies))));
     }
   }
 }

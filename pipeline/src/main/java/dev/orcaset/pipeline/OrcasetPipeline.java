@@ -1,6 +1,7 @@
 package dev.orcaset.pipeline;
 
 import dev.orcaset.config.OrcasetConfig;
+import dev.orcaset.cost.TokenEstimate;
 import dev.orcaset.model.DroppedRecord;
 import dev.orcaset.model.Question;
 import dev.orcaset.model.Sample;
@@ -191,6 +192,14 @@ public final class OrcasetPipeline {
         .and(Outcomes.LINES, questions.read().get(Outcomes.LINES))
         .and(Outcomes.REJECTED, questions.read().get(Outcomes.REJECTED))
         .and(Outcomes.DROPPED, dropped)
-        .apply("EstimateQuestions", new EstimateQuestions(plan.info(), cfg.teacher().maxTokens()));
+        .apply(
+            "EstimateQuestions",
+            new EstimateQuestions(
+                plan.info(),
+                cfg.teacher().maxTokens(),
+                cfg.judge().enabled()
+                    ? new EstimateQuestions.Judge(
+                        cfg.judge(), TokenEstimate.fromChars(plan.judgeRubric().length()))
+                    : null));
   }
 }

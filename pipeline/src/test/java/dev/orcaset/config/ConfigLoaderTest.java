@@ -1,6 +1,7 @@
 package dev.orcaset.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -182,6 +183,59 @@ class ConfigLoaderTest {
             "quality.near_duplicate_input.threshold",
             "quality.finish_reason.allowed")) {
       assertTrue(bad.getMessage().contains(key), bad.getMessage());
+    }
+  }
+
+  @Test
+  void aJudgeIsOffUntilNamed_getsItsDefaults_andItsMistakesNameTheKey() throws IOException {
+    OrcasetConfig none = ConfigValidator.validate(ConfigLoader.load(write(VALID)));
+    assertFalse(none.judge().enabled());
+
+    OrcasetConfig judged =
+        ConfigValidator.validate(
+            ConfigLoader.load(
+                write(
+                    VALID
+                        + "quality:\n  judge:\n    teacher: {provider: openai, base_url:"
+                        + " https://api.openai.com/v1, model: gpt-4o, temperature: 0}\n")));
+    JudgeConfig j = judged.judge();
+    assertTrue(j.enabled(), "naming a judge turns it on");
+    assertEquals("unchecked", j.rows());
+    assertEquals(6, j.minScore());
+    assertEquals(dir.resolve("prompts/judge-rubric.txt").toString(), j.rubric());
+    assertEquals(dir.resolve("out/.journal/judge").toString(), j.journalDir());
+    assertTrue(!j.judges(true) && j.judges(false), "by default only unchecked rows");
+
+    OrcasetConfig custom =
+        ConfigValidator.validate(
+            ConfigLoader.load(
+                write(
+                    VALID
+                        + "quality:\n  judge:\n    rubric: my-rubric.txt\n    rows: all\n"
+                        + "    journal_dir: grades\n"
+                        + "    teacher: {provider: vllm, base_url: http://localhost:8001/v1,"
+                        + " model: judge}\n")));
+    assertEquals(dir.resolve("my-rubric.txt").toString(), custom.judge().rubric());
+    assertEquals(dir.resolve("grades").toString(), custom.judge().journalDir());
+    assertTrue(custom.judge().judges(true));
+
+    Path noTeacher = write(VALID + "quality:\n  judge: {enabled: true}\n");
+    ConfigException e =
+        assertThrows(
+            ConfigException.class, () -> ConfigValidator.validate(ConfigLoader.load(noTeacher)));
+    assertEquals("quality.judge.teacher", e.key(), e.getMessage());
+
+    Path bad =
+        write(
+            VALID
+                + "quality:\n  judge:\n    rows: some\n    min_score: 11\n"
+                + "    teacher: {provider: vllm, base_url: localhost, model: judge}\n");
+    ConfigException all =
+        assertThrows(ConfigException.class, () -> ConfigValidator.validate(ConfigLoader.load(bad)));
+    for (String key :
+        List.of(
+            "quality.judge.rows", "quality.judge.min_score", "quality.judge.teacher.base_url")) {
+      assertTrue(all.getMessage().contains(key), all.getMessage());
     }
   }
 

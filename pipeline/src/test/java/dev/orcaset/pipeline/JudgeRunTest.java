@@ -94,9 +94,19 @@ class JudgeRunTest {
     Path cfg = config(dir, "");
     Path out = dir.resolve("out");
     try (SimulatedTeacher sim = SimulatedTeacher.start(0, 0, 0)) {
+      // Before any answer, every question may need a grade; each answer counted at max_tokens.
+      JsonNode before = estimate(cfg, sim.baseUrl(), out);
+      assertEquals(10, before.at("/judge/grades_at_most").asLong(), before.toString());
+      assertEquals(10 * 1024, before.at("/judge/completion_tokens_max").asLong());
+      assertTrue(before.at("/judge/prompt_tokens_max").asLong() > 10 * 1024, before.toString());
+
       CliRun run = CliRun.run(cfg, sim.baseUrl(), out, "--runner=DirectRunner");
       assertEquals(0, run.exit(), run.err());
       assertRowsAsDesigned(out);
+      // Once answered, the journal's answers say which need the judge: the 7 not checked.
+      JsonNode after = estimate(cfg, sim.baseUrl(), out);
+      assertEquals(0, after.get("questions").asLong(), after.toString());
+      assertEquals(7, after.at("/judge/grades_at_most").asLong(), after.toString());
       JsonNode judge = DatasetReader.manifest(out).get("judge");
       assertEquals(true, judge.get("enabled").asBoolean());
       assertEquals("judge-m", judge.get("model").asText());
@@ -144,6 +154,28 @@ class JudgeRunTest {
     }
     assertRowsAsDesigned(out);
     assertEquals(7, DatasetReader.manifest(out).at("/judge/usage/requests").asLong());
+  }
+
+  /** `orcaset estimate` of the same config: its estimate.json. */
+  private static JsonNode estimate(Path cfg, String teacherUrl, Path out) throws Exception {
+    java.io.StringWriter text = new java.io.StringWriter();
+    int exit =
+        new dev.orcaset.cli.Main(
+                new java.io.PrintWriter(text, true), new java.io.PrintWriter(text, true))
+            .run(
+                new String[] {
+                  "estimate",
+                  "--config",
+                  cfg.toString(),
+                  "--teacher-url",
+                  teacherUrl,
+                  "--output",
+                  out.toString(),
+                  "--runner=DirectRunner"
+                });
+    assertEquals(0, exit, text.toString());
+    assertTrue(text.toString().contains("  judge          at most "), text.toString());
+    return JSON.readTree(out.resolve("estimate.json").toFile());
   }
 
   /** Each row, kept or filtered, ends as designed, with the score and reason it was given. */
