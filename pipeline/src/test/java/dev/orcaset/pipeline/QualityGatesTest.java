@@ -144,6 +144,8 @@ class QualityGatesTest {
             1L,
             "wrong_answer",
             0L,
+            "judge",
+            0L,
             "no_explanation".equals(bareRule) ? "too_short" : "no_explanation",
             0L),
         gateCounts);
