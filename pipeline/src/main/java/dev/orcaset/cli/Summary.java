@@ -69,6 +69,23 @@ final class Summary {
           "                 of the completion tokens, %d were reasoning (billed as output)%n",
           m.figure("teacher_usage", "reasoning_tokens"));
     }
+    JsonNode judge = m.json().path("judge");
+    if (judge.path("enabled").asBoolean(false)) {
+      out.printf(
+          "  judge          %s/%s: %d rows judged, %d scored, %d dropped under %d; %d requests,"
+              + " %d reused from its journal%s%n",
+          judge.path("provider").asText(),
+          judge.path("model").asText(),
+          judge.path("judged").asLong(),
+          judge.path("scored").asLong(),
+          judge.path("below_min_score").asLong(),
+          judge.path("min_score").asInt(),
+          judge.at("/usage/requests").asLong(),
+          judge.path("reused_from_journal").asLong(),
+          judge.path("estimated_usd").isNumber()
+              ? String.format(", about $%.4f", judge.path("estimated_usd").asDouble())
+              : "");
+    }
     out.printf(
         "  cost           %s%n",
         m.costUsd()

@@ -103,6 +103,12 @@ class JudgeRunTest {
       CliRun run = CliRun.run(cfg, sim.baseUrl(), out, "--runner=DirectRunner");
       assertEquals(0, run.exit(), run.err());
       assertRowsAsDesigned(out);
+      assertTrue(
+          run.out()
+              .contains(
+                  "  judge          simulated/judge-m: 7 rows judged, 5 scored, 2 dropped under 6;"
+                      + " 7 requests, 0 reused from its journal"),
+          run.out());
       // Once answered, the journal's answers say which need the judge: the 7 not checked.
       JsonNode after = estimate(cfg, sim.baseUrl(), out);
       assertEquals(0, after.get("questions").asLong(), after.toString());
