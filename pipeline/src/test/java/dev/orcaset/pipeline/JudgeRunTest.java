@@ -162,6 +162,77 @@ class JudgeRunTest {
     assertEquals(7, DatasetReader.manifest(out).at("/judge/usage/requests").asLong());
   }
 
+  /**
+   * A judge on Anthropic's Messages API (a loopback server in its shape) while the teacher speaks
+   * OpenAI's: with `rows: all` every answer is graded, the rubric is the system prompt and the row
+   * is shown under its headings.
+   */
+  @Test
+  void aJudgeOfAnotherProvider_gradesEveryRowWhenToldAll(@TempDir Path dir) throws Exception {
+    List<String> bodies = java.util.Collections.synchronizedList(new ArrayList<>());
+    try (mockwebserver3.MockWebServer claude = new mockwebserver3.MockWebServer()) {
+      claude.setDispatcher(
+          new mockwebserver3.Dispatcher() {
+            @Override
+            public mockwebserver3.MockResponse dispatch(mockwebserver3.RecordedRequest r) {
+              bodies.add(r.getBody().utf8());
+              String text = "{\"score\": 7, \"reason\": \"Correct, briefly explained.\"}";
+              return new mockwebserver3.MockResponse.Builder()
+                  .code(200)
+                  .addHeader("content-type", "application/json")
+                  .body(
+                      "{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\","
+                          + "\"model\":\"claude-judge-1\",\"content\":[{\"type\":\"text\","
+                          + "\"text\":"
+                          + JSON.valueToTree(text)
+                          + "}],\"stop_reason\":\"end_turn\","
+                          + "\"usage\":{\"input_tokens\":300,\"output_tokens\":20}}")
+                  .build();
+            }
+          });
+      claude.start();
+      Path cfg = config(dir, "");
+      Files.writeString(
+          cfg,
+          Files.readString(cfg)
+              .replace("min_score: 6,", "min_score: 6, rows: all,")
+              .replace(
+                  "teacher: {provider: simulated, model: judge-m,",
+                  "teacher: {provider: anthropic, base_url: '"
+                      + claude.url("/v1")
+                      + "', auth_header: none, model: claude-judge,"));
+      Path out = dir.resolve("out");
+      try (SimulatedTeacher sim = SimulatedTeacher.start(0, 0, 0)) {
+        CliRun run = CliRun.run(cfg, sim.baseUrl(), out, "--runner=DirectRunner");
+        assertEquals(0, run.exit(), run.err());
+      }
+      List<GenericRecord> rows = DatasetReader.rows(out.resolve("data"));
+      assertEquals(10, rows.size(), "7 is above min_score: every row kept");
+      for (GenericRecord r : rows) {
+        assertEquals(7, r.get("judge_score"));
+        assertEquals("Correct, briefly explained.", r.get("judge_reason").toString());
+      }
+      JsonNode judge = DatasetReader.manifest(out).get("judge");
+      assertEquals(10, judge.get("judged").asLong(), judge.toString());
+      assertEquals("anthropic", judge.get("provider").asText());
+      assertEquals(3000, judge.at("/usage/prompt_tokens").asLong());
+      assertEquals(10, bodies.size());
+      JsonNode body = JSON.readTree(bodies.get(0));
+      assertEquals("claude-judge", body.get("model").asText());
+      assertTrue(
+          body.get("system").toString().contains("Score the answer from 1 to 10"), body.toString());
+      String shown = body.at("/messages/0/content").toString();
+      for (String heading :
+          List.of(
+              "## Instructions the answer had to follow",
+              "## Question",
+              "## Reference answer",
+              "## Answer to grade")) {
+        assertTrue(shown.contains(heading), shown);
+      }
+    }
+  }
+
   /** `orcaset estimate` of the same config: its estimate.json. */
   private static JsonNode estimate(Path cfg, String teacherUrl, Path out) throws Exception {
     java.io.StringWriter text = new java.io.StringWriter();
