@@ -122,7 +122,7 @@ public final class ConfigLoader {
     return new OrcasetConfig(
         new InputConfig(inputs),
         new OutputConfig(resolve(base, c.output().dir()), c.output().compression()),
-        c.sampling(),
+        withTaskLists(c.sampling(), base),
         new PromptsConfig(resolve(base, c.prompts().dir())),
         c.teacher(),
         new LicenseConfig(resolve(base, c.license().policy())),
@@ -136,6 +136,38 @@ public final class ConfigLoader {
                     .withPaths(
                         resolve(base, c.quality().judge().rubric()),
                         resolve(base, c.quality().judge().journalDir()))));
+  }
+
+  /** A task list file: what it holds and why, and its patterns. */
+  record TaskList(String description, List<TaskRule> tasks) {}
+
+  /**
+   * Reads the task list files `sampling.exclude_task_lists` names (relative to the config's folder)
+   * into `sampling.exclude_tasks`, so workers get patterns, not paths.
+   */
+  private static SamplingConfig withTaskLists(SamplingConfig s, Path base) {
+    List<String> paths = new java.util.ArrayList<>();
+    List<TaskRule> rules = new java.util.ArrayList<>();
+    for (int i = 0; i < s.excludeTaskLists().size(); i++) {
+      String path = resolve(base, s.excludeTaskLists().get(i));
+      Path file = Path.of(path);
+      String key = "sampling.exclude_task_lists[" + i + "]";
+      if (!Files.isRegularFile(file)) {
+        throw new ConfigException(key, "the task list " + file + " is not a file");
+      }
+      TaskList list;
+      try {
+        list = readYaml(file, TaskList.class);
+      } catch (ConfigException e) {
+        throw new ConfigException(key, e.getMessage(), e);
+      }
+      if (list.tasks() == null || list.tasks().isEmpty()) {
+        throw new ConfigException(key, file + " lists no tasks (a `tasks:` list of patterns)");
+      }
+      paths.add(path);
+      rules.addAll(list.tasks());
+    }
+    return paths.isEmpty() ? s : s.withTaskLists(paths, rules);
   }
 
   /**

@@ -139,6 +139,8 @@ public final class ConfigValidator {
         SamplingConfig.Balance.parse(s.balance()) != null,
         "sampling.balance",
         "'" + s.balance() + "' is neither record nor task");
+    checkTaskRules(s.includeTasks(), "sampling.include_tasks", problems);
+    checkTaskRules(s.excludeTasks(), "sampling.exclude_tasks", problems);
     for (Map.Entry<String, SubmixConfig> e : s.submixes().entrySet()) {
       String key = "sampling.submixes." + e.getKey();
       check(
@@ -167,6 +169,28 @@ public final class ConfigValidator {
             TEMPLATE_TYPES.contains(t),
             key + ".template_types",
             "unknown template type '" + t + "'; FLAN uses " + TEMPLATE_TYPES);
+      }
+      checkTaskRules(sc.includeTasks(), key + ".include_tasks", problems);
+      checkTaskRules(sc.excludeTasks(), key + ".exclude_tasks", problems);
+    }
+  }
+
+  /** Every pattern is there and compiles; a bad one is named by its place in the list. */
+  private static void checkTaskRules(
+      List<TaskRule> rules, String key, List<ConfigException> problems) {
+    for (int i = 0; i < rules.size(); i++) {
+      TaskRule r = rules.get(i);
+      if (r == null || !notBlank(r.pattern())) {
+        problems.add(new ConfigException(key + "[" + i + "]", "is an empty task pattern"));
+        continue;
+      }
+      try {
+        r.compile();
+      } catch (java.util.regex.PatternSyntaxException e) {
+        problems.add(
+            new ConfigException(
+                key + "[" + i + "]",
+                "'" + r.pattern() + "' is not a valid regular expression: " + e.getDescription()));
       }
     }
   }

@@ -177,7 +177,9 @@ final class ManifestSections {
           DropReason.DUPLICATE_INPUT.wireName(),
           DropReason.NEAR_DUPLICATE_INPUT.wireName(),
           DropReason.SUBMIX_NOT_SAMPLED.wireName(),
-          DropReason.TEMPLATE_TYPE_NOT_KEPT.wireName());
+          DropReason.TEMPLATE_TYPE_NOT_KEPT.wireName(),
+          DropReason.TASK_EXCLUDED.wireName(),
+          DropReason.TASK_NOT_INCLUDED.wireName());
 
   /**
    * The LLM judge: which model under which settings ({@code judge}, from the config), how many rows

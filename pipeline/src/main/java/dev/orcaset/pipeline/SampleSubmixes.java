@@ -120,20 +120,21 @@ public final class SampleSubmixes extends PTransform<PCollection<FlanRecord>, PC
 
   static final class EligibleFn extends DoFn<FlanRecord, FlanRecord> {
     private final SamplingConfig sampling;
+    private transient Map<String, TaskFilter> filters;
 
     EligibleFn(SamplingConfig sampling) {
       this.sampling = sampling;
     }
 
+    @Setup
+    public void setup() {
+      filters = new HashMap<>();
+    }
+
     @ProcessElement
     public void process(@Element FlanRecord r, MultiOutputReceiver out) {
       String submix = r.submix().configName();
-      SubmixConfig sc =
-          sampling.submixes().entrySet().stream()
-              .filter(e -> e.getKey().equalsIgnoreCase(submix))
-              .map(Map.Entry::getValue)
-              .findFirst()
-              .orElse(null);
+      SubmixConfig sc = sampling.submix(submix);
       if (sc == null || (sc.maxRows() != null && sc.maxRows() == 0)) {
         out.get(Outcomes.DROPPED)
             .output(
@@ -155,7 +156,15 @@ public final class SampleSubmixes extends PTransform<PCollection<FlanRecord>, PC
                         + submix
                         + ".template_types"));
       } else {
-        out.get(Outcomes.RECORDS).output(r);
+        TaskFilter filter =
+            filters.computeIfAbsent(submix, name -> TaskFilter.of(sampling, name, sc));
+        filter
+            .leftOut(r.taskName())
+            .ifPresentOrElse(
+                why ->
+                    out.get(Outcomes.DROPPED)
+                        .output(DroppedRecord.of(r, why.reason(), why.detail())),
+                () -> out.get(Outcomes.RECORDS).output(r));
       }
     }
   }
