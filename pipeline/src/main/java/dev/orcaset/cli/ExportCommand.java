@@ -2,8 +2,10 @@ package dev.orcaset.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.orcaset.io.ChannelOutputFile;
 import dev.orcaset.io.Json;
 import dev.orcaset.io.JsonFiles;
+import dev.orcaset.io.ReadableFileInput;
 import dev.orcaset.report.DatasetCard;
 import dev.orcaset.report.Manifest;
 import java.io.FileNotFoundException;
@@ -12,10 +14,17 @@ import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.io.fs.ResourceId;
+import org.apache.parquet.avro.AvroParquetReader;
+import org.apache.parquet.avro.AvroParquetWriter;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
 /**
  * `orcaset export --commercial-only OUTPUT DEST`: copies the current snapshot's rows cleared for
@@ -33,10 +42,13 @@ final class ExportCommand {
 
   int run(List<String> args) throws IOException {
     boolean commercialOnly = false;
+    boolean erase = false;
     List<String> paths = new ArrayList<>();
     for (String a : args) {
       if (a.equals("--commercial-only")) {
         commercialOnly = true;
+      } else if (a.equals("--erase-prompts")) {
+        erase = true;
       } else if (a.startsWith("--")) {
         throw new UsageException("unknown argument '" + a + "' for export");
       } else {
@@ -49,7 +61,8 @@ final class ExportCommand {
     }
     if (paths.size() != 2) {
       throw new UsageException(
-          "export needs OUTPUT and DEST: orcaset export --commercial-only OUTPUT DEST");
+          "export needs OUTPUT and DEST: orcaset export --commercial-only [--erase-prompts]"
+              + " OUTPUT DEST");
     }
     String source = strip(paths.get(0));
     String dest = strip(paths.get(1));
@@ -79,7 +92,15 @@ final class ExportCommand {
       listed.add(relative);
       bytes += f.sizeBytes();
     }
-    FileSystems.copy(from, to);
+    String training = manifest.config("prompts").path("training_system_prompt").asText("");
+    long erased = 0;
+    if (erase) {
+      for (int i = 0; i < from.size(); i++) {
+        erased += eraseCopy(files.get(i), to.get(i));
+      }
+    } else {
+      FileSystems.copy(from, to);
+    }
     long rows = manifest.commercialRows();
     record
         .put("source", source)
@@ -105,6 +126,25 @@ final class ExportCommand {
       }
     }
     record.set("provenance", provenance);
+    record
+        .putObject("system_prompt")
+        .put("view", erase ? "erased" : "generating")
+        .put("training_system_prompt", training)
+        .put(
+            "note",
+            erase
+                ? "system_prompt holds training_system_prompt on every row (Orca 2's prompt"
+                    + " erasure); system_prompt_id names the prompt that produced the answer"
+                : "system_prompt is the prompt that produced the answer");
+    if (erase && erased != rows) {
+      throw new IOException(
+          "erased "
+              + erased
+              + " rows but the manifest counts "
+              + rows
+              + " cleared rows in "
+              + source);
+    }
     JsonFiles.write(dest, "export.json", record);
     JsonFiles.writeText(
         dest,
@@ -112,11 +152,17 @@ final class ExportCommand {
         "# Rows cleared for commercial use, exported from "
             + source
             + "\n\n"
+            + (erase
+                ? "System prompts are erased: `system_prompt` holds the generic training prompt "
+                    + (training.isEmpty() ? "(empty)" : "`" + training + "`")
+                    + " on every row; `system_prompt_id` names the one that produced the"
+                    + " answer.\n\n"
+                : "")
             + DatasetCard.provenance(copied),
         "text/markdown");
     out.printf(
-        "exported %d rows cleared for commercial use (%d files, %.1f MB) from %s to %s%n",
-        rows, files.size(), bytes / 1e6, source, dest);
+        "exported %d rows cleared for commercial use (%d files, %.1f MB) from %s to %s%s%n",
+        rows, files.size(), bytes / 1e6, source, dest, erase ? ", system prompts erased" : "");
     if (rows == 0) {
       out.println(
           "no row of this snapshot is cleared: see the License section of "
@@ -125,6 +171,42 @@ final class ExportCommand {
     }
     out.flush();
     return 0;
+  }
+
+  /**
+   * Copies one Parquet file with `system_prompt` replaced by `training_system_prompt`, every other
+   * column as it was; returns its rows.
+   */
+  private static long eraseCopy(MatchResult.Metadata file, ResourceId to) throws IOException {
+    long rows = 0;
+    try (ParquetReader<GenericRecord> in =
+        AvroParquetReader.<GenericRecord>builder(new ReadableFileInput(file))
+            .withDataModel(GenericData.get())
+            .build()) {
+      GenericRecord r = in.read();
+      if (r == null) {
+        return 0;
+      }
+      if (r.getSchema().getField("training_system_prompt") == null) {
+        throw new UsageException(
+            file.resourceId()
+                + " has no training_system_prompt column: its snapshot was written before prompt"
+                + " erasure; run the config again to rewrite it");
+      }
+      try (ParquetWriter<GenericRecord> out =
+          AvroParquetWriter.<GenericRecord>builder(new ChannelOutputFile(to))
+              .withSchema(r.getSchema())
+              .withDataModel(GenericData.get())
+              .withCompressionCodec(CompressionCodecName.ZSTD)
+              .build()) {
+        for (; r != null; r = in.read()) {
+          r.put("system_prompt", r.get("training_system_prompt"));
+          out.write(r);
+          rows++;
+        }
+      }
+    }
+    return rows;
   }
 
   private static String strip(String path) {

@@ -123,7 +123,7 @@ public final class ConfigLoader {
         new InputConfig(inputs),
         new OutputConfig(resolve(base, c.output().dir()), c.output().compression()),
         withTaskLists(c.sampling(), base),
-        new PromptsConfig(resolve(base, c.prompts().dir())),
+        c.prompts().withDir(resolve(base, c.prompts().dir())),
         c.teacher(),
         new LicenseConfig(resolve(base, c.license().policy())),
         resolve(base, c.pricing()),

@@ -6,6 +6,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
 import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.parquet.io.DelegatingSeekableInputStream;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.SeekableInputStream;
@@ -15,20 +17,27 @@ import org.apache.parquet.io.SeekableInputStream;
  * FileSystems (local, `gs://`…) like JSONL ones, with no Hadoop filesystem configuration.
  */
 public final class ReadableFileInput implements InputFile {
-  private final FileIO.ReadableFile file;
+  private final MatchResult.Metadata file;
 
   public ReadableFileInput(FileIO.ReadableFile file) {
+    this(file.getMetadata());
+  }
+
+  /** A file as {@code FileSystems.match} lists it (an uncompressed one: Parquet compresses). */
+  public ReadableFileInput(MatchResult.Metadata file) {
     this.file = file;
   }
 
   @Override
   public long getLength() {
-    return file.getMetadata().sizeBytes();
+    return file.sizeBytes();
   }
 
   @Override
   public SeekableInputStream newStream() throws IOException {
-    SeekableByteChannel channel = file.openSeekable();
+    if (!(FileSystems.open(file.resourceId()) instanceof SeekableByteChannel channel)) {
+      throw new IOException(file.resourceId() + " cannot be read at random positions");
+    }
     return new DelegatingSeekableInputStream(Channels.newInputStream(channel)) {
       @Override
       public long getPos() throws IOException {
@@ -45,7 +54,7 @@ public final class ReadableFileInput implements InputFile {
         ByteBuffer buf = ByteBuffer.wrap(bytes, start, len);
         while (buf.hasRemaining()) {
           if (channel.read(buf) < 0) {
-            throw new EOFException("unexpected end of " + file.getMetadata().resourceId());
+            throw new EOFException("unexpected end of " + file.resourceId());
           }
         }
       }

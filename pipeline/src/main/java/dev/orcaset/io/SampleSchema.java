@@ -28,6 +28,7 @@ public final class SampleSchema {
           .requiredString("question_type")
           .requiredInt("system_prompt_id")
           .requiredString("system_prompt")
+          .requiredString("training_system_prompt")
           .requiredString("question")
           .requiredString("response")
           .optionalString("reasoning")
@@ -64,7 +65,11 @@ public final class SampleSchema {
           .requiredLong("input_line")
           .endRecord();
 
-  public static GenericRecord toRecord(Sample s) {
+  /**
+   * {@code trainingSystemPrompt}: the run's `prompts.training_system_prompt`, the same on every row
+   * (the erased view's system prompt).
+   */
+  public static GenericRecord toRecord(Sample s, String trainingSystemPrompt) {
     GenericData.Record r = new GenericData.Record(SCHEMA);
     r.put("id", s.id());
     r.put("source", s.source());
@@ -73,6 +78,7 @@ public final class SampleSchema {
     r.put("question_type", s.questionType().wireName());
     r.put("system_prompt_id", s.systemPromptId());
     r.put("system_prompt", s.systemPrompt());
+    r.put("training_system_prompt", trainingSystemPrompt);
     r.put("question", s.question());
     r.put("response", s.response());
     r.put("reasoning", s.reasoning());

@@ -96,7 +96,12 @@ public final class OrcasetPipeline {
 
     WriteFilesResult<String> data =
         samples.apply(
-            "WriteSamples", new WriteSamples(out + "/data", cfg.output().compression(), snapshot));
+            "WriteSamples",
+            new WriteSamples(
+                out + "/data",
+                cfg.output().compression(),
+                snapshot,
+                cfg.prompts().trainingSystemPrompt()));
     PCollectionTuple read = questions.read();
     WriteFilesResult<String> records =
         PCollectionTuple.of(Outcomes.REJECTED, read.get(Outcomes.REJECTED))

@@ -23,15 +23,18 @@ public final class WriteSamples extends PTransform<PCollection<Sample>, WriteFil
   private final String dataDir;
   private final CompressionCodecName codec;
   private final String snapshotId;
+  private final String trainingSystemPrompt;
 
   /**
    * Every path under `data/` starts with the snapshot's own folder, `snapshot=ID/`. A reader that
    * walks `data/` while a run switches snapshots resolves paths it listed in the old one; in the
    * new one none of them exists, so the reader fails and retries instead of mixing two snapshots.
    */
-  public WriteSamples(String dataDir, String compression, String snapshotId) {
+  public WriteSamples(
+      String dataDir, String compression, String snapshotId, String trainingSystemPrompt) {
     this.dataDir = dataDir;
     this.snapshotId = snapshotId;
+    this.trainingSystemPrompt = trainingSystemPrompt;
     this.codec =
         switch (compression) {
           case "snappy" -> CompressionCodecName.SNAPPY;
@@ -44,13 +47,14 @@ public final class WriteSamples extends PTransform<PCollection<Sample>, WriteFil
   @Override
   public WriteFilesResult<String> expand(PCollection<Sample> samples) {
     String snapshot = "snapshot=" + snapshotId;
+    String training = trainingSystemPrompt;
     return samples.apply(
         "WriteParquet",
         FileIO.<String, Sample>writeDynamic()
             .by(WriteSamples::partition)
             .withDestinationCoder(StringUtf8Coder.of())
             .via(
-                Contextful.fn(SampleSchema::toRecord),
+                Contextful.fn((Sample s) -> SampleSchema.toRecord(s, training)),
                 ParquetIO.sink(SampleSchema.SCHEMA).withCompressionCodec(codec))
             .to(dataDir)
             .withNaming(

@@ -145,6 +145,10 @@ public final class DatasetCard {
     f.put("question_type", "multiple_choice (the question lists its choices) or open");
     f.put("system_prompt_id", "which system prompt of the set was used");
     f.put("system_prompt", "the system prompt's text (empty for the no-system-message prompt)");
+    f.put(
+        "training_system_prompt",
+        "the generic system prompt to train with under prompt erasure"
+            + " (`prompts.training_system_prompt`, the same on every row; empty by default)");
     f.put("question", "the user message sent (FLAN `inputs`)");
     f.put("response", "the teacher's answer: the training target");
     f.put(

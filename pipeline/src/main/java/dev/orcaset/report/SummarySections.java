@@ -84,7 +84,13 @@ public final class SummarySections {
             + m.config("prompts").path("dir").asText()
             + "`, version `"
             + v.path("system_prompts").asText()
-            + "`.");
+            + "`. `system_prompt` is the one that produced the answer; `training_system_prompt`"
+            + " is "
+            + (m.config("prompts").path("training_system_prompt").asText("").isEmpty()
+                ? "empty"
+                : "`" + m.config("prompts").path("training_system_prompt").asText() + "`")
+            + ", the generic prompt of the erased view (Orca 2's prompt erasure; `orcaset export"
+            + " --erase-prompts` writes it).");
     p.add(
         "License policy version `"
             + v.path("license_policy").asText()

@@ -44,6 +44,9 @@ class DatasetCardTest {
       TestRuns.HOME.resolve("pipeline/src/test/resources/golden/dataset-card.md");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
+  /** The generic prompt of the erased view. */
+  static final String TRAINING = "You are a helpful assistant. Think before you answer.";
+
   @TempDir static Path dir;
   static Path output;
 
@@ -61,7 +64,13 @@ class DatasetCardTest {
     Files.writeString(
         cfg,
         Files.readString(cfg)
-            .replace(TestRuns.HOME.resolve("config/licenses.yaml").toString(), policy.toString()));
+            .replace(TestRuns.HOME.resolve("config/licenses.yaml").toString(), policy.toString())
+            .replace(
+                "prompts: {dir: " + TestRuns.HOME.resolve("system-prompts"),
+                "prompts: {training_system_prompt: '"
+                    + TRAINING
+                    + "', dir: "
+                    + TestRuns.HOME.resolve("system-prompts")));
     String[] args = {"run", "--config", cfg.toString(), "--runner=DirectRunner"};
     StringWriter err = new StringWriter();
     int exit =
@@ -229,6 +238,55 @@ class DatasetCardTest {
                 new PrintWriter(new StringWriter(), true))
             .run("export", "--commercial-only", output.toString(), dest.toString());
     assertEquals(2, again, "a second export into the same folder is refused");
+  }
+
+  /**
+   * The erased view (Orca 2's prompt erasure): the same cleared rows, every column as written but
+   * `system_prompt`, which holds the generic training prompt; export.json and PROVENANCE.md say so.
+   */
+  @Test
+  void anErasedExportTrainsOnTheGenericPrompt_everyOtherColumnKept() throws Exception {
+    Path dest = dir.resolve("export-erased");
+    StringWriter out = new StringWriter();
+    int exit =
+        new Main(new PrintWriter(out, true), new PrintWriter(out, true))
+            .run(
+                "export",
+                "--commercial-only",
+                "--erase-prompts",
+                output.toString(),
+                dest.toString());
+    assertEquals(0, exit, out.toString());
+    assertTrue(out.toString().contains(", system prompts erased"), out.toString());
+    Map<String, GenericRecord> written = new TreeMap<>();
+    for (GenericRecord r : DatasetReader.rows(output.resolve("data"))) {
+      if ((Boolean) r.get("commercial_use")) {
+        written.put(r.get("id").toString(), r);
+      }
+    }
+    List<GenericRecord> erased = DatasetReader.rows(dest);
+    assertEquals(written.size(), erased.size());
+    assertTrue(erased.size() > 0);
+    boolean someDiffered = false;
+    for (GenericRecord e : erased) {
+      GenericRecord w = written.get(e.get("id").toString());
+      assertEquals(TRAINING, w.get("training_system_prompt").toString());
+      assertEquals(TRAINING, e.get("system_prompt").toString());
+      someDiffered |= !w.get("system_prompt").toString().equals(TRAINING);
+      for (org.apache.avro.Schema.Field f : w.getSchema().getFields()) {
+        if (!f.name().equals("system_prompt")) {
+          assertEquals(String.valueOf(w.get(f.name())), String.valueOf(e.get(f.name())), f.name());
+        }
+      }
+    }
+    assertTrue(someDiffered, "the generating prompts were not the training one");
+    JsonNode record = new ObjectMapper().readTree(dest.resolve("export.json").toFile());
+    assertEquals("erased", record.at("/system_prompt/view").asText());
+    assertEquals(TRAINING, record.at("/system_prompt/training_system_prompt").asText());
+    assertTrue(
+        Files.readString(dest.resolve("PROVENANCE.md")).contains("System prompts are erased"));
+    String card = Files.readString(output.resolve("README.md"));
+    assertTrue(card.contains("`training_system_prompt` is `" + TRAINING + "`"), card);
   }
 
   /** Renders the page in headless Chromium (installed by .ci/run) and returns the screenshot. */
