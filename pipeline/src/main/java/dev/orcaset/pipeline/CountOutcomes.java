@@ -177,6 +177,12 @@ public final class CountOutcomes
             String.valueOf(s.systemPromptId())));
     t.add(
         one(Measure.SAMPLES_BY_SOURCE_AND_PROMPT, s.source(), String.valueOf(s.systemPromptId())));
+    t.add(
+        one(
+            Measure.SAMPLES_BY_SOURCE_TYPE_AND_PROMPT,
+            s.source(),
+            s.questionType().wireName(),
+            String.valueOf(s.systemPromptId())));
     List<String> verdict = new ArrayList<>();
     verdict.add(s.licenseTag());
     verdict.add(String.valueOf(Boolean.TRUE.equals(s.commercialUse())));

@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The manifest's descriptive sections, built from the tallies: what the card and `inspect` show.
@@ -180,6 +181,68 @@ final class ManifestSections {
           DropReason.TEMPLATE_TYPE_NOT_KEPT.wireName(),
           DropReason.TASK_EXCLUDED.wireName(),
           DropReason.TASK_NOT_INCLUDED.wireName());
+
+  /**
+   * The run against its recipe, per submix with rows: its quota met or not (from {@code quotas}),
+   * how it was balanced and the largest task's share, and, per question type, each prompt's share
+   * of the rows against the share the prompt index gives it, with the largest gap.
+   */
+  static ObjectNode recipe(
+      Tallies t,
+      JsonNode sampling,
+      JsonNode quotas,
+      Map<String, Map<String, Map<Integer, Double>>> expected) {
+    ObjectNode out = Json.mapper().createObjectNode();
+    ObjectNode tasks = tasks(t);
+    Map<String, Map<String, Map<String, Long>>> actual = new TreeMap<>();
+    for (Map.Entry<List<String>, Long> e : t.entries(Measure.SAMPLES_BY_SOURCE_TYPE_AND_PROMPT)) {
+      List<String> l = e.getKey();
+      actual
+          .computeIfAbsent(l.get(0), k -> new TreeMap<>())
+          .computeIfAbsent(l.get(1), k -> new TreeMap<>())
+          .put(l.get(2), e.getValue());
+    }
+    for (Map.Entry<String, Map<String, Map<String, Long>>> s : actual.entrySet()) {
+      String source = s.getKey();
+      ObjectNode r = out.putObject(source);
+      JsonNode quota = quotas.path(source);
+      if (quota.isObject()) {
+        r.putObject("quota")
+            .put("wanted", quota.path("wanted").asLong())
+            .put("taken", quota.path("taken").asLong())
+            .put("met", quota.path("short_by").asLong() == 0);
+      } else {
+        r.putNull("quota");
+      }
+      JsonNode own = sampling.path("submixes").path(source).path("balance");
+      r.put("balance", own.isTextual() ? own.asText() : sampling.path("balance").asText("record"));
+      r.put("largest_task_share", tasks.path(source).path("largest_share").asDouble());
+      ObjectNode prompts = r.putObject("prompts");
+      for (Map.Entry<String, Map<String, Long>> type : s.getValue().entrySet()) {
+        long rows = type.getValue().values().stream().mapToLong(Long::longValue).sum();
+        Map<Integer, Double> want =
+            expected.getOrDefault(source, Map.of()).getOrDefault(type.getKey(), Map.of());
+        Set<Integer> ids = new TreeSet<>(want.keySet());
+        type.getValue().keySet().forEach(id -> ids.add(Integer.parseInt(id)));
+        ObjectNode byType = prompts.putObject(type.getKey()).put("rows", rows);
+        ObjectNode byPrompt = byType.putObject("by_prompt");
+        double gap = 0;
+        for (int id : ids) {
+          long n = type.getValue().getOrDefault(String.valueOf(id), 0L);
+          double share = rows == 0 ? 0 : n / (double) rows;
+          double wanted = want.getOrDefault(id, 0.0);
+          gap = Math.max(gap, Math.abs(share - wanted));
+          byPrompt
+              .putObject(String.valueOf(id))
+              .put("rows", n)
+              .put("share", Math.round(share * 1000) / 1000.0)
+              .put("index_share", Math.round(wanted * 1000) / 1000.0);
+        }
+        byType.put("largest_gap", Math.round(gap * 1000) / 1000.0);
+      }
+    }
+    return out;
+  }
 
   /**
    * The LLM judge: which model under which settings ({@code judge}, from the config), how many rows

@@ -4,10 +4,14 @@ import dev.orcaset.config.OrcasetConfig;
 import dev.orcaset.cost.TokenEstimate;
 import dev.orcaset.model.DroppedRecord;
 import dev.orcaset.model.Question;
+import dev.orcaset.model.QuestionType;
 import dev.orcaset.model.Sample;
+import dev.orcaset.model.Submix;
 import dev.orcaset.quality.QualityGates;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.WriteFilesResult;
@@ -138,7 +142,22 @@ public final class OrcasetPipeline {
                 new WriteManifest.Described(
                     QualityGates.describe(cfg.quality()),
                     plan.prompts().files(),
-                    plan.policy().sourceDatasets())));
+                    plan.policy().sourceDatasets(),
+                    expectedPromptShares(plan))));
+  }
+
+  /** Submix → question type → prompt id → the share of rows the index gives it. */
+  private static Map<String, Map<String, Map<Integer, Double>>> expectedPromptShares(RunPlan plan) {
+    Map<String, Map<String, Map<Integer, Double>>> out = new TreeMap<>();
+    for (Submix s : Submix.values()) {
+      for (QuestionType type : QuestionType.values()) {
+        Map<Integer, Double> shares = plan.prompts().expectedShares(s.configName(), type);
+        if (!shares.isEmpty()) {
+          out.computeIfAbsent(s.configName(), k -> new TreeMap<>()).put(type.wireName(), shares);
+        }
+      }
+    }
+    return out;
   }
 
   private static <K> PCollection<String> fileNames(String name, WriteFilesResult<K> result) {

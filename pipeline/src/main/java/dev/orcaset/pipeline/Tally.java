@@ -49,6 +49,8 @@ public record Tally(Measure measure, List<String> labels) implements Serializabl
     SAMPLES_BY_QUESTION_TYPE_AND_PROMPT,
     /** [source, prompt id]. */
     SAMPLES_BY_SOURCE_AND_PROMPT,
+    /** [source, question type, prompt id]: the prompt mix against the index's, for the recipe. */
+    SAMPLES_BY_SOURCE_TYPE_AND_PROMPT,
     REJECTED_BY_REASON,
     DROPPED_BY_REASON,
     FAILED_BY_REASON,

@@ -56,16 +56,25 @@ public final class WriteManifest extends PTransform<PCollectionTuple, PDone> {
   public record Described(
       List<QualityGates.Gate> gates,
       Map<Integer, String> promptFiles,
-      Map<String, SourceEntry> sourceDatasets)
+      Map<String, SourceEntry> sourceDatasets,
+      Map<String, Map<String, Map<Integer, Double>>> expectedPromptShares)
       implements Serializable {
     public Described {
       gates = List.copyOf(gates);
       promptFiles = new TreeMap<>(promptFiles);
       sourceDatasets = new TreeMap<>(sourceDatasets);
+      expectedPromptShares = new TreeMap<>(expectedPromptShares);
     }
 
     public Described(List<QualityGates.Gate> gates, Map<Integer, String> promptFiles) {
-      this(gates, promptFiles, Map.of());
+      this(gates, promptFiles, Map.of(), Map.of());
+    }
+
+    public Described(
+        List<QualityGates.Gate> gates,
+        Map<Integer, String> promptFiles,
+        Map<String, SourceEntry> sourceDatasets) {
+      this(gates, promptFiles, sourceDatasets, Map.of());
     }
   }
 
@@ -228,6 +237,13 @@ public final class WriteManifest extends PTransform<PCollectionTuple, PDone> {
         config.at("/sampling/enabled").asBoolean(true)
             ? ManifestSections.quotas(tallies, config.at("/sampling/submixes"))
             : Json.mapper().createObjectNode());
+    root.set(
+        "recipe",
+        ManifestSections.recipe(
+            tallies,
+            config.path("sampling"),
+            root.path("quotas"),
+            described.expectedPromptShares()));
     root.set(
         "judge", ManifestSections.judge(tallies, config.at("/quality/judge"), info.judgePrice()));
     root.set(

@@ -71,6 +71,23 @@ public final class SystemPromptSet implements Serializable {
     return draw(suited, recordId, submix, seed, "system-prompt-for-" + type.wireName());
   }
 
+  /**
+   * The share of a submix's questions of one type that each prompt should get, by the index: a
+   * prompt that suits the type gets its weight over the weights of all that do (the redraw in
+   * {@link #choose(String, String, long, QuestionType)} spreads the unsuitable draws by weight
+   * too); empty when none suits.
+   */
+  public Map<Integer, Double> expectedShares(String submix, QuestionType type) {
+    List<SystemPrompt> suited =
+        prompts.stream().filter(p -> p.suits(type) && p.weightFor(submix) > 0).toList();
+    double total = suited.stream().mapToDouble(p -> p.weightFor(submix)).sum();
+    Map<Integer, Double> out = new java.util.TreeMap<>();
+    for (SystemPrompt p : suited) {
+      out.put(p.id(), p.weightFor(submix) / total);
+    }
+    return out;
+  }
+
   private static Optional<SystemPrompt> draw(
       List<SystemPrompt> prompts, String recordId, String submix, long seed, String purpose) {
     double total = prompts.stream().mapToDouble(p -> p.weightFor(submix)).sum();

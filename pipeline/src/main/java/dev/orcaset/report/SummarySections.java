@@ -26,6 +26,7 @@ public final class SummarySections {
                 composition(m),
                 quotas(m),
                 tasks(m),
+                recipe(m),
                 tokens(m),
                 qualityGates(m),
                 targetChecks(m)));
@@ -541,6 +542,68 @@ public final class SummarySections {
                 List.of("submix", "comparator", "verified", "mismatched", "unchecked"),
                 methods,
                 List.of(false, false, true, true, true))));
+  }
+
+  /**
+   * The run against its recipe: per submix, whether its quota was met, how it was balanced and the
+   * largest task's share; per submix and question type, each prompt's share of the rows beside the
+   * share the prompt index gives it.
+   */
+  static Section recipe(Manifest m) {
+    List<List<String>> submixes = new ArrayList<>();
+    List<List<String>> prompts = new ArrayList<>();
+    for (Map.Entry<String, JsonNode> e : m.json().path("recipe").properties()) {
+      JsonNode r = e.getValue();
+      JsonNode q = r.path("quota");
+      double gap = 0;
+      for (Map.Entry<String, JsonNode> type : r.path("prompts").properties()) {
+        gap = Math.max(gap, type.getValue().path("largest_gap").asDouble());
+        List<String> mix = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> p : type.getValue().path("by_prompt").properties()) {
+          mix.add(
+              p.getKey()
+                  + ": "
+                  + Math.round(p.getValue().path("share").asDouble() * 100)
+                  + "% ("
+                  + Math.round(p.getValue().path("index_share").asDouble() * 100)
+                  + "%)");
+        }
+        prompts.add(
+            List.of(
+                e.getKey(),
+                type.getKey(),
+                number(type.getValue().path("rows").asLong()),
+                String.join(", ", mix)));
+      }
+      submixes.add(
+          List.of(
+              e.getKey(),
+              q.isObject()
+                  ? number(q.path("taken").asLong()) + " of " + number(q.path("wanted").asLong())
+                  : "no quota",
+              q.isObject() ? (q.path("met").asBoolean() ? "yes" : "no") : "-",
+              r.path("balance").asText(),
+              Math.round(r.path("largest_task_share").asDouble() * 1000) / 10.0 + "%",
+              Math.round(gap * 1000) / 10.0 + " points"));
+    }
+    return new Section(
+        "Recipe",
+        List.of(
+            "How the run follows its recipe: each submix's quota, how its rows were spread over"
+                + " tasks (`balance: task` is Orca's stratified sampling), and how the system"
+                + " prompts were shared out against the prompt index's weights (for each question"
+                + " type, a prompt's share of the rows, and in brackets the share its weight gives"
+                + " it among the prompts that suit the type). A large gap on a small submix is"
+                + " chance; on a large one it means the index is not what was run."),
+        List.of(
+            new Table(
+                List.of("submix", "quota", "met", "balance", "largest task", "largest prompt gap"),
+                submixes,
+                List.of(false, true, false, false, true, true)),
+            new Table(
+                List.of("submix", "question type", "rows", "prompt: share (index)"),
+                prompts,
+                List.of(false, false, true, false))));
   }
 
   /**
