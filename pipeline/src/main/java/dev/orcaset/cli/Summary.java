@@ -123,6 +123,9 @@ final class Summary {
         e.path("duplicates").asLong(),
         e.path("filtered").asLong(),
         e.path("input_records").asLong());
+    for (String shortfall : new Manifest(e).shortfalls()) {
+      out.printf("  shortfall      %s%n", shortfall);
+    }
     out.printf(
         "  prompt tokens  about %d (characters / 4)%n", e.path("prompt_tokens_estimate").asLong());
     out.printf(

@@ -1,5 +1,6 @@
 package dev.orcaset.pipeline;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orcaset.config.JudgeConfig;
 import dev.orcaset.cost.TokenEstimate;
@@ -45,6 +46,16 @@ public final class EstimateQuestions extends PTransform<PCollectionTuple, PDone>
       return rubricTokens + TokenEstimate.fromChars(chars + HEADINGS);
     }
 
+    /**
+     * One grade's tallies: a request, and the prompt tokens of a row whose parts have {@code
+     * chars}, plus {@code answerTokens} for an answer not yet written.
+     */
+    List<KV<Tally, Long>> grade(long chars, long answerTokens) {
+      return List.of(
+          Tally.one(Measure.JUDGE_USAGE, "requests"),
+          Tally.of(Measure.JUDGE_USAGE, promptTokens(chars) + answerTokens, "prompt_tokens"));
+    }
+
     /** The headings {@code Judgement.question} puts around a row's parts, in characters. */
     private static final int HEADINGS = 200;
   }
@@ -65,6 +76,28 @@ public final class EstimateQuestions extends PTransform<PCollectionTuple, PDone>
    * answer can be checked against the target is known only once it is answered), its answer at most
    * {@code max_tokens}; of the answers the journal holds, those the judge would grade.
    */
+  /** The journal's answers and failures fill their submixes' quotas too. */
+  private static PCollectionList<KV<Tally, Long>> reusedTallies(
+      PCollectionList<KV<Tally, Long>> all, PCollectionTuple in) {
+    if (in.has(Outcomes.SAMPLES)) {
+      all =
+          all.and(
+              CountOutcomes.tally(
+                  in.get(Outcomes.SAMPLES),
+                  "ReusedBySource",
+                  s -> List.of(Tally.one(Measure.SAMPLES_BY_SOURCE, s.source()))));
+    }
+    if (in.has(Outcomes.FAILED)) {
+      all =
+          all.and(
+              CountOutcomes.tally(
+                  in.get(Outcomes.FAILED),
+                  "ReusedFailuresBySource",
+                  f -> List.of(Tally.one(Measure.FAILED_BY_SOURCE, f.source()))));
+    }
+    return all;
+  }
+
   private PCollectionList<KV<Tally, Long>> judgeTallies(
       PCollectionList<KV<Tally, Long>> all, PCollectionTuple in) {
     if (judge == null) {
@@ -78,16 +111,11 @@ public final class EstimateQuestions extends PTransform<PCollectionTuple, PDone>
                 in.get(Outcomes.QUESTIONS),
                 "JudgeQuestions",
                 q ->
-                    List.of(
-                        Tally.one(Measure.JUDGE_USAGE, "requests"),
-                        Tally.of(
-                            Measure.JUDGE_USAGE,
-                            j.promptTokens(
-                                    q.systemPrompt().length()
-                                        + q.record().inputs().length()
-                                        + String.valueOf(q.record().targets()).length())
-                                + bound,
-                            "prompt_tokens"))));
+                    j.grade(
+                        q.systemPrompt().length()
+                            + q.record().inputs().length()
+                            + String.valueOf(q.record().targets()).length(),
+                        bound)));
     if (in.has(Outcomes.SAMPLES)) {
       all =
           all.and(
@@ -96,16 +124,12 @@ public final class EstimateQuestions extends PTransform<PCollectionTuple, PDone>
                   "JudgeReused",
                   s ->
                       j.config().judges(s.targetCheck() != TargetCheck.Verdict.UNCHECKED)
-                          ? List.of(
-                              Tally.one(Measure.JUDGE_USAGE, "requests"),
-                              Tally.of(
-                                  Measure.JUDGE_USAGE,
-                                  j.promptTokens(
-                                      s.systemPrompt().length()
-                                          + s.question().length()
-                                          + String.valueOf(s.referenceAnswer()).length()
-                                          + s.response().length()),
-                                  "prompt_tokens"))
+                          ? j.grade(
+                              s.systemPrompt().length()
+                                  + s.question().length()
+                                  + String.valueOf(s.referenceAnswer()).length()
+                                  + s.response().length(),
+                              0)
                           : List.of()));
     }
     return all;
@@ -127,6 +151,8 @@ public final class EstimateQuestions extends PTransform<PCollectionTuple, PDone>
                         List.of(
                             Tally.one(Measure.QUESTIONS),
                             Tally.one(Measure.QUESTIONS_BY_SOURCE, q.submix()),
+                            // For the quotas: a question to send fills its submix's quota.
+                            Tally.one(Measure.SAMPLES_BY_SOURCE, q.submix()),
                             Tally.of(Measure.PROMPT_TOKENS, promptTokens(q)))))
             .and(
                 CountOutcomes.tally(
@@ -142,7 +168,13 @@ public final class EstimateQuestions extends PTransform<PCollectionTuple, PDone>
                 CountOutcomes.tally(
                     in.get(Outcomes.DROPPED),
                     "Dropped",
-                    d -> List.of(Tally.one(Measure.COUNTS, d.outcome().wireName()))))
+                    d ->
+                        List.of(
+                            Tally.one(Measure.COUNTS, d.outcome().wireName()),
+                            Tally.one(
+                                Measure.DROPPED_BY_SOURCE_AND_REASON,
+                                d.source(),
+                                d.reason().wireName()))))
             .and(
                 in.has(Outcomes.USAGE)
                     ? CountOutcomes.tally(
@@ -163,7 +195,7 @@ public final class EstimateQuestions extends PTransform<PCollectionTuple, PDone>
                                     "reasked_truncated")))
                     : in.getPipeline().apply("NothingReused", Create.empty(Tally.KV_CODER)));
     PCollectionView<Map<Tally, Long>> tallies =
-        judgeTallies(all, in)
+        judgeTallies(reusedTallies(all, in), in)
             .apply("All", Flatten.pCollections())
             .apply("Sum", Sum.longsPerKey())
             .apply("AsMap", View.asMap());
@@ -201,10 +233,24 @@ public final class EstimateQuestions extends PTransform<PCollectionTuple, PDone>
       cost.put("price_as_of", info.price().asOf());
       cost.put("price_source", info.price().source());
     }
+    JsonNode sampling = config(info).path("sampling");
+    root.set(
+        "quotas",
+        sampling.path("enabled").asBoolean(true)
+            ? ManifestSections.quotas(t, sampling.path("submixes"))
+            : Json.mapper().createObjectNode());
     if (judge != null) {
       root.set("judge", judgeDocument(info, judge, t));
     }
     return root;
+  }
+
+  private static JsonNode config(RunInfo info) {
+    try {
+      return Json.mapper().readTree(info.configJson());
+    } catch (java.io.IOException | RuntimeException e) {
+      return Json.mapper().createObjectNode();
+    }
   }
 
   /** The judge's share: grades at most, their tokens, their price. */

@@ -253,11 +253,30 @@ class ConfigLoaderTest {
     Path home = dev.orcaset.TestRuns.HOME;
     for (String name :
         new String[] {
-          "local.yaml", "openai.yaml", "vllm.yaml", "dataflow.yaml", "anthropic.yaml"
+          "local.yaml", "openai.yaml", "vllm.yaml", "dataflow.yaml", "anthropic.yaml", "orca.yaml"
         }) {
       OrcasetConfig c =
           ConfigValidator.validate(ConfigLoader.load(home.resolve("config").resolve(name)));
       assertTrue(c.teacher().model() != null, name);
     }
+  }
+
+  @Test
+  void theOrcaPresetHasThePapersQuotas_zeroShotOnly_dialogOff_andTheEvaluationExclusions() {
+    OrcasetConfig c =
+        ConfigValidator.validate(
+            ConfigLoader.load(dev.orcaset.TestRuns.HOME.resolve("config/orca.yaml")));
+    SamplingConfig s = c.sampling();
+    assertEquals(150_000L, s.submix("CoT").maxRows());
+    assertEquals(440_000L, s.submix("NIv2").maxRows());
+    assertEquals(2_000_000L, s.submix("T0").maxRows());
+    assertEquals(2_500_000L, s.submix("Flan2021").maxRows());
+    assertEquals(0L, s.submix("Dialog").maxRows());
+    for (String sub : List.of("CoT", "NIv2", "T0", "Flan2021")) {
+      assertEquals(List.of("zs_opt", "zs_noopt"), s.submix(sub).templateTypes(), sub);
+    }
+    assertEquals(SamplingConfig.Balance.TASK, s.balanceOf("T0"));
+    assertEquals(SamplingConfig.Balance.RECORD, s.balanceOf("CoT"));
+    assertEquals(13, s.excludeTasks().size(), "the evaluation-set list is read in");
   }
 }

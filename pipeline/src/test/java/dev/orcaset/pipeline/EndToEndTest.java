@@ -260,6 +260,13 @@ class EndToEndTest {
     assertEquals(
         41L * 1024, e.get("completion_tokens_max").asLong(), "max_tokens defaults to 1024");
     assertTrue(out.toString().contains("41 questions would be sent"), out.toString());
+    // The quotas, and what each falls short by, are known before the teacher: the run agrees.
+    CliRun run = run("quotas-as-estimated", "--runner=DirectRunner");
+    assertEquals(0, run.exit(), run.err());
+    JsonNode quotas = DatasetReader.manifest(run.output()).get("quotas");
+    assertEquals(quotas, e.get("quotas"));
+    assertTrue(quotas.at("/T0/short_by").asLong() > 0, quotas.toString());
+    assertTrue(out.toString().contains("  shortfall      T0: wanted 100, only "), out.toString());
   }
 
   @Test
