@@ -3,6 +3,7 @@ package dev.orcaset.pipeline;
 import dev.orcaset.config.JournalConfig;
 import dev.orcaset.config.JudgeConfig;
 import dev.orcaset.cost.Price;
+import dev.orcaset.io.RecordCoder;
 import dev.orcaset.license.LicensePolicy;
 import dev.orcaset.model.DropReason;
 import dev.orcaset.model.DroppedRecord;
@@ -99,7 +100,7 @@ public final class JudgeAnswers extends PTransform<PCollection<Sample>, PCollect
                 "AskTheJudge",
                 new AnswerQuestions(judge.teacher(), policy, journal, runId, price, dataset));
     KvCoder<String, Judgement> judgementCoder =
-        KvCoder.of(StringUtf8Coder.of(), dev.orcaset.io.RecordCoder.of(Judgement.class));
+        KvCoder.of(StringUtf8Coder.of(), RecordCoder.of(Judgement.class));
     PCollection<KV<String, Judgement>> judgements =
         PCollectionList.of(
                 judged
