@@ -44,8 +44,8 @@ public record SamplingConfig(
   }
 
   /**
-   * This config with the entries of its task list files ({@code excludeTaskLists}, already read)
-   * added to {@code excludeTasks}, and the files' paths as given resolved against {@code base}.
+   * This config with the entries of its task list files ({@code fromLists}, read by the loader)
+   * added to {@code excludeTasks}, and {@code lists} (the files' resolved paths) as the lists.
    */
   public SamplingConfig withTaskLists(List<String> lists, List<TaskRule> fromLists) {
     List<TaskRule> all = new java.util.ArrayList<>(excludeTasks);

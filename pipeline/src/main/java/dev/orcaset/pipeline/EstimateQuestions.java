@@ -71,11 +71,6 @@ public final class EstimateQuestions extends PTransform<PCollectionTuple, PDone>
     this.judge = judge;
   }
 
-  /**
-   * What grading the answers would take: every question still to send may need a grade (whether its
-   * answer can be checked against the target is known only once it is answered), its answer at most
-   * {@code max_tokens}; of the answers the journal holds, those the judge would grade.
-   */
   /** The journal's answers and failures fill their submixes' quotas too. */
   private static PCollectionList<KV<Tally, Long>> reusedTallies(
       PCollectionList<KV<Tally, Long>> all, PCollectionTuple in) {
@@ -98,6 +93,11 @@ public final class EstimateQuestions extends PTransform<PCollectionTuple, PDone>
     return all;
   }
 
+  /**
+   * What grading the answers would take: every question still to send may need a grade (whether its
+   * answer can be checked against the target is known only once it is answered), its answer at most
+   * {@code max_tokens}; of the answers the journal holds, those the judge would grade.
+   */
   private PCollectionList<KV<Tally, Long>> judgeTallies(
       PCollectionList<KV<Tally, Long>> all, PCollectionTuple in) {
     if (judge == null) {
@@ -233,12 +233,7 @@ public final class EstimateQuestions extends PTransform<PCollectionTuple, PDone>
       cost.put("price_as_of", info.price().asOf());
       cost.put("price_source", info.price().source());
     }
-    JsonNode sampling = config(info).path("sampling");
-    root.set(
-        "quotas",
-        sampling.path("enabled").asBoolean(true)
-            ? ManifestSections.quotas(t, sampling.path("submixes"))
-            : Json.mapper().createObjectNode());
+    root.set("quotas", ManifestSections.quotas(t, config(info).path("sampling")));
     if (judge != null) {
       root.set("judge", judgeDocument(info, judge, t));
     }

@@ -306,9 +306,16 @@ final class ManifestSections {
   /**
    * Per submix with a quota: the rows wanted, the rows there were to take them from (after the
    * template filter and duplicates), and when those fall short, by how many and what was left out
-   * before the quota (template types, duplicates).
+   * before the quota (template types, duplicates, task filters); none when sampling is off. {@code
+   * sampling} is the config's `sampling` section.
    */
-  static ObjectNode quotas(Tallies t, JsonNode submixes) {
+  static ObjectNode quotas(Tallies t, JsonNode sampling) {
+    return sampling.path("enabled").asBoolean(true)
+        ? quotasOf(t, sampling.path("submixes"))
+        : Json.mapper().createObjectNode();
+  }
+
+  private static ObjectNode quotasOf(Tallies t, JsonNode submixes) {
     ObjectNode out = Json.mapper().createObjectNode();
     Map<String, Map<String, Long>> dropped = t.byTwoLabels(Measure.DROPPED_BY_SOURCE_AND_REASON);
     for (Map.Entry<String, JsonNode> e : submixes.properties()) {

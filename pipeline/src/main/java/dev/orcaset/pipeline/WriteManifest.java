@@ -232,11 +232,7 @@ public final class WriteManifest extends PTransform<PCollectionTuple, PDone> {
       config = Json.mapper().createObjectNode();
       root.put("config", info.configJson());
     }
-    root.set(
-        "quotas",
-        config.at("/sampling/enabled").asBoolean(true)
-            ? ManifestSections.quotas(tallies, config.at("/sampling/submixes"))
-            : Json.mapper().createObjectNode());
+    root.set("quotas", ManifestSections.quotas(tallies, config.path("sampling")));
     root.set(
         "recipe",
         ManifestSections.recipe(
