@@ -67,8 +67,8 @@ final class RunCommand {
     PipelineOptions options = BeamOptions.parse(args.beamArgs());
     OrcasetConfig cfg =
         ConfigValidator.validate(RunFlags.apply(ConfigLoader.load(Path.of(args.config())), args));
-    // The judge's defaults (rubric, journal folder) filled in, so the manifest names them.
-    cfg = cfg.withQuality(cfg.quality().withJudge(cfg.judge()));
+    // The judge's and tiers' defaults (rubric, journal folders) filled in: the manifest names them.
+    cfg = cfg.withQuality(cfg.quality().withJudge(cfg.judge())).withTiers(cfg.laterTiers());
     checkInputsExist(cfg.input().paths());
     checkIsAFolderIfPresent("output.dir", cfg.output().dir());
     checkIsAFolderIfPresent("journal.dir", cfg.journalDir());
@@ -94,7 +94,8 @@ final class RunCommand {
         price(cfg.pricing(), cfg.teacher()).orElse(null),
         cfg.journalDir(),
         previousRuns,
-        cfg.judge().enabled() ? price(cfg.pricing(), cfg.judge().teacher()).orElse(null) : null);
+        cfg.judge().enabled() ? price(cfg.pricing(), cfg.judge().teacher()).orElse(null) : null,
+        cfg.tiers().stream().map(t -> price(cfg.pricing(), t.teacher()).orElse(null)).toList());
   }
 
   int run(RunArgs args) throws Exception {
@@ -104,16 +105,32 @@ final class RunCommand {
     if (cfg.judge().enabled()) {
       checkApiKey(cfg.judge().teacher(), "quality.judge.teacher");
     }
+    for (int i = 0; i < cfg.tiers().size(); i++) {
+      checkApiKey(cfg.tiers().get(i).teacher(), "tiers[" + i + "].teacher");
+    }
     if (args.detach()) {
       // Checked here first, so a bad config is told now, not in a log nobody reads.
       return new Detached(err).start(args.given(), cfg.output().dir());
     }
 
     boolean simulatedJudge = cfg.judge().enabled() && cfg.judge().teacher().isSimulated();
+    boolean simulatedTier = cfg.tiers().stream().anyMatch(t -> t.teacher().isSimulated());
     try (SimulatedTeacher sim =
-        cfg.teacher().isSimulated() || simulatedJudge
+        cfg.teacher().isSimulated() || simulatedJudge || simulatedTier
             ? SimulatedTeacher.start(0, cfg.teacher().simulatedLatencyMs(), 0)
             : null) {
+      if (simulatedTier) {
+        cfg =
+            cfg.withTiers(
+                cfg.tiers().stream()
+                    .map(
+                        t ->
+                            t.teacher().isSimulated()
+                                ? t.withTeacher(
+                                    t.teacher().toBuilder().baseUrl(sim.baseUrl()).build())
+                                : t)
+                    .toList());
+      }
       if (simulatedJudge) {
         cfg =
             cfg.withQuality(
@@ -156,6 +173,7 @@ final class RunCommand {
                 + cfg.teacher().provider()
                 + "/"
                 + cfg.teacher().model()
+                + tierNames(cfg)
                 + ", output "
                 + cfg.output().dir()
                 + (cfg.journal().reuse() ? "" : " (--fresh: not reusing the journal)"));
@@ -259,6 +277,21 @@ final class RunCommand {
       return new JobRunner(err, cfg, null).reportFailure(e, null);
     }
     return new Summary(out).printEstimate(cfg, JsonFiles.read(cfg.output().dir(), "estimate.json"));
+  }
+
+  /** ", then tier 2 P/M for N of them…" for each later tier; empty with one tier. */
+  private static String tierNames(OrcasetConfig cfg) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < cfg.tiers().size(); i++) {
+      TeacherConfig t = cfg.tiers().get(i).teacher();
+      sb.append(", tier ")
+          .append(i + 2)
+          .append(' ')
+          .append(t.provider())
+          .append('/')
+          .append(t.model());
+    }
+    return sb.toString();
   }
 
   /** A model's price, at the batch share in `mode: batch`. */

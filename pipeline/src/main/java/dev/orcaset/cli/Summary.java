@@ -2,11 +2,15 @@ package dev.orcaset.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.orcaset.config.OrcasetConfig;
+import dev.orcaset.config.TeacherConfig;
+import dev.orcaset.cost.Price;
 import dev.orcaset.report.Manifest;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /** Prints the end-of-run summary from the manifest, so what the user reads is what was written. */
 final class Summary {
@@ -86,6 +90,24 @@ final class Summary {
               ? String.format(", about $%.4f", judge.path("estimated_usd").asDouble())
               : "");
     }
+    for (JsonNode t : m.json().path("tiers")) {
+      if (t.path("tier").asInt() > 1) {
+        out.printf(
+            "  tier %-9d %s/%s: %d questions, %d samples (mean %.1f completion tokens); %d"
+                + " requests, %d reused from its journal%s%n",
+            t.path("tier").asInt(),
+            t.path("provider").asText(),
+            t.path("model").asText(),
+            t.path("questions").asLong(),
+            t.path("samples").asLong(),
+            t.path("mean_completion_tokens").asDouble(),
+            t.at("/usage/requests").asLong(),
+            t.at("/usage/reused_answers").asLong() + t.at("/usage/reused_failures").asLong(),
+            t.path("estimated_usd").isNumber()
+                ? String.format(", about $%.4f", t.path("estimated_usd").asDouble())
+                : "");
+      }
+    }
     out.printf(
         "  cost           %s%n",
         m.costUsd()
@@ -160,9 +182,43 @@ final class Summary {
               ? String.format("at most $%.2f", judge.path("cost_usd_max").asDouble())
               : "cost unknown (no price for this model in the price list)");
     }
+    for (JsonNode t : e.path("tiers")) {
+      int n = t.path("tier").asInt();
+      TeacherConfig teacher = cfg.teacherOfTier(n);
+      out.printf(
+          "  tier %-9d %d questions to %s/%s (%s)%s, about %d prompt + at most %d answer tokens;"
+              + " %s%n",
+          n,
+          t.path("questions").asLong(),
+          t.path("provider").asText(),
+          t.path("model").asText(),
+          t.path("mode").asText(),
+          n == 1 ? "" : " [" + pairs(t.path("questions_by_source")) + "]",
+          t.path("prompt_tokens").asLong(),
+          t.path("completion_tokens_max").asLong(),
+          onlineAndBatch(cfg, teacher, t));
+    }
     out.printf("  written to     %s/estimate.json%n", cfg.output().dir());
     out.flush();
     return 0;
+  }
+
+  /** A tier's cost at most, online and on the Batch API, so the plan can choose its mode. */
+  private static String onlineAndBatch(OrcasetConfig cfg, TeacherConfig teacher, JsonNode tier) {
+    Optional<Price> online =
+        RunCommand.price(cfg.pricing(), teacher.toBuilder().mode(TeacherConfig.ONLINE).build());
+    Optional<Price> batch =
+        RunCommand.price(cfg.pricing(), teacher.toBuilder().mode(TeacherConfig.BATCH).build());
+    if (online.isEmpty() || batch.isEmpty()) {
+      return "cost unknown (no price for this model in the price list)";
+    }
+    long prompt = tier.path("prompt_tokens").asLong();
+    long completion = tier.path("completion_tokens_max").asLong();
+    return String.format(
+        Locale.ROOT,
+        "at most $%.2f online or $%.2f on the Batch API",
+        online.get().usd(prompt, completion),
+        batch.get().usd(prompt, completion));
   }
 
   private static String pairs(List<Map.Entry<String, Long>> group) {

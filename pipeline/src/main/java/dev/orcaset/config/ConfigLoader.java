@@ -135,7 +135,8 @@ public final class ConfigLoader {
                     .judge()
                     .withPaths(
                         resolve(base, c.quality().judge().rubric()),
-                        resolve(base, c.quality().judge().journalDir()))));
+                        resolve(base, c.quality().judge().journalDir()))),
+        c.tiers().stream().map(t -> t.withJournalDir(resolve(base, t.journalDir()))).toList());
   }
 
   /** A task list file: what it holds and why, and its patterns. */

@@ -56,6 +56,7 @@ public final class ConfigValidator {
     validateSampling(c.sampling(), problems);
     validateTeacher(c.teacher(), "teacher", problems);
     validateJudge(c.quality().judge(), problems);
+    validateTiers(c, problems);
     if (!problems.isEmpty()) {
       if (problems.size() == 1) {
         throw problems.get(0);
@@ -131,6 +132,87 @@ public final class ConfigValidator {
             + " to "
             + JudgeConfig.MAX_SCORE
             + " (the rubric's scale)");
+  }
+
+  /**
+   * Each later tier names a teacher of its own and quotas no larger than the tier before it: its
+   * questions are a subset of that tier's, so a larger quota would promise rows it cannot have.
+   */
+  private static void validateTiers(OrcasetConfig c, List<ConfigException> problems) {
+    for (int i = 0; i < c.tiers().size(); i++) {
+      String at = "tiers[" + i + "]";
+      TierConfig tier = c.tiers().get(i);
+      if (tier == null || tier.teacher() == null) {
+        problems.add(
+            new ConfigException(
+                at + ".teacher",
+                "is required: a teacher block (provider, model, base_url…) naming the model that"
+                    + " answers tier "
+                    + (i + 2)));
+        continue;
+      }
+      validateTeacher(tier.teacher(), at + ".teacher", problems);
+      for (int earlier = 1; earlier < i + 2; earlier++) {
+        TeacherConfig e = c.teacherOfTier(earlier);
+        check(
+            problems,
+            e == null
+                || !(e.provider().equals(tier.teacher().provider())
+                    && e.model().equals(tier.teacher().model())),
+            at + ".teacher.model",
+            "is tier "
+                + earlier
+                + "'s teacher too; a later tier asks the same questions of another model");
+      }
+      if (tier.quotas().isEmpty()) {
+        problems.add(
+            new ConfigException(
+                at + ".quotas", "name at least one submix and its questions, e.g. {T0: 1000}"));
+      }
+      int tierIndex = i;
+      tier.quotas()
+          .forEach(
+              (name, q) -> {
+                String key = at + ".quotas." + name;
+                if (Submix.fromConfigName(name) == null) {
+                  problems.add(
+                      new ConfigException(
+                          key, "unknown submix; use one of CoT, NIv2, T0, Flan2021, Dialog"));
+                  return;
+                }
+                if (q == null || q < 0) {
+                  problems.add(new ConfigException(key, "must be 0 or more questions"));
+                  return;
+                }
+                Long before = quotaOfTier(c, tierIndex + 1, name);
+                check(
+                    problems,
+                    before == null || q <= before,
+                    key,
+                    q
+                        + " is more than tier "
+                        + (tierIndex + 1)
+                        + "'s "
+                        + before
+                        + " for "
+                        + name
+                        + ": a later tier answers a subset of the tier before it");
+              });
+    }
+  }
+
+  /** Tier {@code n}'s quota for a submix: null for no cap, 0 for none of it. */
+  private static Long quotaOfTier(OrcasetConfig c, int n, String submix) {
+    if (n > 1) {
+      TierConfig t = c.tiers().get(n - 2);
+      Long q = t == null ? null : t.quota(submix);
+      return q == null ? 0L : q;
+    }
+    if (!c.sampling().enabled()) {
+      return null;
+    }
+    SubmixConfig sc = c.sampling().submix(submix);
+    return sc == null ? 0L : sc.maxRows();
   }
 
   private static void validateSampling(SamplingConfig s, List<ConfigException> problems) {

@@ -37,6 +37,7 @@ public final class SampleSchema {
           .requiredString("target_check_method")
           .optionalInt("judge_score")
           .optionalString("judge_reason")
+          .requiredInt("tier")
           .requiredString("teacher_provider")
           .requiredString("teacher_model")
           .optionalString("served_model")
@@ -87,6 +88,7 @@ public final class SampleSchema {
     r.put("target_check_method", s.targetCheckMethod().wireName());
     r.put("judge_score", s.judgeScore());
     r.put("judge_reason", s.judgeReason());
+    r.put("tier", s.tier());
     r.put("teacher_provider", s.teacherProvider());
     r.put("teacher_model", s.teacherModel());
     r.put("served_model", s.servedModel());

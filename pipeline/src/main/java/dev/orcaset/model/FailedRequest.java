@@ -4,7 +4,8 @@ import java.io.Serializable;
 
 /**
  * A question the teacher did not answer: kept with the provider's words, the HTTP status and the
- * attempts made, and the full question, so it can be inspected or retried.
+ * attempts made, and the full question, so it can be inspected or retried. {@code tier} is the
+ * teacher tier it was asked of (1: the run's `teacher`).
  *
  * @param reason {@link DropReason#PERMANENT_ERROR} (the server rejected it), {@link
  *     DropReason#RETRIES_EXHAUSTED} or {@link DropReason#BATCH_ERROR}
@@ -22,5 +23,6 @@ public record FailedRequest(
     int attempts,
     String question,
     String inputFile,
-    long inputLine)
+    long inputLine,
+    int tier)
     implements Answer, Serializable {}

@@ -9,11 +9,12 @@ import java.util.List;
  * for the answer (a later run may reuse it from the journal); {@code targetCheck} says whether the
  * answer's final answer agrees with {@code referenceAnswer}, FLAN's target, and {@code
  * targetCheckMethod} by which comparator; {@code judgeScore} (1–10) and {@code judgeReason} are the
- * LLM judge's grade when one was asked (a null score with a reason: the judge could not score it).
- * The license fields are the verdict for this row's teacher and source task, decided as the row is
- * built; the source fields say which source dataset the task draws on (the Data Provenance audit's
- * id, empty when it does not list the task), its license tag, and whether anyone reviewed it, so
- * attribution travels with the row.
+ * LLM judge's grade when one was asked (a null score with a reason: the judge could not score it);
+ * {@code tier} is the teacher tier that answered (1: the run's `teacher`; 2 and on: `tiers`, each
+ * asked a nested subset of the questions before it). The license fields are the verdict for this
+ * row's teacher and source task, decided as the row is built; the source fields say which source
+ * dataset the task draws on (the Data Provenance audit's id, empty when it does not list the task),
+ * its license tag, and whether anyone reviewed it, so attribution travels with the row.
  */
 public record Sample(
     String id,
@@ -31,6 +32,7 @@ public record Sample(
     TargetCheck.Method targetCheckMethod,
     Integer judgeScore,
     String judgeReason,
+    int tier,
     String teacherProvider,
     String teacherModel,
     String servedModel,
@@ -70,6 +72,7 @@ public record Sample(
         targetCheckMethod,
         score,
         reason,
+        tier,
         teacherProvider,
         teacherModel,
         servedModel,

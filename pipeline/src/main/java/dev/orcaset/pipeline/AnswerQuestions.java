@@ -36,18 +36,20 @@ public final class AnswerQuestions extends PTransform<PCollection<Question>, Tea
   private final String dataset;
 
   /**
-   * {@code journal} names the journal's folder in {@code dir}; {@code price} (may be null) feeds
-   * the progress line; {@code dataset} names the output in batch metadata.
+   * {@code tier}: which teacher tier's rows these are (1: the run's `teacher`); {@code journal}
+   * names the journal's folder in {@code dir}; {@code price} (may be null) feeds the progress line;
+   * {@code dataset} names the output in batch metadata.
    */
   public AnswerQuestions(
       TeacherConfig teacher,
       LicensePolicy policy,
+      int tier,
       JournalConfig journal,
       String runId,
       Price price,
       String dataset) {
     this.teacher = teacher;
-    this.rows = new Rows(teacher, policy);
+    this.rows = new Rows(teacher, policy, tier);
     this.journal = journal;
     this.runId = runId;
     this.price = price;

@@ -52,9 +52,9 @@ final class AnswerRecorder {
     if (te.kind() == TeacherException.Kind.PERMANENT) {
       journal.append(
           JournalEntry.failure(q.requestHash(), runId, System.currentTimeMillis(), f), batch);
-      return Rows.failure(q, f, DropReason.PERMANENT_ERROR);
+      return rows.failure(q, f, DropReason.PERMANENT_ERROR);
     }
-    return Rows.failure(q, f, retryable);
+    return rows.failure(q, f, retryable);
   }
 
   /** An answer this worker's journal already holds (a retried unit of work): its row again. */

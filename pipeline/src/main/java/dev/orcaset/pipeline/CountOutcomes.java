@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderRegistry;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.FlatMapElements;
 import org.apache.beam.sdk.transforms.Flatten;
@@ -46,6 +48,12 @@ public final class CountOutcomes
   /** Optional: what the LLM judge used, when a judge is configured. */
   static final TupleTag<TeacherUsage> JUDGE_USAGE = JudgeAnswers.USAGE;
 
+  /** Optional: what each later teacher tier used, by tier number. */
+  static final TupleTag<KV<Integer, TeacherUsage>> TIER_USAGE = new TupleTag<>("tier-usage") {};
+
+  static final Coder<KV<Integer, TeacherUsage>> TIER_USAGE_CODER =
+      KvCoder.of(VarIntCoder.of(), Outcomes.USAGE_CODER);
+
   /**
    * Lower edges of the completion-token histogram bins: roughly half-octaves, so one chart shows
    * bare answers and 4k-token essays alike.
@@ -62,6 +70,23 @@ public final class CountOutcomes
       all =
           all.and(
               tally(in.get(JUDGE_USAGE), "JudgeUsage", u -> usageTallies(Measure.JUDGE_USAGE, u)));
+    }
+    if (in.has(TIER_USAGE)) {
+      all =
+          all.and(
+              tally(
+                  in.get(TIER_USAGE),
+                  "TierUsage",
+                  u ->
+                      usageTallies(Measure.TIER_USAGE, u.getValue()).stream()
+                          .map(
+                              kv ->
+                                  Tally.of(
+                                      Measure.TIER_USAGE,
+                                      kv.getValue(),
+                                      String.valueOf(u.getKey()),
+                                      kv.getKey().labels().get(0)))
+                          .toList()));
     }
     return all.apply("AllTallies", Flatten.pCollections())
         .apply("Totals", Combine.perKey(new Total()))
@@ -93,11 +118,14 @@ public final class CountOutcomes
                 in.get(Outcomes.FAILED),
                 "Failed",
                 (FailedRequest f) ->
-                    List.of(
-                        one(Measure.COUNTS, Outcome.FAILED.wireName()),
-                        one(Measure.FAILED_BY_REASON, f.reason().wireName()),
-                        one(Measure.FAILED_BY_STATUS, String.valueOf(f.httpStatus())),
-                        one(Measure.FAILED_BY_SOURCE, f.source()))))
+                    f.tier() > 1
+                        ? List.of(tierRow(f.tier(), f.source(), Outcome.FAILED.wireName()))
+                        : List.of(
+                            one(Measure.COUNTS, Outcome.FAILED.wireName()),
+                            one(Measure.FAILED_BY_REASON, f.reason().wireName()),
+                            one(Measure.FAILED_BY_STATUS, String.valueOf(f.httpStatus())),
+                            one(Measure.FAILED_BY_SOURCE, f.source()),
+                            tierRow(1, f.source(), Outcome.FAILED.wireName()))))
         .and(tally(in.get(Outcomes.SAMPLES), "Samples", CountOutcomes::sampleTallies))
         .and(tally(in.get(USAGE), "TeacherUsage", u -> usageTallies(Measure.TEACHER_USAGE, u)))
         .and(in.get(SNAPSHOT));
@@ -113,8 +141,20 @@ public final class CountOutcomes
     return bin;
   }
 
+  /** One answered question of a tier, by what became of it. */
+  private static KV<Tally, Long> tierRow(int tier, String source, String outcome) {
+    return one(Measure.TIER_ROWS, String.valueOf(tier), source, outcome);
+  }
+
   private static List<KV<Tally, Long>> droppedTallies(DroppedRecord d) {
+    Sample s = d.sample();
+    if (s != null && s.tier() > 1) {
+      return List.of(tierRow(s.tier(), s.source(), Outcome.FILTERED.wireName()));
+    }
     List<KV<Tally, Long>> t = new ArrayList<>();
+    if (s != null) {
+      t.add(tierRow(1, s.source(), Outcome.FILTERED.wireName()));
+    }
     t.add(one(Measure.COUNTS, d.outcome().wireName()));
     t.add(one(Measure.DROPPED_BY_REASON, d.reason().wireName()));
     t.add(one(Measure.DROPPED_BY_SOURCE_AND_REASON, d.source(), d.reason().wireName()));
@@ -154,6 +194,16 @@ public final class CountOutcomes
 
   private static List<KV<Tally, Long>> sampleTallies(Sample s) {
     List<KV<Tally, Long>> t = new ArrayList<>();
+    t.add(tierRow(s.tier(), s.source(), "samples"));
+    t.add(
+        Tally.of(
+            Measure.TIER_COMPLETION_TOKENS,
+            s.completionTokens(),
+            String.valueOf(s.tier()),
+            s.source()));
+    if (s.tier() > 1) {
+      return t;
+    }
     t.add(one(Measure.COUNTS, "samples"));
     t.addAll(answered(s));
     t.add(one(Measure.SAMPLES_BY_SOURCE, s.source()));

@@ -1,8 +1,10 @@
 package dev.orcaset.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orcaset.config.JudgeConfig;
+import dev.orcaset.cost.Price;
 import dev.orcaset.cost.TokenEstimate;
 import dev.orcaset.io.Json;
 import dev.orcaset.io.JsonFiles;
@@ -12,6 +14,10 @@ import dev.orcaset.pipeline.Tally.Measure;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
@@ -24,6 +30,7 @@ import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.PDone;
+import org.apache.beam.sdk.values.TupleTag;
 
 /**
  * Counts and sizes the questions a run would send, without sending them (those the journal already
@@ -69,6 +76,58 @@ public final class EstimateQuestions extends PTransform<PCollectionTuple, PDone>
     this.info = info;
     this.maxTokens = maxTokens;
     this.judge = judge;
+  }
+
+  /** Optional: each later tier's questions still to send, by tier number. */
+  static final TupleTag<KV<Integer, Question>> TIER_QUESTIONS = new TupleTag<>("tier-questions") {};
+
+  static final Coder<KV<Integer, Question>> TIER_QUESTION_CODER =
+      KvCoder.of(VarIntCoder.of(), Outcomes.QUESTION_CODER);
+
+  /** Optional: what each later tier's journal answers instead. */
+  static final TupleTag<KV<Integer, TeacherUsage>> TIER_REUSED = CountOutcomes.TIER_USAGE;
+
+  /**
+   * Each tier's questions to send, by submix, and their prompt tokens; and the answers its journal
+   * holds. Tier 1's are counted here too, so every tier is read the same way.
+   */
+  private static PCollectionList<KV<Tally, Long>> tierTallies(
+      PCollectionList<KV<Tally, Long>> all, PCollectionTuple in) {
+    if (!in.has(TIER_QUESTIONS)) {
+      return all;
+    }
+    all =
+        all.and(
+            CountOutcomes.tally(
+                in.get(Outcomes.QUESTIONS), "TierOneQuestions", q -> tierQuestion(1, q)));
+    all =
+        all.and(
+            CountOutcomes.tally(
+                in.get(TIER_QUESTIONS),
+                "TierQuestions",
+                kv -> tierQuestion(kv.getKey(), kv.getValue())));
+    if (in.has(TIER_REUSED)) {
+      all =
+          all.and(
+              CountOutcomes.tally(
+                  in.get(TIER_REUSED),
+                  "TierReused",
+                  kv ->
+                      List.of(
+                          Tally.of(
+                              Measure.TIER_USAGE,
+                              kv.getValue().reusedAnswers() + kv.getValue().reusedFailures(),
+                              String.valueOf(kv.getKey()),
+                              "reused"))));
+    }
+    return all;
+  }
+
+  private static List<KV<Tally, Long>> tierQuestion(int tier, Question q) {
+    String n = String.valueOf(tier);
+    return List.of(
+        Tally.one(Measure.TIER_ROWS, n, q.submix(), "questions"),
+        Tally.of(Measure.TIER_USAGE, promptTokens(q), n, "prompt_tokens"));
   }
 
   /** The journal's answers and failures fill their submixes' quotas too. */
@@ -195,7 +254,7 @@ public final class EstimateQuestions extends PTransform<PCollectionTuple, PDone>
                                     "reasked_truncated")))
                     : in.getPipeline().apply("NothingReused", Create.empty(Tally.KV_CODER)));
     PCollectionView<Map<Tally, Long>> tallies =
-        judgeTallies(reusedTallies(all, in), in)
+        tierTallies(judgeTallies(reusedTallies(all, in), in), in)
             .apply("All", Flatten.pCollections())
             .apply("Sum", Sum.longsPerKey())
             .apply("AsMap", View.asMap());
@@ -237,7 +296,57 @@ public final class EstimateQuestions extends PTransform<PCollectionTuple, PDone>
     if (judge != null) {
       root.set("judge", judgeDocument(info, judge, t));
     }
+    JsonNode tiers = config(info).path("tiers");
+    if (tiers.isArray() && !tiers.isEmpty()) {
+      root.set("tiers", tiersDocument(info, config(info), t));
+    }
     return root;
+  }
+
+  /**
+   * Per teacher tier: its teacher and mode, its questions to send by submix, their prompt tokens,
+   * the answer tokens its `max_tokens` reserves, and the cost at its own price (in its mode).
+   */
+  private static ArrayNode tiersDocument(RunInfo info, JsonNode config, Tallies t) {
+    ArrayNode out = Json.mapper().createArrayNode();
+    JsonNode later = config.path("tiers");
+    for (int n = 1; n <= later.size() + 1; n++) {
+      JsonNode teacher = n == 1 ? config.path("teacher") : later.get(n - 2).path("teacher");
+      String label = String.valueOf(n);
+      Map<String, Long> bySource = new TreeMap<>();
+      for (Map.Entry<List<String>, Long> e : t.entries(Measure.TIER_ROWS)) {
+        if (e.getKey().get(0).equals(label)) {
+          bySource.put(e.getKey().get(1), e.getValue());
+        }
+      }
+      long questions = bySource.values().stream().mapToLong(Long::longValue).sum();
+      long prompt = t.get(Measure.TIER_USAGE, label, "prompt_tokens");
+      long completion = questions * teacher.path("max_tokens").asLong();
+      ObjectNode tier =
+          out.addObject()
+              .put("tier", n)
+              .put("provider", teacher.path("provider").asText())
+              .put("model", teacher.path("model").asText())
+              .put("mode", teacher.path("mode").asText("online"))
+              .put("questions", questions);
+      bySource.forEach(tier.putObject("questions_by_source")::put);
+      tier.put(
+              "reused_from_journal",
+              n == 1
+                  ? t.get(Measure.REUSED_FROM_JOURNAL)
+                  : t.get(Measure.TIER_USAGE, label, "reused"))
+          .put("prompt_tokens", prompt)
+          .put("max_tokens", teacher.path("max_tokens").asLong())
+          .put("completion_tokens_max", completion);
+      Price price = info.priceOfTier(n);
+      if (price == null) {
+        tier.putNull("cost_usd_max");
+      } else {
+        tier.put("cost_usd_max", Math.round(price.usd(prompt, completion) * 1e4) / 1e4)
+            .put("price_source", price.source());
+      }
+    }
+    return out;
   }
 
   private static JsonNode config(RunInfo info) {

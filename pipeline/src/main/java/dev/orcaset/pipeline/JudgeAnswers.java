@@ -98,7 +98,7 @@ public final class JudgeAnswers extends PTransform<PCollection<Sample>, PCollect
             .setCoder(Outcomes.QUESTION_CODER)
             .apply(
                 "AskTheJudge",
-                new AnswerQuestions(judge.teacher(), policy, journal, runId, price, dataset));
+                new AnswerQuestions(judge.teacher(), policy, 1, journal, runId, price, dataset));
     KvCoder<String, Judgement> judgementCoder =
         KvCoder.of(StringUtf8Coder.of(), RecordCoder.of(Judgement.class));
     PCollection<KV<String, Judgement>> judgements =

@@ -352,6 +352,92 @@ final class ManifestSections {
     return out;
   }
 
+  /**
+   * The teacher tiers, Orca's progressive learning, one entry per tier (none with one teacher): its
+   * teacher and mode, per submix the questions it was asked (wanted, from its quota) and what
+   * became of them, its answers' mean length, and what it used and cost at its own price. {@code
+   * config} is the run's config; tier 1's usage is {@code teacher_usage}'s.
+   */
+  static ArrayNode tiers(Tallies t, JsonNode config, RunInfo info) {
+    ArrayNode out = Json.mapper().createArrayNode();
+    JsonNode later = config.path("tiers");
+    if (!later.isArray() || later.isEmpty()) {
+      return out;
+    }
+    Map<String, Map<String, Long>> rows = new TreeMap<>();
+    for (Map.Entry<List<String>, Long> e : t.entries(Measure.TIER_ROWS)) {
+      List<String> l = e.getKey();
+      rows.computeIfAbsent(l.get(0) + "\u0000" + l.get(1), k -> new TreeMap<>())
+          .put(l.get(2), e.getValue());
+    }
+    for (int n = 1; n <= later.size() + 1; n++) {
+      JsonNode teacher = n == 1 ? config.path("teacher") : later.get(n - 2).path("teacher");
+      ObjectNode tier =
+          out.addObject()
+              .put("tier", n)
+              .put("provider", teacher.path("provider").asText())
+              .put("model", teacher.path("model").asText())
+              .put("mode", teacher.path("mode").asText("online"));
+      ObjectNode bySource = tier.putObject("by_source");
+      long questions = 0;
+      long samples = 0;
+      long completion = 0;
+      for (Submix s : Submix.values()) {
+        String source = s.configName();
+        Map<String, Long> r = rows.getOrDefault(n + "\u0000" + source, Map.of());
+        JsonNode wanted =
+            n == 1
+                ? config.at("/sampling/submixes").path(source).path("max_rows")
+                : later.get(n - 2).path("quotas").path(source);
+        long asked = r.values().stream().mapToLong(Long::longValue).sum();
+        if (asked == 0 && wanted.asLong(0) == 0) {
+          continue;
+        }
+        ObjectNode src = bySource.putObject(source);
+        if (wanted.isNumber()) {
+          src.put("wanted", wanted.asLong());
+        }
+        src.put("questions", asked)
+            .put("samples", r.getOrDefault("samples", 0L))
+            .put("filtered", r.getOrDefault("filtered", 0L))
+            .put("failed", r.getOrDefault("failed", 0L));
+        questions += asked;
+        samples += r.getOrDefault("samples", 0L);
+        completion += t.get(Measure.TIER_COMPLETION_TOKENS, String.valueOf(n), source);
+      }
+      tier.put("questions", questions).put("samples", samples);
+      tier.put(
+          "mean_completion_tokens",
+          samples == 0 ? 0 : Math.round(completion * 10.0 / samples) / 10.0);
+      ObjectNode usage = tier.putObject("usage");
+      Measure m = n == 1 ? Measure.TEACHER_USAGE : Measure.TIER_USAGE;
+      for (String k :
+          List.of(
+              "requests",
+              "http_attempts",
+              "prompt_tokens",
+              "completion_tokens",
+              "reasoning_tokens",
+              "reused_answers",
+              "reused_failures")) {
+        usage.put(k, n == 1 ? t.get(m, k) : t.get(m, String.valueOf(n), k));
+      }
+      tier.put(
+          "journal_dir",
+          n == 1 ? info.journalDir() : later.get(n - 2).path("journal_dir").asText());
+      Price price = info.priceOfTier(n);
+      if (price == null) {
+        tier.putNull("estimated_usd");
+      } else {
+        double usd =
+            price.usd(
+                usage.path("prompt_tokens").asLong(), usage.path("completion_tokens").asLong());
+        tier.put("estimated_usd", Math.round(usd * 1e4) / 1e4);
+      }
+    }
+    return out;
+  }
+
   /** How many tasks of the largest and smallest a submix's section lists. */
   static final int TASKS_LISTED = 20;
 

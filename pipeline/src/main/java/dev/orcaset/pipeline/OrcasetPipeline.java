@@ -3,6 +3,7 @@ package dev.orcaset.pipeline;
 import dev.orcaset.config.OrcasetConfig;
 import dev.orcaset.cost.TokenEstimate;
 import dev.orcaset.model.DroppedRecord;
+import dev.orcaset.model.FailedRequest;
 import dev.orcaset.model.Question;
 import dev.orcaset.model.QuestionType;
 import dev.orcaset.model.Sample;
@@ -16,11 +17,14 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.WriteFilesResult;
 import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.Values;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TypeDescriptor;
+import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
  * The product in one method: read FLAN records, drop duplicate inputs, sample per submix, pair each
@@ -31,11 +35,15 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 public final class OrcasetPipeline {
   private OrcasetPipeline() {}
 
-  /** The questions a run sends, and every input left out on the way, with its reason. */
+  /**
+   * The questions a run sends (tier 1's, then each later tier's nested subset), and every input
+   * left out on the way, with its reason.
+   */
   record Questions(
       PCollectionTuple read,
       PCollection<Question> questions,
-      List<PCollection<DroppedRecord>> dropped) {}
+      List<PCollection<DroppedRecord>> dropped,
+      List<PCollection<Question>> laterTiers) {}
 
   /** Everything before the teacher: shared by a run and by its cost estimate. */
   static Questions questions(Pipeline p, OrcasetConfig cfg, RunPlan plan) {
@@ -65,7 +73,21 @@ public final class OrcasetPipeline {
                 new PairSystemPrompt(plan.prompts(), cfg.sampling().seed(), cfg.teacher()));
     dropped.add(sampled.get(Outcomes.DROPPED));
     dropped.add(paired.get(Outcomes.DROPPED));
-    return new Questions(read, paired.get(Outcomes.QUESTIONS), dropped);
+    PCollection<Question> questions = paired.get(Outcomes.QUESTIONS);
+    List<PCollection<Question>> laterTiers = new ArrayList<>();
+    PCollection<Question> earlier = questions;
+    for (int i = 0; i < cfg.tiers().size(); i++) {
+      earlier =
+          earlier.apply(
+              "PickTier" + (i + 2) + "Questions",
+              new PickTierQuestions(
+                  cfg.tiers().get(i),
+                  cfg.sampling(),
+                  plan.prompts(),
+                  cfg.teacher().maxInputTokens()));
+      laterTiers.add(earlier);
+    }
+    return new Questions(read, questions, dropped, laterTiers);
   }
 
   /**
@@ -78,15 +100,47 @@ public final class OrcasetPipeline {
     String snapshot = plan.info().snapshotId();
 
     Questions questions = questions(p, cfg, plan);
-    TeacherResult answered = questions.questions().apply("AnswerQuestions", answerQuestions(plan));
+    TeacherResult answered =
+        questions.questions().apply("AnswerQuestions", answerQuestions(plan, 1));
+    List<TeacherResult> laterTiers = new ArrayList<>();
+    for (int n = 2; n <= cfg.tiers().size() + 1; n++) {
+      laterTiers.add(
+          questions
+              .laterTiers()
+              .get(n - 2)
+              .apply("AnswerTier" + n + "Questions", answerQuestions(plan, n)));
+    }
     if (cfg.teacher().isBatch() && !cfg.teacher().batch().collect()) {
       return; // --no-wait: the batches are submitted and recorded; the same command collects them
     }
+    // Each tier is filtered on its own: two tiers' answers to one question are not duplicates.
     PCollectionTuple kept =
         answered.answers().apply("FilterResponses", new FilterResponses(cfg.quality()));
-    PCollection<Sample> samples = kept.get(Outcomes.SAMPLES);
+    List<PCollection<Sample>> kepts = new ArrayList<>(List.of(kept.get(Outcomes.SAMPLES)));
     List<PCollection<DroppedRecord>> filtered = new ArrayList<>(questions.dropped());
     filtered.add(kept.get(Outcomes.DROPPED));
+    List<PCollection<FailedRequest>> failures = new ArrayList<>(List.of(answered.failures()));
+    List<PCollection<KV<Integer, TeacherUsage>>> tierUsage = new ArrayList<>();
+    for (int n = 2; n <= cfg.tiers().size() + 1; n++) {
+      TeacherResult tier = laterTiers.get(n - 2);
+      PCollectionTuple k =
+          tier.answers().apply("FilterTier" + n + "Responses", new FilterResponses(cfg.quality()));
+      kepts.add(k.get(Outcomes.SAMPLES));
+      filtered.add(k.get(Outcomes.DROPPED));
+      failures.add(tier.failures());
+      int number = n;
+      tierUsage.add(
+          tier.usage()
+              .apply(
+                  "Tier" + n + "Usage",
+                  MapElements.into(
+                          TypeDescriptors.kvs(
+                              TypeDescriptors.integers(), TypeDescriptor.of(TeacherUsage.class)))
+                      .via(u -> KV.of(number, u)))
+              .setCoder(CountOutcomes.TIER_USAGE_CODER));
+    }
+    PCollection<Sample> samples = flatten("AllTiersSamples", kepts, Outcomes.SAMPLE_CODER);
+    PCollection<FailedRequest> failed = flatten("AllTiersFailed", failures, Outcomes.FAILED_CODER);
     PCollectionTuple judged = null;
     if (cfg.judge().enabled()) {
       judged = samples.apply("JudgeAnswers", judgeAnswers(plan));
@@ -109,14 +163,14 @@ public final class OrcasetPipeline {
     PCollectionTuple read = questions.read();
     WriteFilesResult<String> records =
         PCollectionTuple.of(Outcomes.REJECTED, read.get(Outcomes.REJECTED))
-            .and(Outcomes.FAILED, answered.failures())
+            .and(Outcomes.FAILED, failed)
             .and(Outcomes.DROPPED, dropped)
             .apply("WriteRecords", new WriteRecords(out, snapshot));
     PCollectionTuple counted =
         PCollectionTuple.of(Outcomes.LINES, read.get(Outcomes.LINES))
             .and(Outcomes.REJECTED, read.get(Outcomes.REJECTED))
             .and(Outcomes.DROPPED, dropped)
-            .and(Outcomes.FAILED, answered.failures())
+            .and(Outcomes.FAILED, failed)
             .and(Outcomes.SAMPLES, samples)
             .and(CountOutcomes.USAGE, answered.usage())
             .and(
@@ -126,6 +180,12 @@ public final class OrcasetPipeline {
                     new CompareWithPreviousSnapshot(cfg.output().dir() + "/data")));
     if (judged != null) {
       counted = counted.and(CountOutcomes.JUDGE_USAGE, judged.get(JudgeAnswers.USAGE));
+    }
+    if (!tierUsage.isEmpty()) {
+      counted =
+          counted.and(
+              CountOutcomes.TIER_USAGE,
+              flatten("AllTiersUsage", tierUsage, CountOutcomes.TIER_USAGE_CODER));
     }
     PCollection<KV<Tally, Long>> tallies = counted.apply("CountOutcomes", new CountOutcomes());
     PCollection<String> written =
@@ -160,6 +220,14 @@ public final class OrcasetPipeline {
     return out;
   }
 
+  /** One collection of several (a single one as it is). */
+  private static <T> PCollection<T> flatten(
+      String name, List<PCollection<T>> parts, org.apache.beam.sdk.coders.Coder<T> coder) {
+    return parts.size() == 1
+        ? parts.get(0)
+        : PCollectionList.of(parts).apply(name, Flatten.pCollections()).setCoder(coder);
+  }
+
   private static <K> PCollection<String> fileNames(String name, WriteFilesResult<K> result) {
     return result
         .getPerDestinationOutputFilenames()
@@ -167,15 +235,20 @@ public final class OrcasetPipeline {
         .setCoder(StringUtf8Coder.of());
   }
 
-  /** The teacher stage: journal first, then the teacher online or through its Batch API. */
-  private static AnswerQuestions answerQuestions(RunPlan plan) {
+  /**
+   * Tier {@code n}'s teacher stage: journal first (each tier's in its own folder), then the teacher
+   * online or through its Batch API.
+   */
+  private static AnswerQuestions answerQuestions(RunPlan plan, int n) {
     OrcasetConfig cfg = plan.config();
+    String journal = n == 1 ? cfg.journalDir() : cfg.laterTiers().get(n - 2).journalDir();
     return new AnswerQuestions(
-        cfg.teacher(),
+        cfg.teacherOfTier(n),
         plan.policy(),
-        cfg.journal().withDir(cfg.journalDir()),
+        n,
+        cfg.journal().withDir(journal),
         plan.info().runId(),
-        plan.info().price(),
+        plan.info().priceOfTier(n),
         cfg.output().dir());
   }
 
@@ -205,13 +278,63 @@ public final class OrcasetPipeline {
             .apply(
                 "LookUpJournal",
                 new LookUpJournal(
-                    new Rows(cfg.teacher(), plan.policy()),
+                    new Rows(cfg.teacher(), plan.policy(), 1),
                     cfg.journalDir(),
                     cfg.journal().reuse()));
     PCollection<DroppedRecord> dropped =
         PCollectionList.of(questions.dropped())
             .apply("AllDropped", Flatten.pCollections())
             .setCoder(Outcomes.DROPPED_CODER);
+    List<PCollection<KV<Integer, Question>>> tierQuestions = new ArrayList<>();
+    List<PCollection<KV<Integer, TeacherUsage>>> tierReused = new ArrayList<>();
+    for (int n = 2; n <= cfg.tiers().size() + 1; n++) {
+      var tier = cfg.laterTiers().get(n - 2);
+      int number = n;
+      PCollectionTuple tierKnown =
+          questions
+              .laterTiers()
+              .get(n - 2)
+              .apply(
+                  "LookUpTier" + n + "Journal",
+                  new LookUpJournal(
+                      new Rows(tier.teacher(), plan.policy(), n),
+                      tier.journalDir(),
+                      cfg.journal().reuse()));
+      tierQuestions.add(
+          tierKnown
+              .get(Outcomes.QUESTIONS)
+              .apply(
+                  "Tier" + n + "Questions",
+                  MapElements.into(
+                          TypeDescriptors.kvs(
+                              TypeDescriptors.integers(), TypeDescriptor.of(Question.class)))
+                      .via(q -> KV.of(number, q)))
+              .setCoder(EstimateQuestions.TIER_QUESTION_CODER));
+      if (tierKnown.has(Outcomes.USAGE)) {
+        tierReused.add(
+            tierKnown
+                .get(Outcomes.USAGE)
+                .apply(
+                    "Tier" + n + "Reused",
+                    MapElements.into(
+                            TypeDescriptors.kvs(
+                                TypeDescriptors.integers(), TypeDescriptor.of(TeacherUsage.class)))
+                        .via(u -> KV.of(number, u)))
+                .setCoder(CountOutcomes.TIER_USAGE_CODER));
+      }
+    }
+    if (!tierQuestions.isEmpty()) {
+      known =
+          known.and(
+              EstimateQuestions.TIER_QUESTIONS,
+              flatten("AllTiersQuestions", tierQuestions, EstimateQuestions.TIER_QUESTION_CODER));
+    }
+    if (!tierReused.isEmpty()) {
+      known =
+          known.and(
+              EstimateQuestions.TIER_REUSED,
+              flatten("AllTiersReused", tierReused, CountOutcomes.TIER_USAGE_CODER));
+    }
     known
         .and(Outcomes.LINES, questions.read().get(Outcomes.LINES))
         .and(Outcomes.REJECTED, questions.read().get(Outcomes.REJECTED))

@@ -33,11 +33,19 @@ public final class PairSystemPrompt extends PTransform<PCollection<FlanRecord>, 
   private final SystemPromptSet prompts;
   private final long seed;
   private final TeacherConfig teacher;
+  private final long maxInputTokens;
 
   public PairSystemPrompt(SystemPromptSet prompts, long seed, TeacherConfig teacher) {
+    this(prompts, seed, teacher, teacher.maxInputTokens());
+  }
+
+  /** {@code maxInputTokens}: the length bound, when it is not this teacher's own (later tiers). */
+  public PairSystemPrompt(
+      SystemPromptSet prompts, long seed, TeacherConfig teacher, long maxInputTokens) {
     this.prompts = prompts;
     this.seed = seed;
     this.teacher = teacher;
+    this.maxInputTokens = maxInputTokens;
   }
 
   @Override
@@ -45,7 +53,7 @@ public final class PairSystemPrompt extends PTransform<PCollection<FlanRecord>, 
     PCollectionTuple out =
         records.apply(
             "ChoosePrompt",
-            ParDo.of(new PairFn(prompts, seed, teacher))
+            ParDo.of(new PairFn(prompts, seed, teacher, maxInputTokens))
                 .withOutputTags(Outcomes.QUESTIONS, TupleTagList.of(Outcomes.DROPPED)));
     return Outcomes.withCoders(out);
   }
@@ -74,11 +82,13 @@ public final class PairSystemPrompt extends PTransform<PCollection<FlanRecord>, 
     private final SystemPromptSet prompts;
     private final long seed;
     private final TeacherConfig teacher;
+    private final long maxInputTokens;
 
-    PairFn(SystemPromptSet prompts, long seed, TeacherConfig teacher) {
+    PairFn(SystemPromptSet prompts, long seed, TeacherConfig teacher, long maxInputTokens) {
       this.prompts = prompts;
       this.seed = seed;
       this.teacher = teacher;
+      this.maxInputTokens = maxInputTokens;
     }
 
     @ProcessElement
@@ -98,7 +108,7 @@ public final class PairSystemPrompt extends PTransform<PCollection<FlanRecord>, 
         return;
       }
       long tokens = TokenEstimate.fromChars(prompt.get().text().length() + r.inputs().length());
-      if (tokens > teacher.maxInputTokens()) {
+      if (tokens > maxInputTokens) {
         out.get(Outcomes.DROPPED)
             .output(
                 DroppedRecord.of(
@@ -107,7 +117,7 @@ public final class PairSystemPrompt extends PTransform<PCollection<FlanRecord>, 
                     "about "
                         + tokens
                         + " prompt tokens, over teacher.max_input_tokens = "
-                        + teacher.maxInputTokens()));
+                        + maxInputTokens));
         return;
       }
       ChatRequest request = request(teacher, r, prompt.get());

@@ -24,10 +24,13 @@ import java.io.Serializable;
 final class Rows implements Serializable {
   private final TeacherConfig teacher;
   private final LicensePolicy policy;
+  private final int tier;
 
-  Rows(TeacherConfig teacher, LicensePolicy policy) {
+  /** Rows of the teacher tier {@code tier} (1: the run's `teacher`). */
+  Rows(TeacherConfig teacher, LicensePolicy policy, int tier) {
     this.teacher = teacher;
     this.policy = policy;
+    this.tier = tier;
   }
 
   /** The token bound this run's questions are asked with. */
@@ -63,6 +66,7 @@ final class Rows implements Serializable {
         check.method(),
         null,
         null,
+        tier,
         teacher.provider(),
         teacher.model(),
         a.servedModel(),
@@ -84,7 +88,7 @@ final class Rows implements Serializable {
         r.origin().line());
   }
 
-  static FailedRequest failure(Question q, JournalEntry.Failure f, DropReason reason) {
+  FailedRequest failure(Question q, JournalEntry.Failure f, DropReason reason) {
     FlanRecord r = q.record();
     return new FailedRequest(
         q.id(),
@@ -99,6 +103,7 @@ final class Rows implements Serializable {
         f.attempts(),
         q.request().userMessage(),
         r.origin().file(),
-        r.origin().line());
+        r.origin().line(),
+        tier);
   }
 }

@@ -84,6 +84,15 @@ public record Tally(Measure measure, List<String> labels) implements Serializabl
     /** [source, `scored` | `unscored`]: rows the judge was asked about; [score]: rows per score. */
     JUDGED,
     JUDGE_SCORES,
+    /**
+     * [tier, source, `samples` | `filtered` | `failed`]: each teacher tier's answered questions;
+     * [tier, source]: their completion tokens; [tier, field of {@link TeacherUsage}]: what the
+     * later tiers used (tier 1's is {@link #TEACHER_USAGE}). Rows of tier 2 and on are counted here
+     * only: they answer questions tier 1 has already accounted for.
+     */
+    TIER_ROWS,
+    TIER_COMPLETION_TOKENS,
+    TIER_USAGE,
     /** [`new_rows` | `kept_rows` | `dropped_rows`] against the previous snapshot. */
     SNAPSHOT,
     /** Estimates: questions to send, by source; their prompt tokens; answers reused. */

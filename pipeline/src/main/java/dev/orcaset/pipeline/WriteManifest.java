@@ -242,6 +242,10 @@ public final class WriteManifest extends PTransform<PCollectionTuple, PDone> {
             described.expectedPromptShares()));
     root.set(
         "judge", ManifestSections.judge(tallies, config.at("/quality/judge"), info.judgePrice()));
+    ArrayNode tiers = ManifestSections.tiers(tallies, config, info);
+    if (!tiers.isEmpty()) {
+      root.set("tiers", tiers);
+    }
     root.set(
         "truncated",
         ManifestSections.truncated(

@@ -161,6 +161,7 @@ public final class DatasetCard {
     f.put("target_check_method", "the comparator: option, label, number, span, or none");
     f.put("judge_score", "the LLM judge's score from 1 to 10 (null when no judge graded the row)");
     f.put("judge_reason", "the judge's reason, or why it could not score the row");
+    f.put("tier", "the teacher tier that answered: 1 the run's teacher, 2 and on each later tier");
     f.put("teacher_provider", "provider as configured");
     f.put("teacher_model", "model as configured");
     f.put("served_model", "model the server said answered");

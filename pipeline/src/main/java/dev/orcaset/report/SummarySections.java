@@ -33,6 +33,9 @@ public final class SummarySections {
     if (m.json().at("/judge/enabled").asBoolean(false)) {
       all.add(judge(m));
     }
+    if (m.json().path("tiers").size() > 1) {
+      all.add(tiers(m));
+    }
     all.add(leftOut(m));
     return List.copyOf(all);
   }
@@ -604,6 +607,70 @@ public final class SummarySections {
                 List.of("submix", "question type", "rows", "prompt: share (index)"),
                 prompts,
                 List.of(false, false, true, false))));
+  }
+
+  /**
+   * The teacher tiers (Orca's progressive learning): each tier's teacher, how many questions it
+   * answered and kept, its answers' mean length and its cost, and per submix the questions each
+   * tier was asked against its quota.
+   */
+  static Section tiers(Manifest m) {
+    List<List<String>> tiers = new ArrayList<>();
+    List<List<String>> submixes = new ArrayList<>();
+    for (JsonNode t : m.json().path("tiers")) {
+      String n = String.valueOf(t.path("tier").asInt());
+      tiers.add(
+          List.of(
+              n,
+              t.path("provider").asText() + "/" + t.path("model").asText(),
+              t.path("mode").asText(),
+              number(t.path("questions").asLong()),
+              number(t.path("samples").asLong()),
+              String.valueOf(t.path("mean_completion_tokens").asDouble()),
+              number(t.at("/usage/requests").asLong()),
+              t.path("estimated_usd").isNumber()
+                  ? String.format(Locale.ROOT, "$%.4f", t.path("estimated_usd").asDouble())
+                  : "not priced"));
+      for (Map.Entry<String, JsonNode> e : t.path("by_source").properties()) {
+        JsonNode s = e.getValue();
+        submixes.add(
+            List.of(
+                n,
+                e.getKey(),
+                s.has("wanted") ? number(s.path("wanted").asLong()) : "no quota",
+                number(s.path("questions").asLong()),
+                number(s.path("samples").asLong()),
+                number(s.path("filtered").asLong()),
+                number(s.path("failed").asLong())));
+      }
+    }
+    return new Section(
+        "Teacher tiers",
+        List.of(
+            "Orca's progressive learning: tier 1's teacher answered every sampled question; each"
+                + " later tier's teacher answered a nested subset of the tier before it (the same"
+                + " questions with the same system prompts, picked by the same sampling with the"
+                + " tier's quotas). The column `tier` says which tier answered a row, so a student"
+                + " can be trained on tier 1 first and tier 2 after, as Orca was. `orcaset export"
+                + " --tier N` copies one tier's rows. The counts in the other sections are tier"
+                + " 1's; each tier's own are here."),
+        List.of(
+            new Table(
+                List.of(
+                    "tier",
+                    "teacher",
+                    "mode",
+                    "questions",
+                    "samples",
+                    "mean completion tokens",
+                    "requests this run",
+                    "cost"),
+                tiers,
+                List.of(true, false, false, true, true, true, true, true)),
+            new Table(
+                List.of("tier", "submix", "quota", "questions", "samples", "filtered", "failed"),
+                submixes,
+                List.of(true, false, true, true, true, true, true))));
   }
 
   /**

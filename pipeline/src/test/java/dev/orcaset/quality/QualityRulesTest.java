@@ -39,6 +39,7 @@ class QualityRulesTest {
         TargetComparator.check("Is it so?", response, reference).method(),
         null,
         null,
+        1,
         "vllm",
         "m",
         "m",
