@@ -136,7 +136,7 @@ final class ExportCommand {
         .put("bytes", bytes);
     var tags = record.putArray("license_tags");
     for (JsonNode l : manifest.json().path("licenses")) {
-      if (l.path("commercial_use").asBoolean()) {
+      if (l.path("commercial_use").asBoolean() || !commercialOnly) {
         tags.add(l.deepCopy());
       }
     }

@@ -70,8 +70,9 @@ public final class Main {
             manifest; --html also writes a self-contained report with plots.
         batches status|cancel --config FILE [--output DIR] [--run ID]
             The batches a dataset's runs submitted, with the provider's status; or cancel them.
-        export --commercial-only OUTPUT DEST
-            Copy the rows cleared for training commercial models to DEST.
+        export [--commercial-only] [--tier N] [--erase-prompts] OUTPUT DEST
+            Copy the rows cleared for training commercial models, or one teacher tier's rows,
+            or both, to DEST; --erase-prompts writes the training system prompt instead.
         licenses import FILE [--output FILE]
             Turn the Data Provenance audit's table of FLAN source licenses (TSV) into the
             shipped source policy (default config/licenses/flan-source-licenses.yaml).

@@ -278,5 +278,46 @@ class ConfigLoaderTest {
     assertEquals(SamplingConfig.Balance.TASK, s.balanceOf("T0"));
     assertEquals(SamplingConfig.Balance.RECORD, s.balanceOf("CoT"));
     assertEquals(13, s.excludeTasks().size(), "the evaluation-set list is read in");
+    // FLAN-1M: GPT-4 on 1M of the 5M questions, in the 5M set's proportions.
+    assertEquals(1, c.tiers().size());
+    assertEquals("gpt-4", c.tiers().get(0).teacher().model());
+    assertEquals(
+        1_000_000L, c.tiers().get(0).quotas().values().stream().mapToLong(Long::longValue).sum());
+    assertEquals(0L, c.tiers().get(0).quota("Dialog") == null ? 0L : 1L, "no Dialog in tier 2");
+  }
+
+  @Test
+  void aLaterTierNamesItsOwnTeacher_andAtMostTheTierBeforeIt() throws IOException {
+    String tier2 =
+        "tiers:\n  - teacher: {provider: vllm, base_url: http://localhost:8001/v1, model: big}\n"
+            + "    quotas: {NIv2: 4}\n";
+    OrcasetConfig ok = ConfigValidator.validate(ConfigLoader.load(write(VALID + tier2)));
+    assertEquals(
+        dir.resolve("out/.journal/tier-2").toString(), ok.laterTiers().get(0).journalDir());
+    assertEquals("big", ok.teacherOfTier(2).model());
+    assertEquals("m", ok.teacherOfTier(1).model());
+    // Tier 2 picks from tier 1's sample with its own quota, the same seed and balance.
+    SamplingConfig pick = ok.tiers().get(0).sampling(ok.sampling());
+    assertEquals(4L, pick.submix("NIv2").maxRows());
+    assertEquals(7L, pick.seed());
+    assertEquals(null, pick.submix("T0"), "a submix the tier does not name gets none");
+
+    Path bad =
+        write(
+            VALID
+                + "tiers:\n  - teacher: {provider: vllm, base_url: http://localhost:8001/v1,"
+                + " model: m}\n    quotas: {NIv2: 11, T0: 3, Chat: 1}\n"
+                + "  - quotas: {NIv2: 1}\n");
+    ConfigException all =
+        assertThrows(ConfigException.class, () -> ConfigValidator.validate(ConfigLoader.load(bad)));
+    for (String said :
+        List.of(
+            "tiers[0].teacher.model: is tier 1's teacher too",
+            "tiers[0].quotas.NIv2: 11 is more than tier 1's 10 for NIv2",
+            "tiers[0].quotas.T0: 3 is more than tier 1's 0 for T0",
+            "tiers[0].quotas.Chat: unknown submix",
+            "tiers[1].teacher: is required")) {
+      assertTrue(all.getMessage().contains(said), said + " in " + all.getMessage());
+    }
   }
 }
