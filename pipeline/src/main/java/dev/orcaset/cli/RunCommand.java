@@ -186,7 +186,7 @@ final class RunCommand {
           output.cleanLeftovers(); // nothing was written: the dataset stays as it was
           return new BatchesCommand(out, err).submitted(cfg, runId, resumeCommand);
         }
-        finishStaging(info);
+        finishStaging(info, cfg);
         output.publish(runId);
       }
       return new Summary(out).print(cfg, Manifest.read(cfg.output().dir()));
@@ -199,7 +199,7 @@ final class RunCommand {
    * disk), and the dataset card, rendered from the manifest the job wrote, so a published folder
    * always has both.
    */
-  private static void finishStaging(RunInfo info) throws IOException {
+  private static void finishStaging(RunInfo info, OrcasetConfig cfg) throws IOException {
     String staging = info.outputDir();
     for (String folder : WriteRecords.FOLDERS) {
       MatchResult files =
@@ -216,6 +216,12 @@ final class RunCommand {
     JsonNode manifest =
         PaidUsage.apply(
             counted, JournalStats.usageOfRun(info.journalDir(), info.runId()), info.price());
+    for (int n = 1; n <= cfg.tiers().size() + 1; n++) {
+      String journal = n == 1 ? info.journalDir() : cfg.laterTiers().get(n - 2).journalDir();
+      manifest =
+          PaidUsage.applyToTier(
+              manifest, n, JournalStats.usageOfRun(journal, info.runId()), info.priceOfTier(n));
+    }
     if (manifest != counted) {
       JsonFiles.write(staging, "manifest.json", manifest);
     }

@@ -40,4 +40,21 @@ class PaidUsageTest {
     // requests the job gave up on (retries exhausted) are counted but not journaled
     assertSame(before, PaidUsage.apply(before, new RunUsage(990, 1000, 99000, 198000), PRICE));
   }
+
+  @Test
+  void aRestartedTier_countsWhatItsJournalSaw_atItsOwnPrice() throws Exception {
+    JsonNode m =
+        JSON.readTree(
+            "{\"tiers\":[{\"tier\":1,\"usage\":{\"requests\":10}},"
+                + "{\"tier\":2,\"usage\":{\"requests\":4,\"http_attempts\":4,"
+                + "\"prompt_tokens\":400,\"completion_tokens\":800},\"estimated_usd\":0.002}]}");
+    JsonNode after = PaidUsage.applyToTier(m, 2, new RunUsage(6, 7, 600, 1200), PRICE);
+    JsonNode t = after.at("/tiers/1");
+    assertEquals(6, t.at("/usage/requests").asLong());
+    assertEquals(2, t.at("/usage/paid_by_restarted_attempts").asLong());
+    assertEquals(4, t.at("/usage/finishing_attempt/requests").asLong());
+    assertEquals((600 * 1.0 + 1200 * 2.0) / 1e6, t.get("estimated_usd").asDouble(), 1e-9);
+    assertEquals(10, after.at("/tiers/0/usage/requests").asLong(), "tier 1 untouched");
+    assertSame(m, PaidUsage.applyToTier(m, 2, new RunUsage(4, 4, 400, 800), PRICE));
+  }
 }

@@ -98,6 +98,10 @@ class TierRunTest {
     assertTrue(card.contains("## Teacher tiers"), card);
     assertTrue(card.contains("| 2 | simulated/orcaset-sim-large | online | 27 | 27 |"), card);
 
+    String inspected = run("inspect", out.toString())[0];
+    assertTrue(inspected.contains("Teacher tiers"), inspected);
+    assertTrue(inspected.contains("simulated/orcaset-sim-large"), inspected);
+
     // A re-run: both tiers from their journals, nothing paid.
     run("run", "--config", CONFIG.toString(), "--output", out.toString());
     JsonNode again = DatasetReader.manifest(out);
@@ -127,10 +131,47 @@ class TierRunTest {
     assertFalse(both[0].isEmpty());
   }
 
+  /** The demo's config in {@code dir}, its paths absolute, with {@code from} replaced. */
+  private static Path variant(Path dir, String from, String to) throws Exception {
+    String yaml =
+        Files.readString(CONFIG)
+            .replace("sample-inputs/", TestRuns.HOME.resolve("config/sample-inputs") + "/")
+            .replace("../system-prompts", TestRuns.HOME.resolve("system-prompts").toString())
+            .replace("pricing.yaml", TestRuns.HOME.resolve("config/pricing.yaml").toString())
+            .replace("licenses.yaml", TestRuns.HOME.resolve("config/licenses.yaml").toString());
+    assertTrue(yaml.contains(from), from);
+    Path cfg = dir.resolve("tiers.yaml");
+    Files.writeString(cfg, yaml.replace(from, to));
+    return cfg;
+  }
+
+  @Test
+  void aTierOnTheBatchApiAnswersTheSameQuestions(@TempDir Path dir) throws Exception {
+    Path cfg =
+        variant(
+            dir,
+            "      max_tokens: 2048\n",
+            "      max_tokens: 2048\n      mode: batch\n"
+                + "      batch: {poll_seconds: 1, max_poll_seconds: 2}\n");
+    Path out = dir.resolve("out");
+    run("run", "--config", cfg.toString(), "--output", out.toString());
+    JsonNode t2 = DatasetReader.manifest(out).at("/tiers/1");
+    assertEquals("batch", t2.get("mode").asText(), t2.toString());
+    assertEquals(27, t2.get("samples").asLong(), t2.toString());
+    assertEquals(27, t2.at("/usage/requests").asLong(), t2.toString());
+    long tier2 =
+        DatasetReader.rows(out.resolve("data")).stream()
+            .filter(r -> (Integer) r.get("tier") == 2)
+            .count();
+    assertEquals(27, tier2);
+  }
+
   @Test
   void theEstimateGivesQuestionsAndCostPerTier(@TempDir Path dir) throws Exception {
     Path out = dir.resolve("out");
-    String[] est = run("estimate", "--config", CONFIG.toString(), "--output", out.toString());
+    // Tier 2 named as a priced model (still the simulated teacher): its cost at gpt-4o's price.
+    Path cfg = variant(dir, "model: orcaset-sim-large", "model: gpt-4o");
+    String[] est = run("estimate", "--config", cfg.toString(), "--output", out.toString());
     JsonNode e = JSON.readTree(out.resolve("estimate.json").toFile());
     JsonNode tiers = e.get("tiers");
     assertEquals(2, tiers.size(), e.toString());
@@ -139,6 +180,20 @@ class TierRunTest {
     assertEquals(10, tiers.get(1).at("/questions_by_source/NIv2").asLong(), tiers.toString());
     assertTrue(tiers.get(1).get("prompt_tokens").asLong() > 0);
     assertEquals(27L * 2048, tiers.get(1).get("completion_tokens_max").asLong());
-    assertTrue(est[0].contains("tier 2"), est[0]);
+    long prompt = tiers.get(1).get("prompt_tokens").asLong();
+    double usd = (prompt * 2.50 + 27L * 2048 * 10.00) / 1e6;
+    assertEquals(Math.round(usd * 1e4) / 1e4, tiers.get(1).get("cost_usd_max").asDouble(), 1e-9);
+    assertEquals(0.0, tiers.get(0).get("cost_usd_max").asDouble(), "tier 1 is simulated: free");
+    assertTrue(
+        est[0].contains(
+            String.format(
+                java.util.Locale.ROOT,
+                "tier 2         27 questions to simulated/gpt-4o (online) [CoT 5, Flan2021 6,"
+                    + " NIv2 10, T0 6], about %d prompt + at most 55296 answer tokens; at most"
+                    + " $%.2f online or $%.2f on the Batch API",
+                prompt,
+                usd,
+                usd / 2)),
+        est[0]);
   }
 }
