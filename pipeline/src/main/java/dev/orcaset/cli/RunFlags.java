@@ -34,6 +34,14 @@ final class RunFlags {
     if (args.fresh()) {
       cfg = cfg.withJournal(cfg.journal().withReuse(false));
     }
+    if (args.noWait() && !cfg.tiers().isEmpty()) {
+      // Later tiers are asked in the same run as tier 1; leaving tier 1's batches behind would
+      // leave the tiers' questions half asked.
+      throw new UsageException(
+          "--no-wait leaves tier 1's batches running, but this config has teacher tiers, which are"
+              + " asked in the same run: run without --no-wait (each batch tier waits for its own"
+              + " batches, and a stopped run resumes from the journals)");
+    }
     return cfg.withTeacher(teacher(cfg.teacher(), args));
   }
 
