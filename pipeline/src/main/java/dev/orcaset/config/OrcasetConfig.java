@@ -34,22 +34,6 @@ public record OrcasetConfig(
     tiers = tiers == null ? List.of() : List.copyOf(tiers);
   }
 
-  /** A config with one teacher (no later tiers). */
-  public OrcasetConfig(
-      InputConfig input,
-      OutputConfig output,
-      SamplingConfig sampling,
-      PromptsConfig prompts,
-      TeacherConfig teacher,
-      LicenseConfig license,
-      String pricing,
-      Long limit,
-      JournalConfig journal,
-      QualityConfig quality) {
-    this(
-        input, output, sampling, prompts, teacher, license, pricing, limit, journal, quality, null);
-  }
-
   /**
    * The later tiers with their defaults filled: each journal in a folder of its own inside the
    * run's, `tier-N` (N = 2 for the first entry, since tier 1 is `teacher`).

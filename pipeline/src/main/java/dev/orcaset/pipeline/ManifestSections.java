@@ -28,6 +28,11 @@ import java.util.TreeSet;
 final class ManifestSections {
   private ManifestSections() {}
 
+  /** The usage a model stage (a teacher tier, the judge) reports: what it was paid for. */
+  static final List<String> PAID_FIELDS =
+      List.of(
+          "requests", "http_attempts", "prompt_tokens", "completion_tokens", "reasoning_tokens");
+
   /** A one-label measure as a JSON object: label → total. */
   static ObjectNode group(Tallies t, Measure m) {
     ObjectNode out = Json.mapper().createObjectNode();
@@ -277,13 +282,7 @@ final class ManifestSections {
       scores.put(String.valueOf(n), t.get(Measure.JUDGE_SCORES, String.valueOf(n)));
     }
     ObjectNode usage = out.putObject("usage");
-    for (String k :
-        List.of(
-            "requests",
-            "http_attempts",
-            "prompt_tokens",
-            "completion_tokens",
-            "reasoning_tokens")) {
+    for (String k : PAID_FIELDS) {
       usage.put(k, t.get(Measure.JUDGE_USAGE, k));
     }
     out.put(
@@ -410,17 +409,14 @@ final class ManifestSections {
           "mean_completion_tokens",
           samples == 0 ? 0 : Math.round(completion * 10.0 / samples) / 10.0);
       ObjectNode usage = tier.putObject("usage");
-      Measure m = n == 1 ? Measure.TEACHER_USAGE : Measure.TIER_USAGE;
-      for (String k :
-          List.of(
-              "requests",
-              "http_attempts",
-              "prompt_tokens",
-              "completion_tokens",
-              "reasoning_tokens",
-              "reused_answers",
-              "reused_failures")) {
-        usage.put(k, n == 1 ? t.get(m, k) : t.get(m, String.valueOf(n), k));
+      List<String> fields = new ArrayList<>(PAID_FIELDS);
+      fields.addAll(List.of("reused_answers", "reused_failures"));
+      for (String k : fields) {
+        usage.put(
+            k,
+            n == 1
+                ? t.get(Measure.TEACHER_USAGE, k)
+                : t.get(Measure.TIER_USAGE, String.valueOf(n), k));
       }
       tier.put(
           "journal_dir",

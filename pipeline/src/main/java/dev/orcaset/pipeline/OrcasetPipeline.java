@@ -128,16 +128,7 @@ public final class OrcasetPipeline {
       kepts.add(k.get(Outcomes.SAMPLES));
       filtered.add(k.get(Outcomes.DROPPED));
       failures.add(tier.failures());
-      int number = n;
-      tierUsage.add(
-          tier.usage()
-              .apply(
-                  "Tier" + n + "Usage",
-                  MapElements.into(
-                          TypeDescriptors.kvs(
-                              TypeDescriptors.integers(), TypeDescriptor.of(TeacherUsage.class)))
-                      .via(u -> KV.of(number, u)))
-              .setCoder(CountOutcomes.TIER_USAGE_CODER));
+      tierUsage.add(ofTier("Tier" + n + "Usage", tier.usage(), n));
     }
     PCollection<Sample> samples = flatten("AllTiersSamples", kepts, Outcomes.SAMPLE_CODER);
     PCollection<FailedRequest> failed = flatten("AllTiersFailed", failures, Outcomes.FAILED_CODER);
@@ -218,6 +209,19 @@ public final class OrcasetPipeline {
       }
     }
     return out;
+  }
+
+  /** A tier's usage, keyed by its number for the tallies. */
+  private static PCollection<KV<Integer, TeacherUsage>> ofTier(
+      String name, PCollection<TeacherUsage> usage, int tier) {
+    return usage
+        .apply(
+            name,
+            MapElements.into(
+                    TypeDescriptors.kvs(
+                        TypeDescriptors.integers(), TypeDescriptor.of(TeacherUsage.class)))
+                .via(u -> KV.of(tier, u)))
+        .setCoder(CountOutcomes.TIER_USAGE_CODER);
   }
 
   /** One collection of several (a single one as it is). */
@@ -311,16 +315,7 @@ public final class OrcasetPipeline {
                       .via(q -> KV.of(number, q)))
               .setCoder(EstimateQuestions.TIER_QUESTION_CODER));
       if (tierKnown.has(Outcomes.USAGE)) {
-        tierReused.add(
-            tierKnown
-                .get(Outcomes.USAGE)
-                .apply(
-                    "Tier" + n + "Reused",
-                    MapElements.into(
-                            TypeDescriptors.kvs(
-                                TypeDescriptors.integers(), TypeDescriptor.of(TeacherUsage.class)))
-                        .via(u -> KV.of(number, u)))
-                .setCoder(CountOutcomes.TIER_USAGE_CODER));
+        tierReused.add(ofTier("Tier" + n + "Reused", tierKnown.get(Outcomes.USAGE), n));
       }
     }
     if (!tierQuestions.isEmpty()) {

@@ -34,34 +34,6 @@ public record RunInfo(
             : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(tierPrices));
   }
 
-  /** A run with one teacher tier. */
-  public RunInfo(
-      String runId,
-      String toolVersion,
-      long startedAtMillis,
-      String configJson,
-      String systemPromptsVersion,
-      String licensePolicyVersion,
-      String outputDir,
-      Price price,
-      String journalDir,
-      String previousRunsJson,
-      Price judgePrice) {
-    this(
-        runId,
-        toolVersion,
-        startedAtMillis,
-        configJson,
-        systemPromptsVersion,
-        licensePolicyVersion,
-        outputDir,
-        price,
-        journalDir,
-        previousRunsJson,
-        judgePrice,
-        null);
-  }
-
   /** Tier {@code n}'s price (1: {@code price}); null when the price list has none for it. */
   public Price priceOfTier(int n) {
     return n == 1 ? price : n - 2 < tierPrices.size() ? tierPrices.get(n - 2) : null;

@@ -25,6 +25,7 @@ final class TestPlans {
             null,
             cfg.journalDir(),
             "[]",
+            null,
             null);
     return new RunPlan(cfg, prompts, LicensePolicy.load(Path.of(cfg.license().policy())), info);
   }

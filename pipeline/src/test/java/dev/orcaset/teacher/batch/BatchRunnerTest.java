@@ -41,7 +41,7 @@ class BatchRunnerTest {
   void start() throws Exception {
     sim = SimulatedTeacher.start(0, 0, 0);
     TeacherConfig t =
-        new OrcasetConfig(null, null, null, null, null, null, null, null, null, null)
+        new OrcasetConfig(null, null, null, null, null, null, null, null, null, null, null)
             .teacher().toBuilder().provider("openai").baseUrl(sim.baseUrl()).build();
     http =
         TeacherHttp.client(t, null, RateLimiter.unlimited(), RetryInterceptor.RetryListener.NONE);
