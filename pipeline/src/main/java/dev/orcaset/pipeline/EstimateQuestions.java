@@ -292,13 +292,14 @@ public final class EstimateQuestions extends PTransform<PCollectionTuple, PDone>
       cost.put("price_as_of", info.price().asOf());
       cost.put("price_source", info.price().source());
     }
-    root.set("quotas", ManifestSections.quotas(t, config(info).path("sampling")));
+    JsonNode config = config(info);
+    root.set("quotas", ManifestSections.quotas(t, config.path("sampling")));
     if (judge != null) {
       root.set("judge", judgeDocument(info, judge, t));
     }
-    JsonNode tiers = config(info).path("tiers");
+    JsonNode tiers = config.path("tiers");
     if (tiers.isArray() && !tiers.isEmpty()) {
-      root.set("tiers", tiersDocument(info, config(info), t));
+      root.set("tiers", tiersDocument(info, config, t));
     }
     return root;
   }
