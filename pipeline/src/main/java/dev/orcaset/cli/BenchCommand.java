@@ -1,6 +1,7 @@
 package dev.orcaset.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orcaset.io.Json;
 import dev.orcaset.io.JsonFiles;
@@ -335,6 +336,10 @@ final class BenchCommand {
     r.put("sending_ratio_of_ceiling", round(sim.admittedPerSecond() * 60 / ceiling));
     r.put("http_requests", sim.requestCount());
     r.put("share_429", round(sim.rateLimitedCount() / (double) Math.max(1, sim.requestCount())));
+    ArrayNode bySecond = r.putArray("429s_by_second");
+    for (long n : sim.refusedBySecond()) {
+      bySecond.add(n);
+    }
     r.put("retries", m.at("/teacher_usage/http_attempts").asLong() - asked);
     r.put("peak_in_flight", sim.peakInFlight());
     r.put("mean_in_flight", round(sim.meanInFlight()));

@@ -159,6 +159,8 @@ public final class SimulatedTeacher implements AutoCloseable {
   private final AtomicLong lastAdmittedNanos = new AtomicLong();
   private final AtomicLong admitted = new AtomicLong();
   private final AtomicLong heldNanos = new AtomicLong();
+  // 429s per second since the first request: where in a run a limiter is refused.
+  private final Map<Integer, AtomicLong> refusedBySecond = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> answeredByHash = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> seenByHash = new ConcurrentHashMap<>();
 
@@ -331,6 +333,8 @@ public final class SimulatedTeacher implements AutoCloseable {
       addLimitHeaders(ex);
       if (waitMs > 0) {
         rateLimited.incrementAndGet();
+        int second = (int) ((arrived - firstRequestNanos.get()) / 1_000_000_000L);
+        refusedBySecond.computeIfAbsent(second, k -> new AtomicLong()).incrementAndGet();
         if (options.retryAfter()) {
           ex.getResponseHeaders().set("retry-after-ms", Long.toString(waitMs));
           ex.getResponseHeaders().set("retry-after", Long.toString((waitMs + 999) / 1000));
@@ -427,6 +431,14 @@ public final class SimulatedTeacher implements AutoCloseable {
     long first = firstRequestNanos.get();
     long last = lastAnswerNanos.get();
     return first == 0 || last == 0 ? 0 : (last - first) / 1e9;
+  }
+
+  /** 429s answered in each second since the first request, up to the last second with one. */
+  public long[] refusedBySecond() {
+    int last = refusedBySecond.keySet().stream().mapToInt(Integer::intValue).max().orElse(-1);
+    long[] counts = new long[last + 1];
+    refusedBySecond.forEach((second, n) -> counts[second] = n.get());
+    return counts;
   }
 
   /**
