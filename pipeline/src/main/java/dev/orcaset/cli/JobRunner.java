@@ -3,6 +3,7 @@ package dev.orcaset.cli;
 import dev.orcaset.config.OrcasetConfig;
 import dev.orcaset.io.Locations;
 import dev.orcaset.journal.JournalStats;
+import dev.orcaset.journal.LiveWorkers;
 import dev.orcaset.pipeline.WorkerStops;
 import dev.orcaset.teacher.Redactor;
 import dev.orcaset.teacher.TeacherException;
@@ -12,6 +13,8 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -57,7 +60,8 @@ final class JobRunner {
   int run(Pipeline pipeline, String runId) {
     AtomicBoolean interrupted = new AtomicBoolean();
     AtomicReference<PipelineResult> started = new AtomicReference<>();
-    Optional<RemoteJob> remote = RemoteJob.forRun(pipeline.getOptions(), started::get);
+    Optional<RemoteJob> remote =
+        RemoteJob.forRun(pipeline.getOptions(), started::get, journalDirs(), runId);
     Thread onSignal =
         new Thread(
             () -> {
@@ -95,11 +99,52 @@ final class JobRunner {
       }
       return reportFailure(e, runId);
     } finally {
+      if (!interrupted.get()) {
+        clearLiveWorkers(runId);
+      }
       try {
         Runtime.getRuntime().removeShutdownHook(onSignal);
       } catch (IllegalStateException shuttingDown) {
         // the hook is running or about to: it tells the user
       }
+    }
+  }
+
+  /** Every journal a run's teacher workers save to: tier 1's, each later tier's, the judge's. */
+  private List<String> journalDirs() {
+    List<String> dirs = new ArrayList<>();
+    dirs.add(cfg.journalDir());
+    cfg.laterTiers().forEach(t -> dirs.add(t.journalDir()));
+    dirs.add(cfg.judge().journalDir());
+    return dirs;
+  }
+
+  /**
+   * The run has ended: markers of its workers left behind (a runner need not tear a worker down,
+   * and a killed one cannot) would only make a later stop of this run wait for nothing.
+   */
+  private void clearLiveWorkers(String runId) {
+    if (runId == null || shuttingDown()) {
+      return; // a stop is waiting for these markers to go as the workers save
+    }
+    for (String dir : journalDirs()) {
+      try {
+        LiveWorkers.clear(dir, runId);
+      } catch (IOException | RuntimeException e) {
+        // a marker is a hint for a stopping launcher, never part of the dataset
+      }
+    }
+  }
+
+  /** Whether this JVM is stopping (its hooks may be running before a flag they set is seen). */
+  private static boolean shuttingDown() {
+    Thread probe = new Thread(() -> {});
+    try {
+      Runtime.getRuntime().addShutdownHook(probe);
+      Runtime.getRuntime().removeShutdownHook(probe);
+      return false;
+    } catch (IllegalStateException e) {
+      return true;
     }
   }
 

@@ -194,7 +194,7 @@ final class CallTeacher extends PTransform<PCollection<Question>, PCollectionTup
       // A worker JVM told to stop (SIGTERM from a scheduler, Ctrl-C in-process) saves its own
       // answers: nothing outside this JVM can reach them.
       onShutdown = this::stop;
-      WorkerStops.add(onShutdown);
+      WorkerStops.add(onShutdown, journal.dir(), runId);
       onFatal = this::stop;
       shared.onFatal(onFatal);
     }
