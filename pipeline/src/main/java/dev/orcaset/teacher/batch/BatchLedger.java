@@ -12,9 +12,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.io.fs.MoveOptions;
 
 /**
  * The submitted batches, one JSON file each under the journal's `batches/` folder (any Beam file
@@ -86,6 +88,56 @@ public final class BatchLedger {
       out.add(read(m, Head.class));
     }
     return out;
+  }
+
+  /**
+   * A worker's claim on queue room for a file it is about to submit: written before it looks at
+   * what others queue, removed once its batch is in the ledger (or it backs off). Any two workers
+   * that claim at once see at least one of the other's claims, so the budget is never taken twice.
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Claim(String id, long tokens, long atMillis) {}
+
+  /**
+   * How long a claim counts: a worker killed between claiming and submitting leaves one behind,
+   * which must not hold the queue for good; an upload of one 200 MB file takes far less.
+   */
+  static final long CLAIM_TTL_MILLIS = 15 * 60_000L;
+
+  /** Claims {@code tokens} of queue room for this worker. */
+  public Claim claim(long tokens) throws IOException {
+    Claim c = new Claim(UUID.randomUUID().toString(), tokens, System.currentTimeMillis());
+    JsonFiles.writeText(claims(), c.id() + ".json", JSON.writeValueAsString(c), "application/json");
+    return c;
+  }
+
+  /** The tokens other workers claim now (claims older than {@link #CLAIM_TTL_MILLIS} are not). */
+  public long claimedByOthers(Claim own) throws IOException {
+    long now = System.currentTimeMillis();
+    long tokens = 0;
+    for (MatchResult.Metadata m :
+        FileSystems.match(claims() + "/*.json", EmptyMatchTreatment.ALLOW).metadata()) {
+      Claim c;
+      try {
+        c = read(m, Claim.class);
+      } catch (IOException released) {
+        continue; // removed between the listing and the read: it holds nothing
+      }
+      if (!c.id().equals(own.id()) && now - c.atMillis() < CLAIM_TTL_MILLIS) {
+        tokens += c.tokens();
+      }
+    }
+    return tokens;
+  }
+
+  public void release(Claim c) throws IOException {
+    FileSystems.delete(
+        List.of(FileSystems.matchNewResource(claims() + "/" + c.id() + ".json", false)),
+        MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
+  }
+
+  private String claims() {
+    return dir + "/claims";
   }
 
   private List<MatchResult.Metadata> files() throws IOException {

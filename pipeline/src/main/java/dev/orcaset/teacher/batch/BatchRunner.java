@@ -37,6 +37,8 @@ public final class BatchRunner {
 
   private int queueRefusals;
 
+  private final java.util.Random random = new java.util.Random();
+
   /** Batches the provider has finished: they no longer hold queue, collected or not. */
   private final Set<String> finished = new HashSet<>();
 
@@ -146,8 +148,14 @@ public final class BatchRunner {
     List<Active> out = new ArrayList<>();
     for (List<BatchItem> chunk : split(new ArrayList<>(items.values()))) {
       long tokens = chunk.stream().mapToLong(BatchItem::enqueuedTokens).sum();
-      awaitQueueRoom(tokens);
-      BatchStatus s = api.submit(chunk, metadata);
+      BatchLedger.Claim claim = awaitQueueRoom(tokens);
+      BatchStatus s;
+      try {
+        s = api.submit(chunk, metadata);
+      } catch (IOException | RuntimeException e) {
+        release(claim);
+        throw e;
+      }
       List<String> hashes = chunk.stream().map(BatchItem::customId).toList();
       BatchRecord record =
           new BatchRecord(
@@ -161,6 +169,7 @@ public final class BatchRunner {
               hashes,
               tokens);
       ledger.save(record);
+      release(claim); // the batch is in the ledger now, counted there
       log.accept(
           "batch "
               + s.id()
@@ -178,30 +187,34 @@ public final class BatchRunner {
   /**
    * Waits until {@code tokens} more fit under `max_enqueued_tokens` beside every batch of this
    * journal still running at the provider (by the ledger, so workers that share the journal share
-   * the budget; two that check at the same moment may both submit, one file over it). A file that
-   * alone exceeds the budget is submitted once nothing else is queued.
+   * the budget) and every file other workers are about to submit, and returns this worker's claim
+   * on that room (null without a budget). The claim is written before the queue is read: of two
+   * workers that look at once, at least one sees the other's claim and backs off for a random
+   * moment, so the budget is never taken twice. A file that alone exceeds the budget is submitted
+   * once nothing else is queued or claimed.
    */
-  private void awaitQueueRoom(long tokens) throws IOException, InterruptedException {
+  private BatchLedger.Claim awaitQueueRoom(long tokens) throws IOException, InterruptedException {
     long budget = cfg.maxEnqueuedTokens();
     if (budget <= 0) {
-      return;
+      return null;
     }
     long delay = cfg.pollSeconds() * 1000L;
+    int conflicts = 0;
     while (true) {
-      long queued = 0;
-      for (BatchLedger.Head h : ledger.heads()) {
-        if (h.collected() || h.enqueuedTokens() == 0 || finished.contains(h.batchId())) {
-          continue;
-        }
-        BatchStatus s = api.get(h.batchId());
-        if (s.state().isFinal()) {
-          finished.add(h.batchId());
-        } else {
-          queued += h.enqueuedTokens();
-        }
+      BatchLedger.Claim claim = ledger.claim(tokens);
+      long claimed = ledger.claimedByOthers(claim);
+      long queued = queuedTokens();
+      if ((queued == 0 && claimed == 0) || queued + claimed + tokens <= budget) {
+        return claim;
       }
-      if (queued == 0 || queued + tokens <= budget) {
-        return;
+      ledger.release(claim);
+      if (queued + tokens <= budget || queued == 0) {
+        // Room taken by another worker's file in the same moment: try again after a random
+        // moment, so two that keep meeting do not keep backing off together.
+        conflicts++;
+        long most = Math.min(Math.max(500, delay), 500L * conflicts);
+        sleeper.sleep(50 + (long) (random.nextDouble() * most));
+        continue;
       }
       log.accept(
           "batch queue: "
@@ -213,6 +226,29 @@ public final class BatchRunner {
               + ") waits for running batches to finish");
       sleeper.sleep(delay);
       delay = Math.min(cfg.maxPollSeconds() * 1000L, delay * 3 / 2);
+    }
+  }
+
+  /** What this journal's batches still running at the provider hold of its queue. */
+  private long queuedTokens() throws IOException {
+    long queued = 0;
+    for (BatchLedger.Head h : ledger.heads()) {
+      if (h.collected() || h.enqueuedTokens() == 0 || finished.contains(h.batchId())) {
+        continue;
+      }
+      BatchStatus s = api.get(h.batchId());
+      if (s.state().isFinal()) {
+        finished.add(h.batchId());
+      } else {
+        queued += h.enqueuedTokens();
+      }
+    }
+    return queued;
+  }
+
+  private void release(BatchLedger.Claim claim) throws IOException {
+    if (claim != null) {
+      ledger.release(claim);
     }
   }
 

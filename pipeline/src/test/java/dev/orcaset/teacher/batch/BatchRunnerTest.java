@@ -24,6 +24,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CyclicBarrier;
 import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -130,6 +133,66 @@ class BatchRunnerTest {
         new BatchLedger(journal.toString()).all().get(0).enqueuedTokens(),
         1 + budget / 2,
         "the ledger records what each batch queues");
+  }
+
+  /**
+   * Two workers of one run share a journal and the budget, and start submitting at the same moment:
+   * claims in the ledger keep the files queued at once within the budget, so the provider refuses
+   * none (checking the ledger alone, both saw an empty queue and both submitted).
+   */
+  @Test
+  void twoWorkersStartingTogether_neverQueueMoreThanTheBudgetBetweenThem() throws Exception {
+    Map<String, BatchItem> first = items(questions(30));
+    Map<String, BatchItem> second = new LinkedHashMap<>();
+    for (String q : questions(60)) {
+      Map<String, BatchItem> one = items(q);
+      one.keySet().removeAll(first.keySet());
+      second.putAll(one);
+    }
+    long budget = tokens(first) / 3 + 100; // one file of ten at a time, between both workers
+    sim.batches().enqueuedTokenLimit(budget);
+    sim.batches().pollsToComplete(3);
+    BatchConfig cfg = new BatchConfig(10, null, null, 1, 2, 0, null, budget);
+    CyclicBarrier together = new CyclicBarrier(2);
+    Map<String, BatchResult> results = new ConcurrentHashMap<>();
+    List<Throwable> errors = new CopyOnWriteArrayList<>();
+    List<Thread> workers = new ArrayList<>();
+    for (Map<String, BatchItem> items : List.of(first, second)) {
+      BatchRunner runner =
+          new BatchRunner(
+              new OpenAiBatchApi(http, sim.baseUrl(), "KEY_ENV", null, "24h"),
+              new BatchLedger(journal.toString()),
+              cfg,
+              "run-1",
+              Map.of(),
+              ms -> Thread.sleep(Math.max(1, ms / 50)), // real interleaving, a fiftieth of the wait
+              log::add);
+      Thread t =
+          new Thread(
+              () -> {
+                try {
+                  together.await();
+                  runner.run(items, true, b -> b.forEach(r -> results.put(r.customId(), r)));
+                } catch (Throwable e) {
+                  errors.add(e);
+                }
+              });
+      t.start();
+      workers.add(t);
+    }
+    for (Thread t : workers) {
+      t.join(60_000);
+    }
+    assertEquals(List.of(), errors);
+    assertEquals(60, results.size());
+    assertTrue(results.values().stream().allMatch(r -> r.answer() != null));
+    assertEquals(0, sim.batches().refusedForQueue(), String.join("\n", log));
+    assertEquals(6, sim.batches().batchesCreated());
+    assertTrue(sim.batches().peakEnqueuedTokens() <= budget);
+    assertEquals(
+        List.of(),
+        java.nio.file.Files.list(journal.resolve("batches/claims")).toList(),
+        "every claim released");
   }
 
   @Test
