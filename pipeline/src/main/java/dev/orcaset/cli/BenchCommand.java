@@ -24,6 +24,9 @@ import java.util.List;
  * answer) and while sending (first request to last request admitted, the pace the limiter held).
  */
 final class BenchCommand {
+  /** The start of a run, when worker processes join the account, for the 429s' timeline. */
+  private static final int START_SECONDS = 5;
+
   private final PrintWriter out;
   private final PrintWriter err;
 
@@ -389,6 +392,22 @@ final class BenchCommand {
         r.get("retries").asLong(),
         r.get("mean_in_flight").asDouble(),
         r.get("peak_in_flight").asInt());
+    long early = 0;
+    long later = 0;
+    JsonNode bySecond = r.get("429s_by_second");
+    for (int second = 0; second < bySecond.size(); second++) {
+      if (second < START_SECONDS) {
+        early += bySecond.get(second).asLong();
+      } else {
+        later += bySecond.get(second).asLong();
+      }
+    }
+    if (early + later > 0) {
+      // Workers that join a busy account are refused at the start; probing, all along the run.
+      out.printf(
+          "  429s by time   %d in the first %d s, %d after (429s_by_second in bench.json)%n",
+          early, START_SECONDS, later);
+    }
     out.printf("  rows           %s%n", r.get("accounting"));
     out.printf(
         "  memory, CPU    peak heap %.0f MiB, peak RSS %.0f MiB, %.2f CPU s per 1k samples%n",

@@ -168,7 +168,13 @@ final class ExportCommand {
                 ? "system_prompt holds training_system_prompt on every row (Orca 2's prompt"
                     + " erasure); system_prompt_id names the prompt that produced the answer"
                 : "system_prompt is the prompt that produced the answer");
-    if (commercialOnly && tier == null && tiers == 1 && rows != manifest.commercialRows()) {
+    // Rows counted as they were rewritten must be the manifest's cleared rows (a plain copy takes
+    // its count from the manifest, so there is nothing to check).
+    if (rewrite
+        && commercialOnly
+        && tier == null
+        && tiers == 1
+        && rows != manifest.commercialRows()) {
       throw new IOException(
           "copied "
               + rows
