@@ -57,13 +57,20 @@ class BatchRunnerTest {
   }
 
   private BatchRunner runner(int maxRequests, int maxResubmits, Sleeper sleeper) {
-    BatchConfig cfg = new BatchConfig(maxRequests, null, null, 1, 2, maxResubmits, null, null);
+    return runner(
+        new BatchConfig(maxRequests, null, null, 1, 2, maxResubmits, null, null),
+        Map.of("dataset", "test"),
+        sleeper);
+  }
+
+  /** A worker of run-1 on this test's journal: several share the ledger, as workers of a run do. */
+  private BatchRunner runner(BatchConfig cfg, Map<String, String> metadata, Sleeper sleeper) {
     return new BatchRunner(
         new OpenAiBatchApi(http, sim.baseUrl(), "KEY_ENV", null, "24h"),
         new BatchLedger(journal.toString()),
         cfg,
         "run-1",
-        Map.of("dataset", "test"),
+        metadata,
         sleeper,
         log::add);
   }
@@ -109,15 +116,7 @@ class BatchRunnerTest {
     sim.batches().enqueuedTokenLimit(budget);
     sim.batches().pollsToComplete(4); // the simulated provider's clock is its polls
     BatchConfig cfg = new BatchConfig(10, null, null, 1, 2, 2, null, budget);
-    BatchRunner runner =
-        new BatchRunner(
-            new OpenAiBatchApi(http, sim.baseUrl(), "KEY_ENV", null, "24h"),
-            new BatchLedger(journal.toString()),
-            cfg,
-            "run-1",
-            Map.of(),
-            ms -> {},
-            log::add);
+    BatchRunner runner = runner(cfg, Map.of(), ms -> {});
     Map<String, BatchResult> results = new HashMap<>();
     runner.run(items, true, batch -> batch.forEach(r -> results.put(r.customId(), r)));
 
@@ -158,15 +157,8 @@ class BatchRunnerTest {
     List<Throwable> errors = new CopyOnWriteArrayList<>();
     List<Thread> workers = new ArrayList<>();
     for (Map<String, BatchItem> items : List.of(first, second)) {
-      BatchRunner runner =
-          new BatchRunner(
-              new OpenAiBatchApi(http, sim.baseUrl(), "KEY_ENV", null, "24h"),
-              new BatchLedger(journal.toString()),
-              cfg,
-              "run-1",
-              Map.of(),
-              ms -> Thread.sleep(Math.max(1, ms / 50)), // real interleaving, a fiftieth of the wait
-              log::add);
+      // Real interleaving: each wait is slept, a fiftieth of it.
+      BatchRunner runner = runner(cfg, Map.of(), ms -> Thread.sleep(Math.max(1, ms / 50)));
       Thread t =
           new Thread(
               () -> {
