@@ -6,6 +6,8 @@
 # of each TaskManager (Flink's metrics, sampled every second), peak RSS of each process, the
 # teacher's request count (0 lost, 0 paid twice is checked here) and journal bytes read.
 # Usage: bench/cluster-scale.sh N [OUT]. A benchmark, not a test: 1M takes about 20 minutes.
+# ORCASET_BENCH_MODE=batch sends the questions through the simulated Batch API instead, each
+# TaskManager building, uploading and tracking its own files; then only the first phase runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:?number of requests}
@@ -23,7 +25,14 @@ PY
 }
 gen "$out/in.jsonl" 0 "$n"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-ORCASET_JAVA_OPTS="-Xmx6g" ./orcaset teacher-sim --port "$port" --latency-ms 5 > "$out/sim.log" 2>&1 &
+mode=${ORCASET_BENCH_MODE:-online}
+teacher_extra=""
+sim_heap=6g
+if [ "$mode" = batch ]; then
+  teacher_extra=", mode: batch, batch: {poll_seconds: 1, max_poll_seconds: 2}"
+  sim_heap=12g # the simulated provider keeps every file in memory
+fi
+ORCASET_JAVA_OPTS="-Xmx$sim_heap" ./orcaset teacher-sim --port "$port" --latency-ms 5 > "$out/sim.log" 2>&1 &
 sim=$!
 cluster="$out/cluster"
 trap './orcaset flink-cluster stop --dir "$cluster" > /dev/null 2>&1 || true; kill $sim 2>/dev/null || true' EXIT
@@ -38,7 +47,7 @@ input: {paths: [in.jsonl]}
 output: {dir: out}
 sampling: {enabled: false}
 prompts: {dir: $PWD/system-prompts}
-teacher: {provider: simulated, model: m, concurrency: 64, api_key_env: ORCASET_BENCH_KEY_NOT_SET}
+teacher: {provider: simulated, model: m, concurrency: 64, api_key_env: ORCASET_BENCH_KEY_NOT_SET$teacher_extra}
 license: {policy: $PWD/config/licenses.yaml}
 EOF
 
@@ -58,6 +67,7 @@ phase() { # phase NAME: one run of the same command, measured
   python3 bench/cluster-sample.py --report "$out" "$name" "$start" "$end" "http://127.0.0.1:$port"
 }
 phase first
+[ "$mode" = batch ] && exit 0
 phase rerun
 gen "$out/in.jsonl" "$n" $((n + n / 100))
 phase refresh
