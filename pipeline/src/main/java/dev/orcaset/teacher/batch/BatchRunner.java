@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -37,7 +38,7 @@ public final class BatchRunner {
 
   private int queueRefusals;
 
-  private final java.util.Random random = new java.util.Random();
+  private final Random random = new Random();
 
   /** Batches the provider has finished: they no longer hold queue, collected or not. */
   private final Set<String> finished = new HashSet<>();

@@ -17,6 +17,7 @@ import dev.orcaset.teacher.TeacherException;
 import dev.orcaset.teacher.TeacherHttp;
 import dev.orcaset.teacher.sim.SimulatedAnswers;
 import dev.orcaset.teacher.sim.SimulatedTeacher;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -182,9 +183,7 @@ class BatchRunnerTest {
     assertEquals(6, sim.batches().batchesCreated());
     assertTrue(sim.batches().peakEnqueuedTokens() <= budget);
     assertEquals(
-        List.of(),
-        java.nio.file.Files.list(journal.resolve("batches/claims")).toList(),
-        "every claim released");
+        List.of(), Files.list(journal.resolve("batches/claims")).toList(), "every claim released");
   }
 
   @Test
