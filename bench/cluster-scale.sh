@@ -8,6 +8,9 @@
 # Usage: bench/cluster-scale.sh N [OUT]. A benchmark, not a test: 1M takes about 20 minutes.
 # ORCASET_BENCH_MODE=batch sends the questions through the simulated Batch API instead, each
 # TaskManager building, uploading and tracking its own files; then only the first phase runs.
+# ORCASET_BENCH_KILL_AT=K kills one TaskManager with kill -9 once the teacher has answered K
+# questions of the first phase (the cluster's restart strategy restarts the job on the other);
+# then only the first phase runs, and the teacher's answered_twice is what the kill cost.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:?number of requests}
@@ -55,7 +58,15 @@ phase() { # phase NAME: one run of the same command, measured
   local name=$1
   python3 bench/cluster-sample.py "$cluster/cluster.json" "$master" "$out/$name.samples" &
   local sampler=$!
-  local start end
+  local start end killer=""
+  if [ -n "${ORCASET_BENCH_KILL_AT:-}" ]; then
+    (
+      until [ "$(curl -sf "http://127.0.0.1:$port/sim/stats" | sed -n 's/.*"answered":\([0-9]*\).*/\1/p')" -ge "$ORCASET_BENCH_KILL_AT" ] 2> /dev/null; do sleep 0.2; done
+      victim=$(python3 -c 'import json,sys; print([p["pid"] for p in json.load(open(sys.argv[1]))["processes"] if p["name"] == "taskmanager-1"][0])' "$cluster/cluster.json")
+      kill -9 "$victim" && echo "killed taskmanager-1 (pid $victim) at $ORCASET_BENCH_KILL_AT answers" > "$out/$name.kill"
+    ) &
+    killer=$!
+  fi
   start=$(date +%s.%N)
   ORCASET_JAVA_OPTS="-Xmx1g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn" \
     /usr/bin/time -v -o "$out/$name.time" \
@@ -64,10 +75,11 @@ phase() { # phase NAME: one run of the same command, measured
     || { kill $sampler; echo "{\"phase\": \"$name\", \"failed\": \"see $out/$name.log\"}"; exit 1; }
   end=$(date +%s.%N)
   kill -INT $sampler; wait $sampler || true
+  [ -n "$killer" ] && { kill $killer 2> /dev/null || true; cat "$out/$name.kill" 2> /dev/null || echo "no kill: the run ended first"; }
   python3 bench/cluster-sample.py --report "$out" "$name" "$start" "$end" "http://127.0.0.1:$port"
 }
 phase first
-[ "$mode" = batch ] && exit 0
+[ "$mode" = batch ] || [ -n "${ORCASET_BENCH_KILL_AT:-}" ] && exit 0
 phase rerun
 gen "$out/in.jsonl" "$n" $((n + n / 100))
 phase refresh
