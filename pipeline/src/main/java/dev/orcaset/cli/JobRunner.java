@@ -62,6 +62,8 @@ final class JobRunner {
     AtomicReference<PipelineResult> started = new AtomicReference<>();
     Optional<RemoteJob> remote =
         RemoteJob.forRun(pipeline.getOptions(), started::get, journalDirs(), runId);
+    // Workers in this JVM are stopped by this launcher's own hook: they need no journal markers.
+    WorkerStops.launcherIsHere(true);
     Thread onSignal =
         new Thread(
             () -> {

@@ -27,6 +27,12 @@ public final class WorkerStops {
   private static final Map<Journal, Integer> WORKERS_OF = new HashMap<>();
   private static final AtomicBoolean HOOKED = new AtomicBoolean();
 
+  /**
+   * Whether the launcher runs in this JVM: it stops these workers itself ({@link #stopAll}) and
+   * needs no marker, so in-process runs leave nothing in the journal but answers.
+   */
+  private static volatile boolean launcherHere;
+
   /** One stop at a time: a second caller waits for the first, so both return after the saves. */
   private static final Object STOPPING = new Object();
 
@@ -46,7 +52,7 @@ public final class WorkerStops {
     }
     Journal journal = new Journal(journalDir, runId);
     RUNNING.put(stop, journal);
-    if (WORKERS_OF.merge(journal, 1, Integer::sum) == 1) {
+    if (WORKERS_OF.merge(journal, 1, Integer::sum) == 1 && !launcherHere) {
       try {
         LiveWorkers.mark(journalDir, runId);
       } catch (IOException e) {
@@ -64,7 +70,15 @@ public final class WorkerStops {
     }
   }
 
+  /** Called by a launcher that runs its job here, before the job starts. */
+  public static void launcherIsHere(boolean here) {
+    launcherHere = here;
+  }
+
   private static void unmark(Journal journal) {
+    if (launcherHere) {
+      return;
+    }
     try {
       LiveWorkers.unmark(journal.dir(), journal.runId());
     } catch (IOException e) {

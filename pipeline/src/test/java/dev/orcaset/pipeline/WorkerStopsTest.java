@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,6 +17,26 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class WorkerStopsTest {
   @TempDir Path dir;
+
+  /** As in a worker JVM of a cluster: tests before this one may have run a launcher here. */
+  @BeforeEach
+  void inAWorkerJvm() {
+    WorkerStops.launcherIsHere(false);
+  }
+
+  @Test
+  void workersInTheLaunchersJvm_leaveNoMarker() throws Exception {
+    String journal = dir.resolve(".journal").toString();
+    Runnable w = () -> {};
+    WorkerStops.launcherIsHere(true);
+    try {
+      WorkerStops.add(w, journal, "run1");
+      assertEquals(0, LiveWorkers.count(journal, "run1"), "the launcher stops them itself");
+      WorkerStops.remove(w);
+    } finally {
+      WorkerStops.launcherIsHere(false);
+    }
+  }
 
   @Test
   void aRunIsMarkedLiveUntilItsLastWorkerHereIsTornDown() throws Exception {
