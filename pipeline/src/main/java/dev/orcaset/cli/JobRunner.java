@@ -14,14 +14,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.metrics.MetricNameFilter;
-import org.apache.beam.sdk.metrics.MetricQueryResults;
 import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricsFilter;
 
@@ -151,38 +152,47 @@ final class JobRunner {
   }
 
   /**
-   * What looking up earlier answers cost: on a refresh of a few questions against a large journal
-   * it is the figure that says the lookup read their entries, not the journal.
+   * What looking up earlier answers cost: on a refresh it is the figure that says the lookup read
+   * the previous snapshot's answers and the new questions' entries, not the journal.
    */
   private void reportJournalRead(PipelineResult job) {
-    long read = 0;
-    long total = 0;
+    Map<String, Long> c = new HashMap<>();
     try {
-      MetricQueryResults m =
-          job.metrics()
-              .queryMetrics(
-                  MetricsFilter.builder()
-                      .addNameFilter(MetricNameFilter.named("orcaset", "journal_bytes_read"))
-                      .addNameFilter(MetricNameFilter.named("orcaset", "journal_bytes"))
-                      .build());
-      for (MetricResult<Long> c : m.getCounters()) {
-        long v = c.getAttempted();
-        if (c.getName().getName().equals("journal_bytes")) {
-          total += v;
-        } else {
-          read += v;
-        }
+      MetricsFilter.Builder filter = MetricsFilter.builder();
+      for (String name : LOOKUP_COUNTERS) {
+        filter.addNameFilter(MetricNameFilter.named("orcaset", name));
+      }
+      for (MetricResult<Long> r : job.metrics().queryMetrics(filter.build()).getCounters()) {
+        c.merge(r.getName().getName(), r.getAttempted(), Long::sum);
       }
     } catch (RuntimeException e) {
       return; // a runner without metrics: the figure is a report, not part of the run
     }
+    long answers = c.getOrDefault("snapshot_answers", 0L);
+    if (answers > 0) {
+      err.printf(
+          "orcaset: %,d answers taken from the previous snapshot, read %s of its %s%n",
+          answers,
+          bytes(c.getOrDefault("snapshot_bytes_read", 0L)),
+          bytes(c.getOrDefault("snapshot_bytes", 0L)));
+    }
+    long total = c.getOrDefault("journal_bytes", 0L);
     if (total > 0) {
+      long read = c.getOrDefault("journal_bytes_read", 0L);
       err.printf(
           "orcaset: journal lookup read %s of %s (%.1f%%): the entries this run's questions may"
               + " have, by each slice's index%n",
           bytes(read), bytes(total), 100.0 * read / total);
     }
   }
+
+  private static final List<String> LOOKUP_COUNTERS =
+      List.of(
+          "journal_bytes_read",
+          "journal_bytes",
+          "snapshot_answers",
+          "snapshot_bytes_read",
+          "snapshot_bytes");
 
   private static String bytes(long n) {
     return n >= 10L << 20

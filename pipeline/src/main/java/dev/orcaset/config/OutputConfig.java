@@ -10,4 +10,9 @@ public record OutputConfig(String dir, String compression) implements Serializab
   public OutputConfig {
     compression = compression == null ? "zstd" : compression;
   }
+
+  /** The published snapshot's rows: what a run compares with and takes earlier answers from. */
+  public String dataDir() {
+    return dir + "/data";
+  }
 }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
+import java.util.function.LongConsumer;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.MatchResult;
@@ -18,6 +19,7 @@ import org.apache.parquet.io.SeekableInputStream;
  */
 public final class ReadableFileInput implements InputFile {
   private final MatchResult.Metadata file;
+  private final LongConsumer onRead;
 
   public ReadableFileInput(FileIO.ReadableFile file) {
     this(file.getMetadata());
@@ -25,7 +27,13 @@ public final class ReadableFileInput implements InputFile {
 
   /** A file as {@code FileSystems.match} lists it (an uncompressed one: Parquet compresses). */
   public ReadableFileInput(MatchResult.Metadata file) {
+    this(file, n -> {});
+  }
+
+  /** As above, telling {@code onRead} how many bytes each read took from the file. */
+  public ReadableFileInput(MatchResult.Metadata file, LongConsumer onRead) {
     this.file = file;
+    this.onRead = onRead;
   }
 
   @Override
@@ -35,9 +43,10 @@ public final class ReadableFileInput implements InputFile {
 
   @Override
   public SeekableInputStream newStream() throws IOException {
-    if (!(FileSystems.open(file.resourceId()) instanceof SeekableByteChannel channel)) {
+    if (!(FileSystems.open(file.resourceId()) instanceof SeekableByteChannel opened)) {
       throw new IOException(file.resourceId() + " cannot be read at random positions");
     }
+    SeekableByteChannel channel = new Counting(opened, onRead);
     return new DelegatingSeekableInputStream(Channels.newInputStream(channel)) {
       @Override
       public long getPos() throws IOException {
@@ -59,5 +68,54 @@ public final class ReadableFileInput implements InputFile {
         }
       }
     };
+  }
+
+  /** A channel that reports the bytes read through it. */
+  private record Counting(SeekableByteChannel in, LongConsumer onRead)
+      implements SeekableByteChannel {
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+      int n = in.read(dst);
+      if (n > 0) {
+        onRead.accept(n);
+      }
+      return n;
+    }
+
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+      throw new IOException("read only");
+    }
+
+    @Override
+    public long position() throws IOException {
+      return in.position();
+    }
+
+    @Override
+    public SeekableByteChannel position(long newPosition) throws IOException {
+      in.position(newPosition);
+      return this;
+    }
+
+    @Override
+    public long size() throws IOException {
+      return in.size();
+    }
+
+    @Override
+    public SeekableByteChannel truncate(long size) throws IOException {
+      throw new IOException("read only");
+    }
+
+    @Override
+    public boolean isOpen() {
+      return in.isOpen();
+    }
+
+    @Override
+    public void close() throws IOException {
+      in.close();
+    }
   }
 }

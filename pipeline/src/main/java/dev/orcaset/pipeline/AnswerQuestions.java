@@ -38,7 +38,8 @@ public final class AnswerQuestions extends PTransform<PCollection<Question>, Tea
   /**
    * {@code tier}: which teacher tier's rows these are (1: the run's `teacher`); {@code journal}
    * names the journal's folder in {@code dir}; {@code price} (may be null) feeds the progress line;
-   * {@code dataset} names the output in batch metadata.
+   * {@code dataset} is the output folder: its `data/` holds the snapshot that answers most of a
+   * refresh, and batch metadata names it.
    */
   public AnswerQuestions(
       TeacherConfig teacher,
@@ -59,7 +60,9 @@ public final class AnswerQuestions extends PTransform<PCollection<Question>, Tea
   @Override
   public TeacherResult expand(PCollection<Question> questions) {
     PCollectionTuple known =
-        questions.apply("LookUpJournal", new LookUpJournal(rows, journal.dir(), journal.reuse()));
+        questions.apply(
+            "LookUpJournal",
+            new LookUpJournal(rows, journal.dir(), journal.reuse(), dataset + "/data"));
     PCollectionTuple asked =
         known
             .get(Outcomes.QUESTIONS)

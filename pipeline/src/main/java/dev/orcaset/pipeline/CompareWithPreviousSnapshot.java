@@ -12,9 +12,7 @@ import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.io.FileIO;
-import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
-import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.GroupByKey;
@@ -51,7 +49,7 @@ public final class CompareWithPreviousSnapshot
 
   @Override
   public PCollection<KV<Tally, Long>> expand(PCollection<Sample> samples) {
-    if (noPreviousSnapshot()) {
+    if (ReadPreviousAnswers.isEmpty(previousDataDir)) {
       // The first snapshot: every row is new, and there is nothing to shuffle against.
       return CountOutcomes.tally(
           samples, "AllNew", s -> List.of(Tally.one(Tally.Measure.SNAPSHOT, "new_rows")));
@@ -63,7 +61,7 @@ public final class CompareWithPreviousSnapshot
             .apply(
                 "MatchPrevious",
                 FileIO.match()
-                    .filepattern(previousDataDir + "/**/*.parquet")
+                    .filepattern(ReadPreviousAnswers.pattern(previousDataDir))
                     .withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW))
             .apply("OpenPrevious", FileIO.readMatches())
             .apply("PreviousHashes", ParDo.of(new RequestHashesFn()))
@@ -97,16 +95,6 @@ public final class CompareWithPreviousSnapshot
                       return Tally.one(Tally.Measure.SNAPSHOT, what);
                     }))
         .setCoder(Tally.KV_CODER);
-  }
-
-  private boolean noPreviousSnapshot() {
-    try {
-      MatchResult r =
-          FileSystems.match(previousDataDir + "/**/*.parquet", EmptyMatchTreatment.ALLOW);
-      return r.status() != MatchResult.Status.OK || r.metadata().isEmpty();
-    } catch (IOException e) {
-      return false; // let the pipeline read it and report what is wrong
-    }
   }
 
   /** Reads only the `request_hash` column of a previous snapshot's file. */

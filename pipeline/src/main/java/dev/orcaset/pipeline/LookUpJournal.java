@@ -9,6 +9,7 @@ import dev.orcaset.model.Question;
 import dev.orcaset.model.Sample;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -36,7 +37,11 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * of redoing it, and a refresh pay only for new inputs, changed prompts or a changed teacher. A
  * question the journal holds under another {@code max_tokens} reuses the answer if it finished
  * within this bound; only answers cut off at the old bound are asked again (counted as
- * `reused_across_max_tokens` and `reasked_truncated`).
+ * `reused_across_max_tokens` and `reasked_truncated`). Before the journal, the previous snapshot's
+ * rows answer the questions they hold ({@link ReadPreviousAnswers}): on a refresh that is nearly
+ * all of them, and the journal is then read only for the rest. A snapshot row's answer is the one
+ * an earlier run took from the journal, so the rows are the same either way (but for a `--fresh`
+ * run killed before its switch: the snapshot keeps the answer it published).
  *
  * <p>Output: {@link Outcomes#QUESTIONS} still to ask; {@link Outcomes#SAMPLES} and {@link
  * Outcomes#FAILED} reused from the journal, with their {@link Outcomes#USAGE} (these three are
@@ -49,29 +54,48 @@ final class LookUpJournal extends PTransform<PCollection<Question>, PCollectionT
   private final Rows rows;
   private final String journalDir;
   private final boolean reuse;
+  private final String previousData;
 
-  /** {@code reuse} false (`--fresh`): every question goes on to the teacher. */
-  LookUpJournal(Rows rows, String journalDir, boolean reuse) {
+  /**
+   * {@code reuse} false (`--fresh`): every question goes on to the teacher. {@code previousData}:
+   * the output's `data/` folder, whose snapshot answers most questions of a refresh (see {@link
+   * ReadPreviousAnswers}).
+   */
+  LookUpJournal(Rows rows, String journalDir, boolean reuse, String previousData) {
     this.rows = rows;
     this.journalDir = journalDir;
     this.reuse = reuse;
+    this.previousData = previousData;
   }
 
   @Override
   public PCollectionTuple expand(PCollection<Question> queries) {
-    if (!reuse || nothingSaved()) {
+    boolean noSnapshot = ReadPreviousAnswers.isEmpty(previousData);
+    if (!reuse || (nothingSaved() && noSnapshot)) {
       // A first run (or --fresh) has nothing to look up: skip the shuffle a join costs, and
       // the empty outputs (every stage is tasks on a cluster).
       return PCollectionTuple.of(Outcomes.QUESTIONS, queries);
     }
+    TupleTagList reused =
+        TupleTagList.of(Outcomes.SAMPLES).and(Outcomes.FAILED).and(Outcomes.USAGE);
+    PCollectionTuple snapshot =
+        noSnapshot
+            ? PCollectionTuple.of(Outcomes.QUESTIONS, queries)
+            : lookUp(
+                queries,
+                "SnapshotHash",
+                Question::requestHash,
+                new ReadPreviousAnswers(previousData),
+                new ReuseFn(rows),
+                reused);
     PCollectionTuple exact =
         lookUp(
-            queries,
+            snapshot.get(Outcomes.QUESTIONS),
             "RequestHash",
             Question::requestHash,
             new ReadJournal(journalDir),
             new ReuseFn(rows),
-            TupleTagList.of(Outcomes.SAMPLES).and(Outcomes.FAILED).and(Outcomes.USAGE));
+            reused);
     // What is left may have been answered under another max_tokens: a finished answer is reused,
     // one cut off at the old bound is asked again.
     PCollectionTuple anyBound =
@@ -82,10 +106,12 @@ final class LookUpJournal extends PTransform<PCollection<Question>, PCollectionT
             new ReadJournal(journalDir, rows.maxTokens()),
             new ReuseFinishedFn(rows),
             TupleTagList.of(Outcomes.SAMPLES).and(Outcomes.USAGE));
+    List<PCollectionTuple> found =
+        noSnapshot ? List.of(exact, anyBound) : List.of(snapshot, exact, anyBound);
     return PCollectionTuple.of(Outcomes.QUESTIONS, anyBound.get(Outcomes.QUESTIONS))
-        .and(Outcomes.SAMPLES, both(exact, anyBound, Outcomes.SAMPLES, "AllReused"))
-        .and(Outcomes.FAILED, exact.get(Outcomes.FAILED))
-        .and(Outcomes.USAGE, both(exact, anyBound, Outcomes.USAGE, "AllReusedUsage"));
+        .and(Outcomes.SAMPLES, all(found, Outcomes.SAMPLES, "AllReused"))
+        .and(Outcomes.FAILED, all(found.subList(0, found.size() - 1), Outcomes.FAILED, "AllFailed"))
+        .and(Outcomes.USAGE, all(found, Outcomes.USAGE, "AllReusedUsage"));
   }
 
   /**
@@ -96,7 +122,7 @@ final class LookUpJournal extends PTransform<PCollection<Question>, PCollectionT
       PCollection<Question> questions,
       String key,
       SerializableFunction<Question, String> keyOf,
-      ReadJournal read,
+      PTransform<PCollection<String>, PCollection<KV<String, JournalEntry>>> read,
       DoFn<KV<String, CoGbkResult>, Question> reuse,
       TupleTagList outputs) {
     PCollection<KV<String, Question>> keyed =
@@ -104,7 +130,7 @@ final class LookUpJournal extends PTransform<PCollection<Question>, PCollectionT
             .apply("By" + key, WithKeys.of(keyOf).withKeyType(TypeDescriptors.strings()))
             .setCoder(KvCoder.of(StringUtf8Coder.of(), Outcomes.QUESTION_CODER));
     PCollection<KV<String, JournalEntry>> saved =
-        keyed.apply(key + "es", Keys.create()).apply("ReadJournalBy" + key, read);
+        keyed.apply(key + "es", Keys.create()).apply("ReadBy" + key, read);
     return Outcomes.withCoders(
         KeyedPCollectionTuple.of(QUESTION, keyed)
             .and(SAVED, saved)
@@ -112,12 +138,16 @@ final class LookUpJournal extends PTransform<PCollection<Question>, PCollectionT
             .apply("ReuseBy" + key, ParDo.of(reuse).withOutputTags(Outcomes.QUESTIONS, outputs)));
   }
 
-  private static <T> PCollection<T> both(
-      PCollectionTuple a, PCollectionTuple b, TupleTag<T> tag, String name) {
-    return PCollectionList.of(a.get(tag))
-        .and(b.get(tag))
-        .apply(name, Flatten.pCollections())
-        .setCoder(a.get(tag).getCoder());
+  private static <T> PCollection<T> all(
+      List<PCollectionTuple> parts, TupleTag<T> tag, String name) {
+    if (parts.size() == 1) {
+      return parts.get(0).get(tag);
+    }
+    PCollectionList<T> list = PCollectionList.empty(parts.get(0).getPipeline());
+    for (PCollectionTuple p : parts) {
+      list = list.and(p.get(tag));
+    }
+    return list.apply(name, Flatten.pCollections()).setCoder(parts.get(0).get(tag).getCoder());
   }
 
   private boolean nothingSaved() {

@@ -168,7 +168,7 @@ public final class OrcasetPipeline {
                 CountOutcomes.SNAPSHOT,
                 samples.apply(
                     "CompareWithPreviousSnapshot",
-                    new CompareWithPreviousSnapshot(cfg.output().dir() + "/data")));
+                    new CompareWithPreviousSnapshot(cfg.output().dataDir())));
     if (judged != null) {
       counted = counted.and(CountOutcomes.JUDGE_USAGE, judged.get(JudgeAnswers.USAGE));
     }
@@ -284,7 +284,8 @@ public final class OrcasetPipeline {
                 new LookUpJournal(
                     new Rows(cfg.teacher(), plan.policy(), 1),
                     cfg.journalDir(),
-                    cfg.journal().reuse()));
+                    cfg.journal().reuse(),
+                    cfg.output().dataDir()));
     PCollection<DroppedRecord> dropped =
         PCollectionList.of(questions.dropped())
             .apply("AllDropped", Flatten.pCollections())
@@ -303,7 +304,8 @@ public final class OrcasetPipeline {
                   new LookUpJournal(
                       new Rows(tier.teacher(), plan.policy(), n),
                       tier.journalDir(),
-                      cfg.journal().reuse()));
+                      cfg.journal().reuse(),
+                      cfg.output().dataDir()));
       tierQuestions.add(
           tierKnown
               .get(Outcomes.QUESTIONS)

@@ -62,16 +62,7 @@ public final class ReadJournal
 
   @Override
   public PCollection<KV<String, JournalEntry>> expand(PCollection<String> wanted) {
-    // Without defaults, and as a list: an empty run's default filter would be 8 MiB of Java
-    // serialization in the job graph. No filter means nothing is wanted.
-    PCollectionView<List<HashFilter>> filter =
-        wanted
-            .apply(
-                "WantedFilter",
-                Combine.globally(new FilterFn(otherBoundsThan != null)).withoutDefaults())
-            .setCoder(new HashFilter.Coder())
-            .apply("NeverEmpty", new WithPlaceholder<>(new HashFilter()))
-            .apply("AsSideInput", View.asList());
+    PCollectionView<List<HashFilter>> filter = wantedFilter(wanted, otherBoundsThan != null);
     return wanted
         .getPipeline()
         .apply(
@@ -82,6 +73,26 @@ public final class ReadJournal
         .apply("OnlySlices", Filter.by(m -> JournalFiles.isSlice(m.resourceId().getFilename())))
         .apply("Parse", ParDo.of(new ParseSliceFn(filter, otherBoundsThan)).withSideInputs(filter))
         .setCoder(CODER);
+  }
+
+  /**
+   * A Bloom filter of the {@code wanted} hashes (unbounded ones by their 32-bit prefix), as a side
+   * input: read it with {@link #wantedOf}.
+   */
+  static PCollectionView<List<HashFilter>> wantedFilter(
+      PCollection<String> wanted, boolean unbounded) {
+    // Without defaults, and as a list: an empty run's default filter would be 8 MiB of Java
+    // serialization in the job graph. No filter means nothing is wanted.
+    return wanted
+        .apply("WantedFilter", Combine.globally(new FilterFn(unbounded)).withoutDefaults())
+        .setCoder(new HashFilter.Coder())
+        .apply("NeverEmpty", new WithPlaceholder<>(new HashFilter()))
+        .apply("AsSideInput", View.asList());
+  }
+
+  /** The run's filter, if it wants anything (beside the empty placeholder); else null. */
+  static HashFilter wantedOf(List<HashFilter> side) {
+    return side.stream().filter(f -> !f.isEmpty()).findFirst().orElse(null);
   }
 
   static final class FilterFn extends Combine.CombineFn<String, HashFilter, HashFilter> {
@@ -149,9 +160,7 @@ public final class ReadJournal
       if (!unbounded) {
         bytes.inc(file.sizeBytes()); // the journal's size, once, though both lookups read it
       }
-      // The run's filter, if it wants anything, next to the empty placeholder.
-      HashFilter wanted =
-          c.sideInput(filter).stream().filter(f -> !f.isEmpty()).findFirst().orElse(null);
+      HashFilter wanted = wantedOf(c.sideInput(filter));
       if (wanted == null) {
         return;
       }

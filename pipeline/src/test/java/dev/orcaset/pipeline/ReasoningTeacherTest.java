@@ -172,6 +172,24 @@ class ReasoningTeacherTest {
             }
           }
         }
+        // A re-run takes every answer from the snapshot just written: the same rows, to the byte.
+        long asked = sim.requestCount();
+        CliRun again =
+            CliRun.run(
+                dir.resolve(model).resolve("run.yaml"),
+                sim.baseUrl(),
+                out.resolve("out"),
+                "--runner=DirectRunner");
+        assertEquals(0, again.exit(), again.err());
+        assertTrue(again.err().contains("4 answers taken from the previous snapshot"), again.err());
+        assertEquals(asked, sim.requestCount(), model);
+        assertEquals(
+            rows.stream().map(GenericRecord::toString).sorted().toList(),
+            DatasetReader.rows(out.resolve("out/data")).stream()
+                .map(GenericRecord::toString)
+                .sorted()
+                .toList(),
+            model);
       }
     }
   }

@@ -1,6 +1,7 @@
 package dev.orcaset.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,7 +13,9 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -91,6 +94,68 @@ class RefreshTest {
           "refresh of 20 questions against %d journalled (%d bytes): read %s of %s (%.1f%%)%n",
           journalled, journalBytes, m.group(1), m.group(2), percent);
       assertTrue(percent < 3, "read " + percent + "% of the journal");
+      assertFalse(
+          said.contains("from the previous snapshot"),
+          "10 of its 2,000 rows are not worth reading the snapshot's answers for: " + said);
+    }
+  }
+
+  /**
+   * A scheduled refresh of 1% new inputs: the other 99% are rows of the previous snapshot, which
+   * gives their answers, so the journal lookup reads its indexes and the new questions' entries.
+   * The old rows come out the same, every column of them.
+   */
+  @Test
+  void aRefreshOfOnePercentNewInputsReadsASmallFractionOfTheJournal() throws Exception {
+    int old = 2_000;
+    Path cfg = TestRuns.config(dir, "concurrency: 16");
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < old; i++) {
+      lines.add(input(i));
+    }
+    Files.write(dir.resolve("in.jsonl"), lines);
+    try (SimulatedTeacher sim = SimulatedTeacher.start(0, 1, 0)) {
+      run(cfg, sim);
+      Map<String, String> before = new HashMap<>();
+      for (GenericRecord r : DatasetReader.rows(dir.resolve("out/data"))) {
+        before.put(r.get("request_hash").toString(), r.toString());
+      }
+      assertEquals(old, before.size());
+      for (int i = old; i < old + old / 100; i++) {
+        lines.add(input(i));
+      }
+      Files.write(dir.resolve("in.jsonl"), lines);
+      long asked = sim.requestCount();
+      String said = run(cfg, sim);
+
+      assertEquals(old / 100, sim.requestCount() - asked, "only the new questions are sent");
+      assertTrue(said.contains("2,000 answers taken from the previous snapshot"), "said: " + said);
+      Matcher m =
+          Pattern.compile("journal lookup read (.+?) of (.+?) \\(([0-9.]+)%\\)").matcher(said);
+      assertTrue(m.find(), said);
+      double percent = Double.parseDouble(m.group(3));
+      System.out.printf(
+          "refresh of 1%% new against %d rows: %s; journal lookup read %s of %s (%.1f%%)%n",
+          old,
+          said.lines().filter(l -> l.contains("previous snapshot")).findFirst().orElse(""),
+          m.group(1),
+          m.group(2),
+          percent);
+      assertTrue(percent < 5, "read " + percent + "% of the journal");
+      List<GenericRecord> after = DatasetReader.rows(dir.resolve("out/data"));
+      assertEquals(old + old / 100, after.size());
+      int same = 0;
+      for (GenericRecord r : after) {
+        String was = before.get(r.get("request_hash").toString());
+        if (was != null) {
+          assertEquals(was, r.toString(), "an old row, rebuilt from the snapshot's answer");
+          same++;
+        }
+      }
+      assertEquals(old, same);
+      JsonNode manifest = DatasetReader.manifest(dir.resolve("out"));
+      assertEquals(old, manifest.at("/journal/reused_answers").asLong());
+      assertTrue(manifest.at("/accounting/balanced").asBoolean());
     }
   }
 
