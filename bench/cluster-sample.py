@@ -69,6 +69,7 @@ def report(out, phase, start, end, sim_url):
     sim = json.load(urllib.request.urlopen(f"{sim_url}/sim/stats", timeout=5))
     log = open(f"{out}/{phase}.log").read()
     journal = re.search(r"journal lookup read (.+?) of (.+?) \(([0-9.]+)%\)", log)
+    snapshot = re.search(r"([\d,]+) answers taken from the previous snapshot, read (.+?) of its (.+)", log)
     wall = float(end) - float(start)
     rows = m["counts"]["samples"]
     cpu = {"launcher": round(launcher_cpu, 1), **{k: round(v, 1) for k, v in s["cpu_s"].items()}}
@@ -82,6 +83,8 @@ def report(out, phase, start, end, sim_url):
         "balanced": m["accounting"]["balanced"],
         "teacher": sim,
         "journal_read": journal.group(0) if journal else None,
+        "journal_read_percent": float(journal.group(3)) if journal else None,
+        "snapshot_read": snapshot.group(0) if snapshot else None,
     }))
 
 

@@ -11,6 +11,8 @@
 # ORCASET_BENCH_KILL_AT=K kills one TaskManager with kill -9 once the teacher has answered K
 # questions of the first phase (the cluster's restart strategy restarts the job on the other);
 # then only the first phase runs, and the teacher's answered_twice is what the kill cost.
+# ORCASET_BENCH_TASK_MANAGERS=1 runs both subtasks on one TaskManager (as after such a kill);
+# ORCASET_BENCH_TM_MEMORY=SIZE sets the TaskManagers' process memory (default 2048m).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:?number of requests}
@@ -43,7 +45,8 @@ for _ in $(seq 1 100); do
   grep -q "simulated teacher at" "$out/sim.log" 2>/dev/null && break
   sleep 0.3
 done
-./orcaset flink-cluster start --dir "$cluster" --task-managers 2 > "$out/cluster-start.log"
+./orcaset flink-cluster start --dir "$cluster" --task-managers "${ORCASET_BENCH_TASK_MANAGERS:-2}" \
+  ${ORCASET_BENCH_TM_MEMORY:+--tm-memory "$ORCASET_BENCH_TM_MEMORY"} > "$out/cluster-start.log"
 master=$(./orcaset flink-cluster address --dir "$cluster")
 cat > "$out/run.yaml" <<EOF
 input: {paths: [in.jsonl]}

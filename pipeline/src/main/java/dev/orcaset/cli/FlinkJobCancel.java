@@ -28,8 +28,9 @@ final class FlinkJobCancel implements RemoteJob {
   private final String master;
   private final String jobName;
   private final HttpClient http = FlinkRest.client();
+  private long noTaskManagerSince = -1;
 
-  private FlinkJobCancel(String master, String jobName) {
+  FlinkJobCancel(String master, String jobName) {
     this.master = master;
     this.jobName = jobName;
   }
@@ -91,6 +92,42 @@ final class FlinkJobCancel implements RemoteJob {
       Thread.currentThread().interrupt();
       return howToCancel(ids.isEmpty() ? "JOB_ID" : ids.get(0), "interrupted");
     }
+  }
+
+  /**
+   * A standalone cluster whose last TaskManager died (killed, or out of memory after a restart put
+   * every subtask on it) keeps the job RUNNING, waiting for slots no one will offer: the launcher
+   * would wait with it for good.
+   */
+  @Override
+  public String whyStuck(long afterMillis) {
+    int taskManagers;
+    try {
+      taskManagers = get("/taskmanagers").path("taskmanagers").size();
+    } catch (IOException e) {
+      return null; // cannot tell now; a cluster that is gone fails the job on its own
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+    long now = System.currentTimeMillis();
+    if (taskManagers > 0) {
+      noTaskManagerSince = -1;
+      return null;
+    }
+    if (noTaskManagerSince < 0) {
+      noTaskManagerSince = now;
+    }
+    long without = now - noTaskManagerSince;
+    return without < afterMillis
+        ? null
+        : "no TaskManager has been registered with "
+            + master
+            + " for "
+            + without / 1000
+            + " s, so job '"
+            + jobName
+            + "' was waiting for slots no one offers";
   }
 
   @Override

@@ -46,15 +46,25 @@ final class JobRunner {
    */
   static final long CANCEL_WAIT_MILLIS = 30_000;
 
+  /** How often a run on a cluster checks that the cluster still has workers. */
+  private static final long WATCH_EVERY_MILLIS = 2_000;
+
   private final PrintWriter err;
   private final OrcasetConfig cfg;
   private final String resumeCommand;
+  private final long noWorkerTimeoutMillis;
 
   /** {@code resumeCommand} null: nothing is sent (an estimate), so nothing is to resume. */
   JobRunner(PrintWriter err, OrcasetConfig cfg, String resumeCommand) {
+    this(err, cfg, resumeCommand, RunArgs.DEFAULT_NO_WORKER_TIMEOUT_S * 1000);
+  }
+
+  /** {@code noWorkerTimeoutMillis}: how long a job on a cluster may wait with no worker left. */
+  JobRunner(PrintWriter err, OrcasetConfig cfg, String resumeCommand, long noWorkerTimeoutMillis) {
     this.err = err;
     this.cfg = cfg;
     this.resumeCommand = resumeCommand;
+    this.noWorkerTimeoutMillis = noWorkerTimeoutMillis;
   }
 
   /** Returns the exit code: 0 done, 1 otherwise (the user has been told why). */
@@ -86,10 +96,15 @@ final class JobRunner {
             },
             "orcaset-interrupted");
     Runtime.getRuntime().addShutdownHook(onSignal);
+    AtomicReference<String> stuck = new AtomicReference<>();
+    Thread watch = remote.map(job -> watch(job, stuck)).orElse(null);
     try {
       PipelineResult job = pipeline.run();
       started.set(job);
       PipelineResult.State state = job.waitUntilFinish();
+      if (stuck.get() != null) {
+        return reportStuck(stuck.get(), runId);
+      }
       if (state != PipelineResult.State.DONE) {
         err.println("orcaset: the run ended in state " + state + ". " + resumeHint(runId));
         return 1;
@@ -100,8 +115,14 @@ final class JobRunner {
       if (interrupted.get()) {
         return 1; // the signal handler tells the user
       }
+      if (stuck.get() != null) {
+        return reportStuck(stuck.get(), runId);
+      }
       return reportFailure(e, runId);
     } finally {
+      if (watch != null) {
+        watch.interrupt();
+      }
       if (!interrupted.get()) {
         clearLiveWorkers(runId);
       }
@@ -111,6 +132,39 @@ final class JobRunner {
         // the hook is running or about to: it tells the user
       }
     }
+  }
+
+  /**
+   * Checks, while the job runs, that it can still finish; a job waiting for workers that are gone
+   * is cancelled, and {@code stuck} says why, for the launcher to tell once the job has ended.
+   */
+  private Thread watch(RemoteJob job, AtomicReference<String> stuck) {
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                while (!Thread.currentThread().isInterrupted()) {
+                  Thread.sleep(WATCH_EVERY_MILLIS);
+                  String why = job.whyStuck(noWorkerTimeoutMillis);
+                  if (why != null) {
+                    String problem = job.cancelAndWait(CANCEL_WAIT_MILLIS);
+                    stuck.set(why + (problem == null ? "; cancelled it" : "; " + problem));
+                    return;
+                  }
+                }
+              } catch (InterruptedException e) {
+                // the run has ended
+              }
+            },
+            "orcaset-watch-job");
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
+  private int reportStuck(String why, String runId) {
+    err.println("orcaset: " + why + ". " + resumeHint(runId));
+    return 1;
   }
 
   /** Every journal a run's teacher workers save to: tier 1's, each later tier's, the judge's. */

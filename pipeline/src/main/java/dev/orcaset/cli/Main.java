@@ -27,7 +27,7 @@ public final class Main {
         run --config FILE [--input GLOB]... [--output DIR] [--teacher-url URL]
             [--teacher-model NAME] [--concurrency N] [--rpm N] [--tpm N] [--limit N]
             [--no-sampling] [--fresh] [--teacher-mode online|batch] [--no-wait] [--detach]
-            [BEAM OPTIONS]
+            [--no-worker-timeout-s N] [BEAM OPTIONS]
             Run the pipeline; flags override the config file. --teacher-url points at any
             OpenAI-compatible server (OpenAI, Azure OpenAI, vLLM, Ollama, llama.cpp, TGI).
             Answers already in the journal are reused, so re-running a stopped or changed run
@@ -35,7 +35,8 @@ public final class Main {
             goes through the provider's Batch API (half price); --no-wait returns once the
             batches are submitted, and the same command without it collects them. Stopping the
             command stops the run (and its job on a cluster); --detach is the only way to leave
-            a run going: it continues as its own process, which prints how to stop it.
+            a run going: it continues as its own process, which prints how to stop it. A job
+            on a cluster that has had no worker for --no-worker-timeout-s (60) is cancelled.
         estimate --config FILE [the same options as run]
             Count the questions a run would send and estimate tokens and cost, without calling
             the teacher (config/pricing.yaml); writes OUTPUT/estimate.json.

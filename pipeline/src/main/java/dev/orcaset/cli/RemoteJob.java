@@ -24,6 +24,15 @@ sealed interface RemoteJob permits FlinkJobCancel, DataflowJobCancel, SparkJobCa
   String describe();
 
   /**
+   * Why the job cannot finish though the engine still holds it (its cluster has had no worker for
+   * {@code afterMillis}), or null. The launcher asks every few seconds while it waits, and cancels
+   * a job that waits for workers that are gone rather than wait with it.
+   */
+  default String whyStuck(long afterMillis) {
+    return null;
+  }
+
+  /**
    * The remote job of a run with these options; {@code started} is the job once submitted, {@code
    * journalDirs} the folders its workers save answers of {@code runId} to.
    */

@@ -22,8 +22,15 @@ record RunArgs(
     String teacherMode,
     boolean noWait,
     boolean detach,
+    long noWorkerTimeoutS,
     List<String> beamArgs,
     List<String> given) {
+
+  /**
+   * How long a run on a cluster waits with no worker left (Flink: no TaskManager registered) before
+   * it cancels the job: long enough for a supervisor to restart a TaskManager.
+   */
+  static final long DEFAULT_NO_WORKER_TIMEOUT_S = 60;
 
   static RunArgs parse(List<String> args) {
     String config = null;
@@ -40,6 +47,7 @@ record RunArgs(
     String mode = null;
     boolean noWait = false;
     boolean detach = false;
+    long noWorkerTimeout = DEFAULT_NO_WORKER_TIMEOUT_S;
     List<String> beam = new ArrayList<>();
     for (int i = 0; i < args.size(); i++) {
       String a = args.get(i);
@@ -66,6 +74,8 @@ record RunArgs(
         }
         case "--no-wait" -> noWait = true;
         case "--detach" -> detach = true;
+        case "--no-worker-timeout-s" ->
+            noWorkerTimeout = number(value(args, i++, inline, name), name, 1, 86_400);
         default -> {
           if (a.startsWith("--") && inline != null) {
             beam.add(a);
@@ -89,7 +99,8 @@ record RunArgs(
                   "--rpm",
                   "--tpm",
                   "--limit",
-                  "--teacher-mode")
+                  "--teacher-mode",
+                  "--no-worker-timeout-s")
               .contains(name)) {
         i--; // the value was inline, nothing extra consumed
       }
@@ -109,6 +120,7 @@ record RunArgs(
         mode,
         noWait,
         detach,
+        noWorkerTimeout,
         beam,
         List.copyOf(args));
   }

@@ -178,7 +178,9 @@ final class RunCommand {
                 + cfg.output().dir()
                 + (cfg.journal().reuse() ? "" : " (--fresh: not reusing the journal)"));
         err.flush();
-        int code = new JobRunner(err, cfg, resumeCommand).run(pipeline, runId);
+        int code =
+            new JobRunner(err, cfg, resumeCommand, args.noWorkerTimeoutS() * 1000)
+                .run(pipeline, runId);
         if (code != 0) {
           return code;
         }

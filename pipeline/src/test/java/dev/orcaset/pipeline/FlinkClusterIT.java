@@ -260,6 +260,70 @@ class FlinkClusterIT {
     }
   }
 
+  /**
+   * The cluster loses its last TaskManager mid-run (here kill -9; at scale an OutOfMemoryError
+   * after a restart put every subtask on it): Flink keeps the job waiting for slots no one offers.
+   * The launcher gives up once the cluster has had no TaskManager for `--no-worker-timeout-s`,
+   * cancels the job, and says what is saved; nothing is left running.
+   */
+  @Test
+  @Order(5)
+  void losingEveryTaskManager_theLauncherCancelsTheJobInsteadOfWaiting() throws Exception {
+    int questions = 3_000;
+    Path runDir = Files.createDirectories(dir.resolve("no-workers"));
+    Files.write(runDir.resolve("in.jsonl"), numberQuestions(questions));
+    Path config = TestRuns.config(runDir, "concurrency: 8");
+    List<Long> taskManagers = new ArrayList<>();
+    for (JsonNode p : state().path("processes")) {
+      long pid = p.path("pid").asLong();
+      if (p.path("name").asText().startsWith("taskmanager")
+          && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+        taskManagers.add(pid);
+      }
+    }
+    assertEquals(1, taskManagers.size(), "one TaskManager left by the kill test: " + state());
+    try (SimulatedTeacher teacher = SimulatedTeacher.start(0, 150, 50)) {
+      CompletableFuture<CliRun> running =
+          CompletableFuture.supplyAsync(
+              () ->
+                  run(
+                      config,
+                      teacher,
+                      "out",
+                      "--runner=FlinkRunner",
+                      "--flinkMaster=" + master,
+                      "--parallelism=2",
+                      "--filesToStage=" + JAR,
+                      "--no-worker-timeout-s=5"));
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+      while (teacher.answeredByHash().size() < 300 && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertTrue(teacher.answeredByHash().size() >= 300, "the teacher was being asked");
+      ProcessHandle.of(taskManagers.get(0)).orElseThrow().destroyForcibly();
+      long killedAt = System.nanoTime();
+
+      CliRun r = running.get(3, TimeUnit.MINUTES);
+      long waited = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - killedAt);
+      System.out.printf(
+          "flink cluster without TaskManagers: the launcher gave up %d s after the kill%n", waited);
+      assertEquals(1, r.exit(), r.out() + r.err());
+      assertTrue(r.err().contains("no TaskManager has been registered with"), r.err());
+      assertTrue(r.err().contains("cancelled it"), r.err());
+      Matcher saved =
+          Pattern.compile("(\\d+) answers this run paid for are saved").matcher(r.err());
+      assertTrue(saved.find(), r.err());
+      assertEquals(
+          JournalStats.of(r.output().resolve(".journal").toString()).entries(),
+          Long.parseLong(saved.group(1)),
+          r.err());
+      assertTrue(
+          rest("/jobs/overview").findValuesAsText("state").stream()
+              .noneMatch(st -> st.equals("RUNNING") || st.equals("RESTARTING")),
+          "no job left waiting");
+    }
+  }
+
   private record Jar(int exit, String out) {}
 
   /** {@code java -jar orcaset.jar ARGS}: its exit code and what it printed. */
