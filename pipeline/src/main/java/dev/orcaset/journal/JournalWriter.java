@@ -21,11 +21,12 @@ import java.util.function.Consumer;
  * SIGTERM, end of the work). Appends wait while a slice is written: on a local disk that is a
  * millisecond or two per slice; on an object store, raise `journal.commit_every` if it shows.
  *
- * <p>It also remembers which requests it saved in this process, so a bundle the runner retries on
- * this worker takes its answers from here instead of paying for them again. Slices are named after
- * the batch their answers belong to, so a worker that gets a batch another worker started (a runner
- * retrying a failed bundle elsewhere) finds that worker's answers with one listing ({@link
- * #adoptBatch}).
+ * <p>A bundle the runner retries takes the answers already saved for its batches instead of paying
+ * for them again. Slices are named after the batch their answers belong to, so a worker that starts
+ * a batch finds what any worker of this run committed for it, this one included, with one listing
+ * ({@link #adoptBatch}); entries not yet committed are looked up in memory. Memory is bounded by
+ * one slice of pending entries and the batch being worked on, not by the run: a 5M run held 80
+ * bytes an answer for its whole length before.
  */
 public final class JournalWriter implements AutoCloseable {
   private final String dir;
@@ -42,8 +43,14 @@ public final class JournalWriter implements AutoCloseable {
 
   private List<Pending> pending = new ArrayList<>();
 
-  /** First 64 bits of the request hash → the pending entry, or the name of the slice holding it. */
-  private final Map<Long, Object> saved = new ConcurrentHashMap<>();
+  /**
+   * First 64 bits of the request hash → an entry not committed yet, or one the batch being worked
+   * on has in the journal already.
+   */
+  private final Map<Long, JournalEntry> saved = new ConcurrentHashMap<>();
+
+  /** The entries {@link #adoptBatch} put in {@link #saved} for the batch being worked on. */
+  private final List<JournalEntry> adopted = new ArrayList<>();
 
   /**
    * @param onCommitFailure told when a slice cannot be written; the entries stay pending and are
@@ -90,20 +97,24 @@ public final class JournalWriter implements AutoCloseable {
   }
 
   /**
-   * Makes the answers other workers of this run committed for {@code batch} available to {@link
-   * #lookup}: called when a batch starts, so a retried batch is not paid for twice. Costs one
-   * prefix listing; slices are read only when some exist. Returns how many entries it found.
+   * Makes the answers this run's workers (this one too) committed for {@code batch} available to
+   * {@link #lookup}, in place of the batch adopted before: called when a batch starts, so a retried
+   * batch is not paid for twice. Costs one prefix listing; slices are read only when some exist.
+   * Returns how many entries it found.
    */
   public int adoptBatch(String batch) {
+    for (JournalEntry e : adopted) {
+      saved.remove(key(e.requestHash()), e);
+    }
+    adopted.clear();
     int found = 0;
     try {
       for (var m : JournalFiles.list(dir, batchPrefix(batch) + "*.jsonl")) {
-        String name = m.resourceId().getFilename();
-        if (!name.startsWith(batchPrefix(batch) + writerId + "-")) {
-          for (JournalEntry e : JournalFiles.read(m.resourceId()).entries()) {
-            saved.putIfAbsent(key(e.requestHash()), name);
-            found++;
+        for (JournalEntry e : JournalFiles.read(m.resourceId()).entries()) {
+          if (saved.putIfAbsent(key(e.requestHash()), e) == null) {
+            adopted.add(e);
           }
+          found++;
         }
       }
     } catch (IOException e) {
@@ -112,22 +123,15 @@ public final class JournalWriter implements AutoCloseable {
     return found;
   }
 
-  /** The entry this process saved for a request, committed or not. */
+  /** The entry saved for a request: pending in this writer, or committed for the adopted batch. */
   public Optional<JournalEntry> lookup(String requestHash) {
-    Object where = saved.get(key(requestHash));
-    if (where instanceof JournalEntry e) {
-      return e.requestHash().equals(requestHash) ? Optional.of(e) : Optional.empty();
-    }
-    if (where instanceof String slice) {
-      try {
-        return JournalFiles.read(JournalFiles.resource(dir, slice)).entries().stream()
-            .filter(e -> e.requestHash().equals(requestHash))
-            .findFirst();
-      } catch (IOException e) {
-        return Optional.empty(); // asking again costs money but loses nothing
-      }
-    }
-    return Optional.empty();
+    JournalEntry e = saved.get(key(requestHash));
+    return e != null && e.requestHash().equals(requestHash) ? Optional.of(e) : Optional.empty();
+  }
+
+  /** How many entries this writer holds in memory (for tests of its bound). */
+  int held() {
+    return saved.size();
   }
 
   /** Commits everything appended so far, on the caller's thread; works after {@link #close} too. */
@@ -196,7 +200,7 @@ public final class JournalWriter implements AutoCloseable {
       }
       committed.addAndGet(group.getValue().size());
       for (JournalEntry e : group.getValue()) {
-        saved.replace(key(e.requestHash()), e, name);
+        saved.remove(key(e.requestHash()), e); // in its slice now, for adoptBatch to find
       }
     }
     if (failure != null) {

@@ -215,9 +215,12 @@ final class CallTeacher extends PTransform<PCollection<Question>, PCollectionTup
       for (Question q : batch.getValue()) {
         shared.failIfFatal();
         var saved = recorder.journal().lookup(q.requestHash());
-        if (saved.isPresent()) { // a retried batch: this worker has paid for it already
+        if (saved.isPresent()) { // a retried batch: this run has paid for it already
           reusedOnRetry.inc();
           finished.add(recorder.saved(saved.get(), q));
+          // Emitted now: on Flink a bundle is the whole partition, and a restarted job whose
+          // batches were all answered held every one of them here until it ran out of heap.
+          drain(out);
           continue;
         }
         shared.inFlight().acquire();
