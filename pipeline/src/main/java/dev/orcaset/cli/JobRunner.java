@@ -53,6 +53,7 @@ final class JobRunner {
   private final OrcasetConfig cfg;
   private final String resumeCommand;
   private final long noWorkerTimeoutMillis;
+  private final List<String> journalDirs;
 
   /** {@code resumeCommand} null: nothing is sent (an estimate), so nothing is to resume. */
   JobRunner(PrintWriter err, OrcasetConfig cfg, String resumeCommand) {
@@ -65,6 +66,7 @@ final class JobRunner {
     this.cfg = cfg;
     this.resumeCommand = resumeCommand;
     this.noWorkerTimeoutMillis = noWorkerTimeoutMillis;
+    this.journalDirs = journalDirs(cfg);
   }
 
   /** Returns the exit code: 0 done, 1 otherwise (the user has been told why). */
@@ -72,7 +74,7 @@ final class JobRunner {
     AtomicBoolean interrupted = new AtomicBoolean();
     AtomicReference<PipelineResult> started = new AtomicReference<>();
     Optional<RemoteJob> remote =
-        RemoteJob.forRun(pipeline.getOptions(), started::get, journalDirs(), runId);
+        RemoteJob.forRun(pipeline.getOptions(), started::get, journalDirs, runId);
     // Workers in this JVM are stopped by this launcher's own hook: they need no journal markers.
     WorkerStops.launcherIsHere(true);
     Thread onSignal =
@@ -168,7 +170,7 @@ final class JobRunner {
   }
 
   /** Every journal a run's teacher workers save to: tier 1's, each later tier's, the judge's. */
-  private List<String> journalDirs() {
+  private static List<String> journalDirs(OrcasetConfig cfg) {
     List<String> dirs = new ArrayList<>();
     dirs.add(cfg.journalDir());
     cfg.laterTiers().forEach(t -> dirs.add(t.journalDir()));
@@ -184,7 +186,7 @@ final class JobRunner {
     if (runId == null || shuttingDown()) {
       return; // a stop is waiting for these markers to go as the workers save
     }
-    for (String dir : journalDirs()) {
+    for (String dir : journalDirs) {
       try {
         LiveWorkers.clear(dir, runId);
       } catch (IOException | RuntimeException e) {

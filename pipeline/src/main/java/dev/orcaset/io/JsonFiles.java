@@ -42,7 +42,8 @@ public final class JsonFiles {
     }
   }
 
-  private static ResourceId resource(String dir, String name) {
+  /** The file {@code name} in {@code dir}, on any Beam file system. */
+  public static ResourceId resource(String dir, String name) {
     return FileSystems.matchNewResource(dir, true)
         .resolve(name, StandardResolveOptions.RESOLVE_FILE);
   }

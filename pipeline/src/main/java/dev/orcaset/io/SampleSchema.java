@@ -1,11 +1,19 @@
 package dev.orcaset.io;
 
 import dev.orcaset.model.Sample;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.avro.AvroParquetReader;
+import org.apache.parquet.avro.AvroReadSupport;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.io.InputFile;
 
 /**
  * The dataset's Parquet schema, defined once beside the one converter that fills it. Column names
@@ -65,6 +73,30 @@ public final class SampleSchema {
           .requiredString("input_file")
           .requiredLong("input_line")
           .endRecord();
+
+  /** The schema of just these columns, for a reader that needs a few of a snapshot's. */
+  public static Schema projection(String... columns) {
+    List<Schema.Field> fields = new ArrayList<>();
+    for (String name : columns) {
+      Schema.Field f = SCHEMA.getField(name);
+      if (f == null) {
+        throw new IllegalArgumentException("no column " + name + " in " + SCHEMA.getFullName());
+      }
+      fields.add(new Schema.Field(f, f.schema()));
+    }
+    return Schema.createRecord(SCHEMA.getName(), null, SCHEMA.getNamespace(), false, fields);
+  }
+
+  /** Reads {@code columns} (a {@link #projection}) of a dataset file, and nothing else of it. */
+  public static ParquetReader<GenericRecord> reader(InputFile file, Schema columns)
+      throws IOException {
+    Configuration conf = new Configuration(false);
+    AvroReadSupport.setRequestedProjection(conf, columns);
+    return AvroParquetReader.<GenericRecord>builder(file)
+        .withDataModel(GenericData.get())
+        .withConf(conf)
+        .build();
+  }
 
   /**
    * {@code trainingSystemPrompt}: the run's `prompts.training_system_prompt`, the same on every row

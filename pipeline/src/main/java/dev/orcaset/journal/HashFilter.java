@@ -23,8 +23,16 @@ public final class HashFilter {
    */
   private long[] words;
 
+  /** How many hashes were added (a hash added twice counts twice). */
+  private long added;
+
   public boolean isEmpty() {
     return words == null;
+  }
+
+  /** How many hashes were added: what a reader compares with a file's rows before reading it. */
+  public long size() {
+    return added;
   }
 
   private long[] words() {
@@ -35,6 +43,7 @@ public final class HashFilter {
   }
 
   public void add(long prefix) {
+    added++;
     long[] words = words();
     long h2 = mix(prefix);
     for (int i = 0; i < PROBES; i++) {
@@ -59,6 +68,7 @@ public final class HashFilter {
 
   /** This filter with the other's hashes added too. */
   public HashFilter merge(HashFilter other) {
+    added += other.added;
     if (other.words != null) {
       long[] words = words();
       for (int i = 0; i < words.length; i++) {
@@ -77,12 +87,12 @@ public final class HashFilter {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof HashFilter f && Arrays.equals(bits(), f.bits());
+    return o instanceof HashFilter f && added == f.added && Arrays.equals(bits(), f.bits());
   }
 
   @Override
   public int hashCode() {
-    return Arrays.hashCode(bits());
+    return 31 * Arrays.hashCode(bits()) + Long.hashCode(added);
   }
 
   private long[] bits() {
@@ -96,6 +106,7 @@ public final class HashFilter {
   public static final class Coder extends AtomicCoder<HashFilter> {
     @Override
     public void encode(HashFilter f, OutputStream out) throws IOException {
+      VarInt.encode(f.added, out);
       long[] words = f.bits();
       long set = 0;
       for (long w : words) {
@@ -115,6 +126,7 @@ public final class HashFilter {
     @Override
     public HashFilter decode(InputStream in) throws IOException {
       HashFilter f = new HashFilter();
+      f.added = VarInt.decodeLong(in);
       long set = VarInt.decodeLong(in);
       long bit = -1;
       for (long k = 0; k < set; k++) {

@@ -1,12 +1,11 @@
 package dev.orcaset.pipeline;
 
 import dev.orcaset.io.ReadableFileInput;
+import dev.orcaset.io.SampleSchema;
 import dev.orcaset.model.Sample;
 import java.io.IOException;
 import java.util.List;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaBuilder;
-import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -24,9 +23,6 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.parquet.avro.AvroParquetReader;
-import org.apache.parquet.avro.AvroReadSupport;
 import org.apache.parquet.hadoop.ParquetReader;
 
 /**
@@ -99,23 +95,13 @@ public final class CompareWithPreviousSnapshot
 
   /** Reads only the `request_hash` column of a previous snapshot's file. */
   static final class RequestHashesFn extends DoFn<FileIO.ReadableFile, KV<String, Integer>> {
-    private static final Schema PROJECTION =
-        SchemaBuilder.record("OrcasetSample")
-            .namespace("dev.orcaset")
-            .fields()
-            .requiredString("request_hash")
-            .endRecord();
+    private static final Schema PROJECTION = SampleSchema.projection("request_hash");
 
     @ProcessElement
     public void process(@Element FileIO.ReadableFile file, OutputReceiver<KV<String, Integer>> out)
         throws IOException {
-      Configuration conf = new Configuration(false);
-      AvroReadSupport.setRequestedProjection(conf, PROJECTION);
       try (ParquetReader<GenericRecord> reader =
-          AvroParquetReader.<GenericRecord>builder(new ReadableFileInput(file))
-              .withDataModel(GenericData.get())
-              .withConf(conf)
-              .build()) {
+          SampleSchema.reader(new ReadableFileInput(file), PROJECTION)) {
         for (GenericRecord r = reader.read(); r != null; r = reader.read()) {
           out.output(KV.of(String.valueOf(r.get("request_hash")), PREVIOUS));
         }

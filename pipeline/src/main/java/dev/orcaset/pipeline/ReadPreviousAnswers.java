@@ -1,6 +1,7 @@
 package dev.orcaset.pipeline;
 
 import dev.orcaset.io.ReadableFileInput;
+import dev.orcaset.io.SampleSchema;
 import dev.orcaset.journal.HashFilter;
 import dev.orcaset.journal.JournalEntry;
 import dev.orcaset.journal.JournalIndex;
@@ -8,8 +9,6 @@ import dev.orcaset.model.ChatCompletion;
 import java.io.IOException;
 import java.util.List;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaBuilder;
-import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.FileSystems;
@@ -23,9 +22,6 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.parquet.avro.AvroParquetReader;
-import org.apache.parquet.avro.AvroReadSupport;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.schema.MessageType;
@@ -40,11 +36,13 @@ import org.slf4j.LoggerFactory;
  * little else. The row is then built again from the answer as any reused one is ({@link Rows}), so
  * license verdicts, target checks and filters of this run apply.
  *
- * <p>A file's answer columns are read only when at least {@link #WORTH_READING} of its rows are
- * wanted (counted from its `request_hash` column alone): for fewer, the journal's index finds their
- * entries for less. Files without one of the columns (written by an older version) are left to the
- * journal. Counters `snapshot_answers`, `snapshot_bytes_read` and `snapshot_bytes` say what this
- * cost.
+ * <p>A file's answer columns are read only when at least {@link #WORTH_READING} of its rows may be
+ * wanted: for fewer, the journal's index finds their entries for less. A run with fewer questions
+ * than that is not worth a look; one with fewer questions than the file has rows counts its
+ * questions in the file by the `request_hash` column first; one with more (a re-run, a refresh)
+ * reads the answers at once. Files without one of the columns (written by an older version) are
+ * left to the journal. Counters `snapshot_answers`, `snapshot_bytes_read` and `snapshot_bytes` say
+ * what this cost.
  */
 public final class ReadPreviousAnswers
     extends PTransform<PCollection<String>, PCollection<KV<String, JournalEntry>>> {
@@ -53,20 +51,20 @@ public final class ReadPreviousAnswers
    */
   static final double WORTH_READING = 0.25;
 
-  private static final Schema HASH = projection().endRecord();
+  private static final Schema HASH = SampleSchema.projection("request_hash");
   private static final Schema ANSWER =
-      projection()
-          .requiredString("response")
-          .optionalString("reasoning")
-          .optionalString("served_model")
-          .optionalString("finish_reason")
-          .requiredLong("prompt_tokens")
-          .requiredLong("completion_tokens")
-          .requiredLong("reasoning_tokens")
-          .requiredInt("attempts")
-          .requiredLong("generated_at")
-          .requiredString("run_id")
-          .endRecord();
+      SampleSchema.projection(
+          "request_hash",
+          "response",
+          "reasoning",
+          "served_model",
+          "finish_reason",
+          "prompt_tokens",
+          "completion_tokens",
+          "reasoning_tokens",
+          "attempts",
+          "generated_at",
+          "run_id");
 
   private final String dataDir;
 
@@ -104,13 +102,6 @@ public final class ReadPreviousAnswers
         .setCoder(ReadJournal.CODER);
   }
 
-  private static SchemaBuilder.FieldAssembler<Schema> projection() {
-    return SchemaBuilder.record("OrcasetSample")
-        .namespace("dev.orcaset")
-        .fields()
-        .requiredString("request_hash");
-  }
-
   static final class AnswersFn extends DoFn<MatchResult.Metadata, KV<String, JournalEntry>> {
     private static final Logger LOG = LoggerFactory.getLogger(ReadPreviousAnswers.class);
     private final Counter answers = Metrics.counter("orcaset", "snapshot_answers");
@@ -135,8 +126,13 @@ public final class ReadPreviousAnswers
       bytes.inc(file.sizeBytes());
       ReadableFileInput input = new ReadableFileInput(file, bytesRead::inc);
       MessageType schema;
+      long rows;
       try (ParquetFileReader footer = ParquetFileReader.open(input)) {
         schema = footer.getFooter().getFileMetaData().getSchema();
+        rows = footer.getRecordCount();
+      }
+      if (rows == 0 || wanted.size() < WORTH_READING * rows) {
+        return; // too few of this run's questions to be worth it, whichever they are
       }
       for (Schema.Field f : ANSWER.getFields()) {
         if (!schema.containsField(f.name())) {
@@ -147,18 +143,20 @@ public final class ReadPreviousAnswers
           return;
         }
       }
-      long rows = 0;
-      long hits = 0;
-      try (ParquetReader<GenericRecord> reader = reader(input, HASH)) {
-        for (GenericRecord r = reader.read(); r != null; r = reader.read()) {
-          rows++;
-          hits += isWanted(wanted, r) ? 1 : 0;
+      if (wanted.size() < rows) {
+        // Maybe few of them are here: count by the hash column before reading the answers. With
+        // more questions than rows (a re-run, a refresh) the count would cost a third of the file.
+        long hits = 0;
+        try (ParquetReader<GenericRecord> reader = SampleSchema.reader(input, HASH)) {
+          for (GenericRecord r = reader.read(); r != null; r = reader.read()) {
+            hits += isWanted(wanted, r) ? 1 : 0;
+          }
+        }
+        if (hits < WORTH_READING * rows) {
+          return;
         }
       }
-      if (hits == 0 || hits < WORTH_READING * rows) {
-        return;
-      }
-      try (ParquetReader<GenericRecord> reader = reader(input, ANSWER)) {
+      try (ParquetReader<GenericRecord> reader = SampleSchema.reader(input, ANSWER)) {
         for (GenericRecord r = reader.read(); r != null; r = reader.read()) {
           if (isWanted(wanted, r)) {
             String hash = r.get("request_hash").toString();
@@ -167,16 +165,6 @@ public final class ReadPreviousAnswers
           }
         }
       }
-    }
-
-    private static ParquetReader<GenericRecord> reader(ReadableFileInput input, Schema columns)
-        throws IOException {
-      Configuration conf = new Configuration(false);
-      AvroReadSupport.setRequestedProjection(conf, columns);
-      return AvroParquetReader.<GenericRecord>builder(input)
-          .withDataModel(GenericData.get())
-          .withConf(conf)
-          .build();
     }
 
     private static boolean isWanted(HashFilter wanted, GenericRecord r) {

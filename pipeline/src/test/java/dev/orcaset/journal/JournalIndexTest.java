@@ -185,8 +185,13 @@ class JournalIndexTest {
     var bytes = new ByteArrayOutputStream();
     new HashFilter.Coder().encode(f, bytes);
     assertTrue(bytes.size() < 16_000, "sparse on the wire: " + bytes.size());
-    assertEquals(
-        f, new HashFilter.Coder().decode(new java.io.ByteArrayInputStream(bytes.toByteArray())));
+    HashFilter decoded =
+        new HashFilter.Coder().decode(new java.io.ByteArrayInputStream(bytes.toByteArray()));
+    assertEquals(f, decoded);
+    assertEquals(1_000, decoded.size(), "how many it holds, for a reader sizing its read");
+    HashFilter other = new HashFilter();
+    other.add(JournalIndex.prefix(Hashes.sha256Hex("other")));
+    assertEquals(1_001, decoded.merge(other).size());
   }
 
   @Test

@@ -132,7 +132,7 @@ public final class BatchLedger {
 
   public void release(Claim c) throws IOException {
     FileSystems.delete(
-        List.of(FileSystems.matchNewResource(claims() + "/" + c.id() + ".json", false)),
+        List.of(JsonFiles.resource(claims(), c.id() + ".json")),
         MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
   }
 
