@@ -198,7 +198,7 @@ class JournalIndexTest {
   void anEmptyFilter_isEmptyOnBothSidesOfItsCoder_andMergesAsNothing() throws Exception {
     var bytes = new ByteArrayOutputStream();
     new HashFilter.Coder().encode(new HashFilter(), bytes);
-    assertEquals(1, bytes.size(), "a count of 0 and no gaps");
+    assertEquals(2, bytes.size(), "no hashes added, a count of 0 bits set and no gaps");
     HashFilter decoded =
         new HashFilter.Coder().decode(new java.io.ByteArrayInputStream(bytes.toByteArray()));
     assertTrue(decoded.isEmpty());
