@@ -106,11 +106,10 @@ final class LookUpJournal extends PTransform<PCollection<Question>, PCollectionT
             new ReadJournal(journalDir, rows.maxTokens()),
             new ReuseFinishedFn(rows),
             TupleTagList.of(Outcomes.SAMPLES).and(Outcomes.USAGE));
-    List<PCollectionTuple> found =
-        noSnapshot ? List.of(exact, anyBound) : List.of(snapshot, exact, anyBound);
+    List<PCollectionTuple> found = List.of(snapshot, exact, anyBound);
     return PCollectionTuple.of(Outcomes.QUESTIONS, anyBound.get(Outcomes.QUESTIONS))
         .and(Outcomes.SAMPLES, all(found, Outcomes.SAMPLES, "AllReused"))
-        .and(Outcomes.FAILED, all(found.subList(0, found.size() - 1), Outcomes.FAILED, "AllFailed"))
+        .and(Outcomes.FAILED, all(found, Outcomes.FAILED, "AllFailed"))
         .and(Outcomes.USAGE, all(found, Outcomes.USAGE, "AllReusedUsage"));
   }
 
@@ -138,16 +137,20 @@ final class LookUpJournal extends PTransform<PCollection<Question>, PCollectionT
             .apply("ReuseBy" + key, ParDo.of(reuse).withOutputTags(Outcomes.QUESTIONS, outputs)));
   }
 
+  /**
+   * What the lookups that have {@code tag} found, as one collection (a skipped snapshot lookup has
+   * no outputs, the lookup across token bounds no failures).
+   */
   private static <T> PCollection<T> all(
-      List<PCollectionTuple> parts, TupleTag<T> tag, String name) {
+      List<PCollectionTuple> lookups, TupleTag<T> tag, String name) {
+    List<PCollection<T>> parts =
+        lookups.stream().filter(t -> t.has(tag)).map(t -> t.get(tag)).toList();
     if (parts.size() == 1) {
-      return parts.get(0).get(tag);
+      return parts.get(0);
     }
-    PCollectionList<T> list = PCollectionList.empty(parts.get(0).getPipeline());
-    for (PCollectionTuple p : parts) {
-      list = list.and(p.get(tag));
-    }
-    return list.apply(name, Flatten.pCollections()).setCoder(parts.get(0).get(tag).getCoder());
+    return PCollectionList.of(parts)
+        .apply(name, Flatten.pCollections())
+        .setCoder(parts.get(0).getCoder());
   }
 
   private boolean nothingSaved() {
