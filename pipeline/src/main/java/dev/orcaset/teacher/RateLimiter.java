@@ -72,6 +72,23 @@ public final class RateLimiter {
   /** The share of a known limit a worker starts at, before the account has answered. */
   static final double START = 0.5;
 
+  /**
+   * How late, on average, a waiting request may come back for its turn before this process counts
+   * as busy. A process alone wakes well within a millisecond; processes that start together on a
+   * few cores (worker JVMs starting their runners) come back several milliseconds late and hear the
+   * account's answers hundreds of milliseconds late, too late for a blind start to stop in time.
+   */
+  static final long BUSY_LATENESS = 1_000_000L;
+
+  /** How long a late turn keeps the process counted as busy. */
+  private static final long BUSY_HOLD = 200_000_000L;
+
+  /**
+   * The start, as a share of {@link #START}, of a process that is busy before the account has
+   * answered; its start does not grow either while it stays busy.
+   */
+  static final double BUSY_START = 0.5;
+
   /** Window use above which the account is treated as full, as if it had answered 429. */
   static final double HIGH = 0.99;
 
@@ -176,6 +193,13 @@ public final class RateLimiter {
   private boolean answered;
   // When this worker first asked to send: its slow start and the part of a window it was there for.
   private long startedAt = Long.MIN_VALUE;
+  // How late callers come back for their turns: whether this process can hear the account in time.
+  private long comeBackAt = Long.MIN_VALUE;
+  private double lateness;
+  private long busyUntil = Long.MIN_VALUE;
+  // The time the start has had to grow in before the account answered: not while busy.
+  private long blindGrown;
+  private long blindSeenAt = Long.MIN_VALUE;
   private int unansweredSends;
   private long lastRefusal = Long.MIN_VALUE / 2;
   private long cutsResumeAt = Long.MIN_VALUE;
@@ -244,11 +268,13 @@ public final class RateLimiter {
     if (startedAt == Long.MIN_VALUE) {
       startedAt = now;
     }
+    observeLateness(now);
     startUnanswered(now);
     long sendAt = Math.max(now, pausedUntil);
     sendAt = Math.max(sendAt, requests.earliest(now, factor));
     sendAt = Math.max(sendAt, tokens.earliest(now, factor));
     if (sendAt > now) {
+      comeBackAt = sendAt; // an early wake-up (a re-check) counts as on time
       return sendAt - now;
     }
     if (!answered
@@ -258,6 +284,7 @@ public final class RateLimiter {
         && unansweredSends >= BLIND_START) {
       // Nothing known yet: the first answers usually say the limit; a whole in-flight cap sent
       // blind would mostly come back 429.
+      comeBackAt = now + BLIND_WAIT;
       return BLIND_WAIT;
     }
     unansweredSends++;
@@ -275,14 +302,39 @@ public final class RateLimiter {
    * before the model runs), so an account that is full says so well before the first answer of a
    * long-running model does, and a worker alone under 5 s answers loses about half a second, not a
    * latency at half rate. Answers quicker than the delay stop it before it starts, so workers that
-   * start together under short answers do not double into each other.
+   * start together under short answers do not double into each other. That holds only while this
+   * process hears refusals at once: a busy one (see {@link #observeLateness}) starts at {@value
+   * #BUSY_START} of that and waits for answers.
    */
   private void startUnanswered(long now) {
     if (answered || !(requests.known() || tokens.known())) {
       return;
     }
-    long waited = Math.max(0, now - startedAt - BLIND_GROWTH_DELAY);
-    factor = Math.min(1, START * Math.pow(2, waited / (double) SECOND));
+    // A busy process hears refusals late, so it neither grows blind nor starts at the full start:
+    // four of them starting together would each send half the limit for as long as they are deaf.
+    boolean busy = now < busyUntil;
+    if (blindSeenAt != Long.MIN_VALUE && !busy) {
+      blindGrown += now - blindSeenAt;
+    }
+    blindSeenAt = now;
+    long waited = Math.max(0, blindGrown - BLIND_GROWTH_DELAY);
+    double start = busy ? START * BUSY_START : START;
+    factor = Math.min(1, start * Math.pow(2, waited / (double) SECOND));
+  }
+
+  /**
+   * How late the caller told to wait came back, averaged over the last few turns: a process that
+   * cannot wake a waiting thread on time cannot read the account's answers on time either.
+   */
+  private void observeLateness(long now) {
+    if (comeBackAt == Long.MIN_VALUE) {
+      return;
+    }
+    lateness = 0.8 * lateness + 0.2 * Math.max(0, now - comeBackAt);
+    comeBackAt = Long.MIN_VALUE;
+    if (lateness > BUSY_LATENESS) {
+      busyUntil = now + BUSY_HOLD;
+    }
   }
 
   /**

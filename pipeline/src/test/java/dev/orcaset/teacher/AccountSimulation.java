@@ -117,6 +117,25 @@ final class AccountSimulation {
   }
 
   private long now;
+  private long busyNanos;
+  private long lateNanos;
+  private long deafNanos;
+
+  /**
+   * Every worker's process is busy for its first {@code forMillis}, as JVMs that start together on
+   * a few cores are: a waiting request comes back for its turn {@code lateMillis} late, and answers
+   * (refusals too) are read {@code deafMillis} after they arrive.
+   */
+  AccountSimulation busyAtStart(long forMillis, long lateMillis, long deafMillis) {
+    busyNanos = forMillis * MS;
+    lateNanos = lateMillis * MS;
+    deafNanos = deafMillis * MS;
+    return this;
+  }
+
+  private boolean busy(Options o, int worker, long at) {
+    return at < worker * o.staggerMillis() * MS + busyNanos;
+  }
 
   Outcome run(Options o, long seconds) {
     boolean tokenBound = o.tokensPerRequest() > 0;
@@ -183,7 +202,8 @@ final class AccountSimulation {
       }
       long notYet = limiter.tryAcquire(estimate);
       if (notYet > 0) { // the head of the worker's queue sleeps until its turn, then asks again
-        events.add(new Event(now + notYet, e.worker(), true, null));
+        long late = busy(o, e.worker(), now) ? lateNanos : 0;
+        events.add(new Event(now + notYet + late, e.worker(), true, null));
         continue;
       }
       inFlight[e.worker()]++;
@@ -199,8 +219,11 @@ final class AccountSimulation {
                 now, o.retryAfter() ? OptionalLong.of(wait) : OptionalLong.empty());
       }
       // A refusal comes back a round trip later: the account refuses before the model runs.
-      long answerIn = f.rateLimited() ? REFUSAL_MILLIS : o.latencyMillis();
-      events.add(new Event(now + answerIn * MS, e.worker(), false, f));
+      long answerAt = now + (f.rateLimited() ? REFUSAL_MILLIS : o.latencyMillis()) * MS;
+      if (busy(o, e.worker(), answerAt)) {
+        answerAt += deafNanos;
+      }
+      events.add(new Event(answerAt, e.worker(), false, f));
       if (inFlight[e.worker()] < CONCURRENCY) {
         // Sending one takes a few microseconds: no two sends of a worker share a time.
         events.add(new Event(now + SEND_NANOS, e.worker(), true, null));
