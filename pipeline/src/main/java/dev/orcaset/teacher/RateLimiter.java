@@ -25,7 +25,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <ul>
  *   <li>it starts at {@value #START} of a known limit (a slow start: N workers that start together
  *       cannot know of each other before the first answers) and doubles in about a second while the
- *       window's use is no more than its own sends explain;
+ *       window's use is no more than its own sends explain; a process too busy to hear refusals at
+ *       once starts lower and waits for answers;
  *   <li>on a 429 the account's window is full, so this worker's sends in the last window are its
  *       share of it, and the share of its sends since the first refused one that got in is how much
  *       of its pace the account takes: it cuts to the smaller, a little under. N equal workers
