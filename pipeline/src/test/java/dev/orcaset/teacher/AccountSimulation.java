@@ -134,7 +134,12 @@ final class AccountSimulation {
   }
 
   private boolean busy(Options o, int worker, long at) {
-    return at < worker * o.staggerMillis() * MS + busyNanos;
+    return at < startOf(o, worker) + busyNanos;
+  }
+
+  /** When a worker starts: a little after the one before it, as processes do. */
+  private static long startOf(Options o, int worker) {
+    return worker * o.staggerMillis() * MS;
   }
 
   Outcome run(Options o, long seconds) {
@@ -151,8 +156,7 @@ final class AccountSimulation {
     }
     PriorityQueue<Event> events = new PriorityQueue<>();
     for (int i = 0; i < o.workers(); i++) {
-      // Workers start a little apart, as processes do.
-      events.add(new Event(i * o.staggerMillis() * MS, i, true, null));
+      events.add(new Event(startOf(o, i), i, true, null));
     }
     int[] inFlight = new int[o.workers()];
     int[] done = new int[o.workers()];
