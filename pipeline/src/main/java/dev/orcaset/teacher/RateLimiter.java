@@ -39,7 +39,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *       to the clock by the use it is heading for at the window's end, and eases off when the
  *       window is {@value #HIGH} used;
  *   <li>when for a whole window the account's use has been this worker's own, the others have gone:
- *       it regrows fast. A 429's `retry-after` holds this worker's requests until then.
+ *       it regrows fast. A 429's `retry-after` holds this worker's requests until then;
+ *   <li>a bucket refilled continuously shows no use until the crowd drains it, and then drains at
+ *       the crowd's excess over the limit, the same for every worker: each cuts by that excess
+ *       before the bucket is empty ({@link #drained}), where probing on would end in 429s.
  * </ul>
  *
  * <p>All times come from the {@link Ticker}, so the behaviour is testable on a simulated clock.
@@ -162,6 +165,17 @@ public final class RateLimiter {
    */
   private static final long BUCKET_RETRY = 50_000_000L;
 
+  /**
+   * A bucket's drain is judged over sends this far apart at least, and cut for when it says the
+   * account is sent this much more than it refills (a share of the limit).
+   */
+  private static final long DRAIN_SPAN = 300_000_000L;
+
+  private static final double DRAIN_EXCESS = 0.03;
+
+  /** The share of the limit the account is left at after a drain cut: the bucket refills. */
+  private static final double DRAIN_TARGET = 0.98;
+
   /** The fewest sends the share a cut keeps is measured over (fewer count as this many). */
   private static final int SETTLED_EVIDENCE = 10;
 
@@ -171,6 +185,7 @@ public final class RateLimiter {
   private final TimeLog sentTokens = new TimeLog(61 * SECOND);
   private final TimeLog refusedSends = new TimeLog(61 * SECOND);
   private final WindowEstimate window = new WindowEstimate();
+  private final BucketDrain drain = new BucketDrain();
   private final ReentrantLock turn = new ReentrantLock(true);
   private final Dimension requests;
   private final Dimension tokens;
@@ -487,6 +502,9 @@ public final class RateLimiter {
       changePace(now);
       return;
     }
+    if (drained(now, f)) {
+      return;
+    }
     if (headers && use >= HIGH) {
       // Full, not over: ease off a little, at most every few hundred milliseconds; the evidence
       // gathered so far still counts (a 429 among it cuts deeper).
@@ -505,6 +523,41 @@ public final class RateLimiter {
       return;
     }
     grow(now, headers ? heading : Double.NaN, f.sentAtNanos(), sliding);
+  }
+
+  /**
+   * A bucket refilled continuously shows no use while the account takes what all its workers send,
+   * so it hides a crowd until it drains; then it drains at the account's excess over its limit, the
+   * same for every worker. Each cuts its share by that excess, a little more, so N workers are at
+   * the limit together before the bucket is empty, instead of probing on until it answers 429s. A
+   * drained bucket is no room to grow into. Returns whether this response was taken that way.
+   */
+  private boolean drained(long now, Feedback f) {
+    boolean byRequests = f.requestsRemaining().isPresent();
+    double use =
+        byRequests
+            ? use(f.requestLimit(), f.requestsRemaining())
+            : use(f.tokenLimit(), f.tokensRemaining());
+    OptionalLong reset = byRequests ? f.requestsResetNanos() : f.tokensResetNanos();
+    // A sliding window's reset is about its length whatever its use; a bucket drained that far
+    // looks the same, and is full enough for the easing off that follows.
+    if (Double.isNaN(use)
+        || reset.isEmpty()
+        || isSliding(now, reset)
+        || !drain.isBucket(f.sentAtNanos(), use, reset)) {
+      return false;
+    }
+    if (use <= VISIBLE || use >= HIGH) {
+      return false; // full, the account takes what is sent however many send it; or empty
+    }
+    double excess = drain.excess(f.sentAtNanos(), use);
+    if (!Double.isNaN(excess) && excess > DRAIN_EXCESS) {
+      factor = Math.max(FLOOR, factor * DRAIN_TARGET / (1 + excess));
+      congestedAt = Math.min(congestedAt, factor);
+      lastCongestion = now;
+      changePace(now);
+    }
+    return true;
   }
 
   /**
@@ -651,6 +704,7 @@ public final class RateLimiter {
 
   private void changePace(long now) {
     paceChangedAt = now;
+    drain.restart();
     crowdSeenAt = now; // being alone is shown afresh by answers to the new pace
     firstFreshAt = now;
     freshAccepted = 0;
@@ -854,6 +908,84 @@ public final class RateLimiter {
         }
       }
       return n;
+    }
+  }
+
+  /**
+   * Whether the account is a bucket, and how fast it drains. A bucket's reset is the time to refill
+   * what is used, so in step with its use: reset / use is the bucket's length, the same in every
+   * answer. A window aligned to the clock has a reset that falls while its use rises (the ratio
+   * changes by half within a tenth of the window), a sliding one a reset of about its whole length.
+   */
+  private static final class BucketDrain {
+    /** Use under this is too coarse to read a bucket's length from (whole requests of 100). */
+    private static final double LEGIBLE = 0.1;
+
+    private static final double STEADY = 0.15;
+    private static final int SIGHTINGS = 5;
+
+    private boolean bucket;
+    private double length; // the bucket's length, ns, while it looks like one
+    private long lookedSince = Long.MIN_VALUE;
+    private int sightings;
+    // A least-squares fit of use against send time over the sends since the pace changed.
+    private long origin = Long.MIN_VALUE;
+    private int n;
+    private double st;
+    private double su;
+    private double stt;
+    private double stu;
+
+    boolean isBucket(long sentAt, double use, OptionalLong reset) {
+      if (use < LEGIBLE) {
+        return bucket; // a full bucket, or a window nearly empty: says nothing either way
+      }
+      double ratio = reset.getAsLong() / use;
+      if (sightings > 0 && Math.abs(ratio / length - 1) <= STEADY) {
+        sightings++;
+      } else {
+        sightings = 1;
+        length = ratio;
+        lookedSince = sentAt;
+        bucket = false;
+      }
+      if (sightings >= SIGHTINGS && sentAt - lookedSince >= length / 10) {
+        bucket = true;
+      }
+      return bucket;
+    }
+
+    /**
+     * The account's excess over its limit, as a share of it, from how fast the use rose over the
+     * sends since the pace changed: the slope of use in a second, times the bucket's length in
+     * seconds. NaN until those sends span {@link #DRAIN_SPAN}.
+     */
+    double excess(long sentAt, double use) {
+      if (origin == Long.MIN_VALUE) {
+        origin = sentAt;
+      }
+      double t = (sentAt - origin) / (double) SECOND;
+      n++;
+      st += t;
+      su += use;
+      stt += t * t;
+      stu += t * use;
+      double spread = n * stt - st * st;
+      if (n < SIGHTINGS || spread <= 0 || spread / (n * (double) n) * 12 < span() * span()) {
+        return Double.NaN; // the sends' times spread over less than the span (a uniform spread)
+      }
+      double slope = (n * stu - st * su) / spread;
+      return slope * length / SECOND;
+    }
+
+    private static double span() {
+      return DRAIN_SPAN / (double) SECOND;
+    }
+
+    void restart() {
+      origin = Long.MIN_VALUE;
+      n = 0;
+      st = su = stt = stu = 0;
     }
   }
 

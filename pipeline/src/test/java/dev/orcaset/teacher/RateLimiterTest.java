@@ -223,6 +223,77 @@ class RateLimiterTest {
     assertTrue(limiter.currentRpm() > 2 * cut, "regrown: " + cut + " -> " + limiter.currentRpm());
   }
 
+  /**
+   * A bucket shows no use while the account takes everything sent, so a crowd stays hidden until
+   * the bucket drains; then it drains at the crowd's excess over the limit. A worker that reads a
+   * drain of a fifth of the limit a second cuts by that, before the bucket is empty and answers
+   * 429s, and does not grow while the bucket refills.
+   */
+  @Test
+  void aDrainingBucket_cutsByItsExcessBeforeAny429() {
+    RateLimiter limiter = new RateLimiter(6_000, 0, clock);
+    for (int i = 0; i < 300; i++) { // a full bucket: the worker grows to the whole limit
+      sendWhenAllowed(limiter, 0);
+      limiter.onResponse(bucketAnswer(now, 0));
+    }
+    double before = limiter.currentRpm();
+    assertEquals(6_000 * RateLimiter.SAFETY, before, 1, "grown to the limit");
+    long drainFrom = now;
+    double use = 0;
+    while (limiter.currentRpm() == before && use < 0.9) {
+      sendWhenAllowed(limiter, 0);
+      use = 0.1 + 0.2 * (now - drainFrom) / (double) SECOND;
+      limiter.onResponse(bucketAnswer(now, use));
+    }
+    double cut = limiter.currentRpm();
+    assertEquals(before * 0.98 / 1.2, cut, 60, "cut by the excess the drain shows, at use " + use);
+    assertTrue(use < 0.4, "cut while the bucket still held most of its budget: " + use);
+    assertEquals(0, limiter.rateLimitedCount());
+    long refillFrom = now;
+    // Refilling at what the account has spare (2% of it): no room to grow into, and no cut.
+    for (int i = 0; i < 200; i++) {
+      sendWhenAllowed(limiter, 0);
+      limiter.onResponse(bucketAnswer(now, use - 0.02 * (now - refillFrom) / (double) SECOND));
+    }
+    assertEquals(cut, limiter.currentRpm(), 1e-9);
+  }
+
+  /**
+   * A window aligned to the clock whose use rises while its reset falls is no bucket: midway its
+   * reset and use agree for a moment, and a worker that took that for a drain would cut.
+   */
+  @Test
+  void aClockAlignedWindow_isNotTakenForABucket() {
+    RateLimiter limiter = new RateLimiter(6_000, 0, clock);
+    double before = limiter.currentRpm();
+    for (int i = 0; i < 600; i++) {
+      sendWhenAllowed(limiter, 0);
+      double into = (now % SECOND) / (double) SECOND;
+      limiter.onResponse(
+          answer(now, 0.9 * into, OptionalLong.of(SECOND - now % SECOND), OptionalLong.of(6_000)));
+    }
+    assertTrue(limiter.currentRpm() >= before, before + " -> " + limiter.currentRpm());
+  }
+
+  /** An answer from a one-second bucket {@code use} drained: its reset is the time to refill. */
+  private static RateLimiter.Feedback bucketAnswer(long sentAt, double use) {
+    return answer(sentAt, use, OptionalLong.of(Math.round(use * SECOND)), OptionalLong.of(6_000));
+  }
+
+  private static RateLimiter.Feedback answer(
+      long sentAt, double use, OptionalLong reset, OptionalLong limit) {
+    return new RateLimiter.Feedback(
+        sentAt,
+        false,
+        OptionalLong.empty(),
+        limit,
+        OptionalLong.of(Math.round(6_000 * (1 - use))),
+        OptionalLong.empty(),
+        OptionalLong.empty(),
+        reset,
+        OptionalLong.empty());
+  }
+
   @Test
   void workersWithoutHeaders_shareTheAccountBy429sAlone() {
     Outcome r =
