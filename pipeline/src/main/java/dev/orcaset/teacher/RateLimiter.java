@@ -173,6 +173,12 @@ public final class RateLimiter {
 
   private static final double DRAIN_EXCESS = 0.03;
 
+  /**
+   * Growth a second of a worker on a full bucket that has drained before: slow enough that its
+   * drain, read an answer's latency late, shows an overshoot before the bucket is empty.
+   */
+  private static final double FULL_BUCKET = 0.1;
+
   /** The share of the limit the account is left at after a drain cut: the bucket refills. */
   private static final double DRAIN_TARGET = 0.98;
 
@@ -630,6 +636,12 @@ public final class RateLimiter {
         // to where the additive probing takes over.
         factor *= Math.pow(SPARE / use, perWindow);
       }
+      if (drain.known() && use <= VISIBLE) {
+        // A full bucket that has drained before: whoever is left of a crowd regrows in seconds,
+        // not in the tens of seconds additive probing takes, as its drain will say when they are
+        // over, long before it is empty.
+        factor *= Math.exp(FULL_BUCKET * perWindow);
+      }
     }
     factor = Math.min(1, factor);
   }
@@ -935,6 +947,11 @@ public final class RateLimiter {
     private double su;
     private double stt;
     private double stu;
+
+    /** Whether the account has shown itself a bucket. */
+    boolean known() {
+      return bucket;
+    }
 
     boolean isBucket(long sentAt, double use, OptionalLong reset) {
       if (use < LEGIBLE) {
