@@ -208,17 +208,7 @@ class RateLimiterTest {
       long at = now;
       now += 10 * MS;
       double own = limiter.currentRpm() / 6_000;
-      limiter.onResponse(
-          new RateLimiter.Feedback(
-              at,
-              false,
-              OptionalLong.empty(),
-              OptionalLong.of(6_000),
-              OptionalLong.of(Math.round(6_000 * (1 - Math.min(0.7, own)))),
-              OptionalLong.empty(),
-              OptionalLong.empty(),
-              OptionalLong.of(SECOND),
-              OptionalLong.empty()));
+      limiter.onResponse(answer(at, Math.min(0.7, own), OptionalLong.of(SECOND)));
     }
     assertTrue(limiter.currentRpm() > 2 * cut, "regrown: " + cut + " -> " + limiter.currentRpm());
   }
@@ -231,11 +221,7 @@ class RateLimiterTest {
    */
   @Test
   void aDrainingBucket_cutsByItsExcessBeforeAny429() {
-    RateLimiter limiter = new RateLimiter(6_000, 0, clock);
-    for (int i = 0; i < 300; i++) { // a full bucket: the worker grows to the whole limit
-      sendWhenAllowed(limiter, 0);
-      limiter.onResponse(bucketAnswer(now, 0));
-    }
+    RateLimiter limiter = grownOnAFullBucket();
     double before = limiter.currentRpm();
     assertEquals(6_000 * RateLimiter.SAFETY, before, 1, "grown to the limit");
     long drainFrom = now;
@@ -265,11 +251,7 @@ class RateLimiterTest {
    */
   @Test
   void aWorkerLeftAloneOnABucketThatDrained_regrowsInSeconds() {
-    RateLimiter limiter = new RateLimiter(6_000, 0, clock);
-    for (int i = 0; i < 300; i++) {
-      sendWhenAllowed(limiter, 0);
-      limiter.onResponse(bucketAnswer(now, 0));
-    }
+    RateLimiter limiter = grownOnAFullBucket();
     double before = limiter.currentRpm();
     long drainFrom = now;
     while (limiter.currentRpm() == before) { // a crowd sending twice the limit
@@ -296,24 +278,33 @@ class RateLimiterTest {
     for (int i = 0; i < 600; i++) {
       sendWhenAllowed(limiter, 0);
       double into = (now % SECOND) / (double) SECOND;
-      limiter.onResponse(
-          answer(now, 0.9 * into, OptionalLong.of(SECOND - now % SECOND), OptionalLong.of(6_000)));
+      limiter.onResponse(answer(now, 0.9 * into, OptionalLong.of(SECOND - now % SECOND)));
     }
     assertTrue(limiter.currentRpm() >= before, before + " -> " + limiter.currentRpm());
   }
 
-  /** An answer from a one-second bucket {@code use} drained: its reset is the time to refill. */
-  private static RateLimiter.Feedback bucketAnswer(long sentAt, double use) {
-    return answer(sentAt, use, OptionalLong.of(Math.round(use * SECOND)), OptionalLong.of(6_000));
+  /** A worker on a full bucket (no use shown): it grows to the whole limit. */
+  private RateLimiter grownOnAFullBucket() {
+    RateLimiter limiter = new RateLimiter(6_000, 0, clock);
+    for (int i = 0; i < 300; i++) {
+      sendWhenAllowed(limiter, 0);
+      limiter.onResponse(bucketAnswer(now, 0));
+    }
+    return limiter;
   }
 
-  private static RateLimiter.Feedback answer(
-      long sentAt, double use, OptionalLong reset, OptionalLong limit) {
+  /** An answer from a one-second bucket {@code use} drained: its reset is the time to refill. */
+  private static RateLimiter.Feedback bucketAnswer(long sentAt, double use) {
+    return answer(sentAt, use, OptionalLong.of(Math.round(use * SECOND)));
+  }
+
+  /** An answer from a 6,000 RPM account whose window is {@code use} used. */
+  private static RateLimiter.Feedback answer(long sentAt, double use, OptionalLong reset) {
     return new RateLimiter.Feedback(
         sentAt,
         false,
         OptionalLong.empty(),
-        limit,
+        OptionalLong.of(6_000),
         OptionalLong.of(Math.round(6_000 * (1 - use))),
         OptionalLong.empty(),
         OptionalLong.empty(),
