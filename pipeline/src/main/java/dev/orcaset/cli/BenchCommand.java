@@ -343,6 +343,10 @@ final class BenchCommand {
     for (long n : sim.refusedBySecond()) {
       bySecond.add(n);
     }
+    ArrayNode admittedBySecond = r.putArray("admitted_by_second");
+    for (long n : sim.admittedBySecond()) {
+      admittedBySecond.add(n);
+    }
     r.put("retries", m.at("/teacher_usage/http_attempts").asLong() - asked);
     r.put("peak_in_flight", sim.peakInFlight());
     r.put("mean_in_flight", round(sim.meanInFlight()));

@@ -161,6 +161,7 @@ public final class SimulatedTeacher implements AutoCloseable {
   private final AtomicLong heldNanos = new AtomicLong();
   // 429s per second since the first request: where in a run a limiter is refused.
   private final Map<Integer, AtomicLong> refusedBySecond = new ConcurrentHashMap<>();
+  private final Map<Integer, AtomicLong> admittedBySecond = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> answeredByHash = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> seenByHash = new ConcurrentHashMap<>();
 
@@ -329,6 +330,8 @@ public final class SimulatedTeacher implements AutoCloseable {
         admitted.incrementAndGet();
         chargedTokens.addAndGet(cost);
         lastAdmittedNanos.accumulateAndGet(arrived, Math::max);
+        int second = (int) ((arrived - firstRequestNanos.get()) / 1_000_000_000L);
+        admittedBySecond.computeIfAbsent(second, k -> new AtomicLong()).incrementAndGet();
       }
       addLimitHeaders(ex);
       if (waitMs > 0) {
@@ -435,9 +438,21 @@ public final class SimulatedTeacher implements AutoCloseable {
 
   /** 429s answered in each second since the first request, up to the last second with one. */
   public long[] refusedBySecond() {
-    int last = refusedBySecond.keySet().stream().mapToInt(Integer::intValue).max().orElse(-1);
+    return bySecond(refusedBySecond);
+  }
+
+  /**
+   * Requests admitted in each second since the first request arrived: where a run lost pace (its
+   * start, a cut after 429s, a worker that finished).
+   */
+  public long[] admittedBySecond() {
+    return bySecond(admittedBySecond);
+  }
+
+  private static long[] bySecond(Map<Integer, AtomicLong> counted) {
+    int last = counted.keySet().stream().mapToInt(Integer::intValue).max().orElse(-1);
     long[] counts = new long[last + 1];
-    refusedBySecond.forEach((second, n) -> counts[second] = n.get());
+    counted.forEach((second, n) -> counts[second] = n.get());
     return counts;
   }
 

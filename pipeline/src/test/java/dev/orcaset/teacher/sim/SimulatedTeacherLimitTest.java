@@ -18,7 +18,7 @@ class SimulatedTeacherLimitTest {
    * is what tells a start-up storm from probing).
    */
   @Test
-  void countsEach429InTheSecondItCameIn() throws Exception {
+  void countsEach429AndEachAdmissionInTheSecondItCameIn() throws Exception {
     SimulatedTeacher.Options options =
         new SimulatedTeacher.Options(
             0, 0, 0, 60, 0, 0, 0, 1, 0, WindowLimit.Style.SLIDING, 1, true, true);
@@ -41,6 +41,7 @@ class SimulatedTeacherLimitTest {
       assertEquals(List.of(200, 429, 429, 429, 429), codes);
       assertEquals(4, sim.rateLimitedCount());
       assertArrayEquals(new long[] {4}, sim.refusedBySecond());
+      assertArrayEquals(new long[] {1}, sim.admittedBySecond());
     }
   }
 }
