@@ -111,6 +111,22 @@ public final class RateLimiter {
   /** Sliding-window use below which workers scale up together into the room. */
   private static final double SPARE = 0.85;
 
+  /**
+   * How fast a sliding window's room is filled, per second, toward {@link #TARGET} of it: the
+   * prediction of its use already counts this worker's own change of pace, so the time constant
+   * need not wait for the window's readings to catch up.
+   */
+  private static final double FILL = 2.0;
+
+  /** The most one answer may multiply the share by when filling a sliding window's room. */
+  private static final double FILL_STEP = 2.0;
+
+  /** The longest a cut holds a sliding window's share from growing back. */
+  private static final long CUT_HOLD = 2 * SECOND;
+
+  /** Own sends within the window below which its use is not projected from them. */
+  private static final int FILL_EVIDENCE = 5;
+
   /** Growth rates of the share, per second: plenty of room, some room, a limit being probed. */
   private static final double FAST = 1.0;
 
@@ -228,6 +244,9 @@ public final class RateLimiter {
   private long lastCongestion = Long.MIN_VALUE / 2;
   private long lastGentleCut = Long.MIN_VALUE / 2;
   private double congestedAt = 1;
+  // The first of the latest answers whose resets all said a sliding window (MIN_VALUE: none).
+  private long slidingSince = Long.MIN_VALUE;
+  private boolean resetBeyondUse; // an answer's reset was about the window's length at low use
 
   /**
    * {@code rpm}, {@code tpm}: the limits of this worker's account as configured; 0 means not
@@ -407,6 +426,17 @@ public final class RateLimiter {
     }
     window.observe(now, f.requestsResetNanos());
     window.observe(now, f.tokensResetNanos());
+    if (f.requestsResetNanos().isPresent()) {
+      if (!isSliding(now, f.requestsResetNanos())) {
+        slidingSince = Long.MIN_VALUE;
+      } else if (slidingSince == Long.MIN_VALUE) {
+        slidingSince = now;
+      }
+      // A bucket nearly empty has a reset of about its length too, but only then.
+      resetBeyondUse |=
+          isSliding(now, f.requestsResetNanos())
+              && use(f.requestLimit(), f.requestsRemaining()) <= ROOMY;
+    }
     if (f.rateLimited()) {
       refusedSends.add(f.sentAtNanos(), 1);
       refusalLatency = Math.max(refusalLatency * 15 / 16, now - f.sentAtNanos());
@@ -510,6 +540,13 @@ public final class RateLimiter {
     }
     if (drained(now, f)) {
       return;
+    }
+    if (headers && requests.known() && surelySliding(now, sliding)) {
+      double steady = steadyUse(now, use, f.sentAtNanos());
+      if (!Double.isNaN(steady)) {
+        track(now, steady, f.sentAtNanos());
+        return;
+      }
     }
     if (headers && use >= HIGH) {
       // Full, not over: ease off a little, at most every few hundred milliseconds; the evidence
@@ -644,6 +681,57 @@ public final class RateLimiter {
       }
     }
     factor = Math.min(1, factor);
+  }
+
+  /**
+   * A sliding window's use is the account's rate over it, which every worker reads alike: each
+   * scaling its share toward {@link #TARGET} of it by the same factor fills room together and gives
+   * back an excess together, without probing past the limit into 429s (or easing off in steps at
+   * every reading of a full window, which a crowd's jitter makes often). The reading is one answer
+   * and one window late; {@code steady} projects it to the paces sent now.
+   */
+  private void track(long now, double steady, long sentAt) {
+    double seconds =
+        lastGrowth == Long.MIN_VALUE
+            ? 0
+            : Math.min(1.0, Math.max(0, now - lastGrowth) / (double) SECOND);
+    lastGrowth = now;
+    double step = Math.pow(TARGET / Math.max(steady, 1e-3), Math.min(1, FILL * seconds));
+    if (step > 1 && sentAt - Math.min(window.seconds(now), CUT_HOLD) < lastCongestion) {
+      // The window this reading counted still holds sends from before the latest cut, which the
+      // projection takes for this worker's alone; the others may not have cut, and a crowd that
+      // regrew at once after its 429s would fill the account again before the readings said so.
+      // Not longer than a few seconds: a minute's window would leave the cut in force a minute.
+      return;
+    }
+    factor =
+        Math.max(FLOOR, Math.min(1, factor * Math.max(1 / FILL_STEP, Math.min(FILL_STEP, step))));
+  }
+
+  /**
+   * The use a sliding window read at {@code sentAt} will have once this worker's pace now has
+   * filled it, if every worker's pace changed since as this one's did: the reading scaled by this
+   * pace over what this worker sent in the window the reading counted. NaN over too few sends.
+   */
+  private double steadyUse(long now, double use, long sentAt) {
+    long w = window.seconds(now);
+    long span = Math.max(MIN_SPAN, Math.min(w, sentAt - startedAt));
+    double sends = sent.sumBetween(sentAt - span, sentAt);
+    if (sends < FILL_EVIDENCE) {
+      return Double.NaN;
+    }
+    return use * requests.rate(factor) * span / SECOND / sends;
+  }
+
+  /**
+   * Whether the answers have said a sliding window for a fifth of it: a window aligned to the clock
+   * has a reset of its whole length just after it starts too, but short of it a tenth later.
+   */
+  private boolean surelySliding(long now, boolean sliding) {
+    return sliding
+        && resetBeyondUse
+        && slidingSince != Long.MIN_VALUE
+        && now - slidingSince >= Math.max(SECOND / 5, window.seconds(now) / 5);
   }
 
   /** Whether the reset says a sliding window: about its whole length whenever it holds sends. */
