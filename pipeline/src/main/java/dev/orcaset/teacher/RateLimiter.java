@@ -124,6 +124,9 @@ public final class RateLimiter {
   /** The longest a cut holds a sliding window's share from growing back. */
   private static final long CUT_HOLD = 2 * SECOND;
 
+  /** How far back this worker's own sending rate is measured. */
+  private static final long RECENT = 500_000_000L;
+
   /** Own sends within the window below which its use is not projected from them. */
   private static final int FILL_EVIDENCE = 5;
 
@@ -246,6 +249,7 @@ public final class RateLimiter {
   private double congestedAt = 1;
   // The first of the latest answers whose resets all said a sliding window (MIN_VALUE: none).
   private long slidingSince = Long.MIN_VALUE;
+  private long pacedAt = Long.MIN_VALUE / 2; // the latest request the request pace held back
   private boolean resetBeyondUse; // an answer's reset was about the window's length at low use
 
   /**
@@ -312,7 +316,11 @@ public final class RateLimiter {
     observeLateness(now);
     startUnanswered(now);
     long sendAt = Math.max(now, pausedUntil);
-    sendAt = Math.max(sendAt, requests.earliest(now, factor));
+    long paced = requests.earliest(now, factor);
+    if (paced > now) {
+      pacedAt = now;
+    }
+    sendAt = Math.max(sendAt, paced);
     sendAt = Math.max(sendAt, tokens.earliest(now, factor));
     if (sendAt > now) {
       comeBackAt = sendAt; // an early wake-up (a re-check) counts as on time
@@ -542,7 +550,7 @@ public final class RateLimiter {
       return;
     }
     if (headers && requests.known() && surelySliding(now, sliding)) {
-      double steady = steadyUse(now, use, f.sentAtNanos());
+      double steady = steadyUse(now, use, f.sentAtNanos(), f.requestLimit());
       if (!Double.isNaN(steady)) {
         track(now, steady, f.sentAtNanos());
         return;
@@ -697,6 +705,9 @@ public final class RateLimiter {
             : Math.min(1.0, Math.max(0, now - lastGrowth) / (double) SECOND);
     lastGrowth = now;
     double step = Math.pow(TARGET / Math.max(steady, 1e-3), Math.min(1, FILL * seconds));
+    if (step > 1 && !paceBinds(now)) {
+      return;
+    }
     if (step > 1 && sentAt - Math.min(window.seconds(now), CUT_HOLD) < lastCongestion) {
       // The window this reading counted still holds sends from before the latest cut, which the
       // projection takes for this worker's alone; the others may not have cut, and a crowd that
@@ -709,18 +720,39 @@ public final class RateLimiter {
   }
 
   /**
-   * The use a sliding window read at {@code sentAt} will have once this worker's pace now has
-   * filled it, if every worker's pace changed since as this one's did: the reading scaled by this
-   * pace over what this worker sent in the window the reading counted. NaN over too few sends.
+   * The use a sliding window read at {@code sentAt} will have once the paces sent now have filled
+   * it: this worker's own part of it at its pace now, and the others' part of the reading scaled as
+   * this worker's pace changed since it sent over that window (a crowd that fills the room together
+   * changes alike; a worker alone has no others). A worker that joined within the window counts
+   * only what it sent since. NaN over too few sends.
    */
-  private double steadyUse(long now, double use, long sentAt) {
+  private double steadyUse(long now, double use, long sentAt, OptionalLong perMinute) {
     long w = window.seconds(now);
     long span = Math.max(MIN_SPAN, Math.min(w, sentAt - startedAt));
     double sends = sent.sumBetween(sentAt - span, sentAt);
     if (sends < FILL_EVIDENCE) {
       return Double.NaN;
     }
-    return use * requests.rate(factor) * span / SECOND / sends;
+    double perSecond = perMinute.isPresent() ? perMinute.getAsLong() / 60.0 : requests.max;
+    double perWindow = perSecond * w / SECOND;
+    double sending = Math.min(requests.rate(factor), recentlySent(now));
+    double changed = sending * span / SECOND / sends;
+    double own = sends / perWindow;
+    return Math.max(0, use - own) * changed + sending * w / SECOND / perWindow;
+  }
+
+  /** Requests a second this worker sent over the last {@link #RECENT}. */
+  private double recentlySent(long now) {
+    return sent.sumBetween(now - RECENT, now) * SECOND / (double) RECENT;
+  }
+
+  /**
+   * Whether this worker's pace held a request back lately: one that sends less than its pace (its
+   * input slow to come, its in-flight cap reached) would fill room at a pace it does not use and
+   * send it all at once when it can, as TCP does not grow a window the application leaves unused.
+   */
+  private boolean paceBinds(long now) {
+    return now - pacedAt <= RECENT;
   }
 
   /**

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.orcaset.teacher.AccountSimulation.Options;
 import dev.orcaset.teacher.AccountSimulation.Outcome;
 import dev.orcaset.teacher.sim.WindowLimit.Style;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -103,26 +104,28 @@ class RateLimiterTest {
   /**
    * Several workers on one account, each told its whole limit (two jobs on one key), sharing it
    * through the account's headers and 429s alone: together at least 0.90 of the limit, fewer than
-   * 2% of requests refused, whatever the style.
+   * 2% of requests refused, whatever the style. A sliding window's use is the account's rate, which
+   * every worker reads: there they hold 0.95 of it with under 1% refused (probing past it into 429s
+   * held 0.913 to 0.942, 1.08% refused on a 1 s window).
    */
   @ParameterizedTest(name = "{0} workers, {1} {2} s window")
   @CsvSource({
-    "2, SLIDING, 1, 0.02",
-    "4, SLIDING, 1, 0.02",
-    "4, SLIDING, 10, 0.02",
+    "2, SLIDING, 1, 0.96, 0.005",
+    "4, SLIDING, 1, 0.96, 0.005",
+    "4, SLIDING, 10, 0.95, 0.01",
     // most of these are the first window's: four workers fill a minute's budget before any 429
-    "4, SLIDING, 60, 0.025",
-    "4, FIXED, 1, 0.02",
-    "2, BUCKET, 1, 0.02",
-    "4, BUCKET, 1, 0.02"
+    "4, SLIDING, 60, 0.95, 0.01",
+    "4, FIXED, 1, 0.90, 0.02",
+    "2, BUCKET, 1, 0.90, 0.02",
+    "4, BUCKET, 1, 0.90, 0.02"
   })
   void workersThatDoNotKnowOfEachOther_shareTheAccount(
-      int workers, Style style, int window, double mostRefused) {
+      int workers, Style style, int window, double leastRatio, double mostRefused) {
     Outcome r =
         new AccountSimulation()
             .run(new Options(style, window, 6_000, workers, true, true, true, 800), 180);
     String what = describe(r, window);
-    assertTrue(r.achievedRatio() >= 0.90, what);
+    assertTrue(r.achievedRatio() >= leastRatio, what);
     assertTrue(r.refusedShare() < mostRefused, what);
   }
 
@@ -131,11 +134,12 @@ class RateLimiterTest {
    * 5,000 questions, so they also finish apart and the last ones must take the room the first
    * leave. Together, over the five spreads of starting times, at least 0.90 of the limit on average
    * and under 2% of requests refused in every run (the README's rows over real HTTP are these
-   * cases).
+   * cases); on a sliding window, whose room every worker reads, under 1.25% (1.34% to 1.65% while
+   * workers probed past it).
    */
   @ParameterizedTest(name = "{0} 1 s window")
-  @CsvSource({"SLIDING", "FIXED", "BUCKET"})
-  void workerPoolsThatStartAndFinishApart_shareTheAccount(Style style) {
+  @CsvSource({"SLIDING, 0.0125", "FIXED, 0.02", "BUCKET, 0.02"})
+  void workerPoolsThatStartAndFinishApart_shareTheAccount(Style style, double mostRefused) {
     double ratios = 0;
     List<String> runs = new ArrayList<>();
     long[] staggers = {7, 150, 300, 700, 1_500};
@@ -146,7 +150,7 @@ class RateLimiterTest {
       String what = "started " + stagger + " ms apart: " + describe(r, 1);
       runs.add(what);
       ratios += r.achievedRatio();
-      assertTrue(r.refusedShare() < 0.02, what);
+      assertTrue(r.refusedShare() < mostRefused, what);
     }
     assertTrue(ratios / staggers.length >= 0.90, String.join("; ", runs));
   }
@@ -281,6 +285,51 @@ class RateLimiterTest {
       limiter.onResponse(answer(now, 0.9 * into, OptionalLong.of(SECOND - now % SECOND)));
     }
     assertTrue(limiter.currentRpm() >= before, before + " -> " + limiter.currentRpm());
+  }
+
+  /**
+   * Others hold 40% of a sliding one-second window, then 10% (most of them finished). This worker
+   * reads the window's use 800 ms late and must count its own growth since: it fills the room to
+   * 97% of the window and no further, though every reading until its growth shows says room.
+   * Growing on while the readings lagged took it past the limit.
+   */
+  @Test
+  void roomInASlidingWindow_isFilledByItsProjectedUse_notPastIt() {
+    RateLimiter limiter = new RateLimiter(6_000, 0, clock);
+    LongUnaryOperator others = at -> at < 5 * SECOND ? 40 : 10; // of the window's 100
+    long latency = 800 * MS;
+    List<Long> sends = new ArrayList<>();
+    ArrayDeque<Long> inFlight = new ArrayDeque<>();
+    long most = 0;
+    long before = 0;
+    while (now < 10 * SECOND) {
+      while (!inFlight.isEmpty() && inFlight.peekFirst() + latency <= now) {
+        long sentAt = inFlight.pollFirst();
+        double use = (others.applyAsLong(sentAt) + sentWithinASecondOf(sends, sentAt)) / 100.0;
+        limiter.onResponse(answer(sentAt, use, OptionalLong.of(SECOND)));
+      }
+      long wait = limiter.tryAcquire(0);
+      if (wait == 0) {
+        sends.add(now);
+        inFlight.addLast(now);
+        if (now < 5 * SECOND) {
+          before = sentWithinASecondOf(sends, now);
+        } else {
+          most = Math.max(most, others.applyAsLong(now) + sentWithinASecondOf(sends, now));
+        }
+        now += 10_000;
+      } else {
+        long nextAnswer = inFlight.isEmpty() ? Long.MAX_VALUE : inFlight.peekFirst() + latency;
+        now = Math.min(now + wait, Math.max(now + 1, nextAnswer));
+      }
+    }
+    assertEquals(57, before, 2, "its share beside the others");
+    assertTrue(most <= 100, "the window held " + most);
+    assertEquals(87, sentWithinASecondOf(sends, now), 2, "the room filled");
+  }
+
+  private static long sentWithinASecondOf(List<Long> sends, long at) {
+    return sends.stream().filter(t -> t > at - SECOND && t <= at).count();
   }
 
   /** A worker on a full bucket (no use shown): it grows to the whole limit. */
