@@ -124,7 +124,7 @@ public final class RateLimiter {
   /** The longest a cut holds a sliding window's share from growing back. */
   private static final long CUT_HOLD = 2 * SECOND;
 
-  /** How far back this worker's own sending rate is measured. */
+  /** How lately the pace must have held a request back for the share to grow. */
   private static final long RECENT = 500_000_000L;
 
   /** Own sends within the window below which its use is not projected from them. */
@@ -735,15 +735,10 @@ public final class RateLimiter {
     }
     double perSecond = perMinute.isPresent() ? perMinute.getAsLong() / 60.0 : requests.max;
     double perWindow = perSecond * w / SECOND;
-    double sending = Math.min(requests.rate(factor), recentlySent(now));
-    double changed = sending * span / SECOND / sends;
+    double pace = requests.rate(factor);
+    double changed = pace * span / SECOND / sends;
     double own = sends / perWindow;
-    return Math.max(0, use - own) * changed + sending * w / SECOND / perWindow;
-  }
-
-  /** Requests a second this worker sent over the last {@link #RECENT}. */
-  private double recentlySent(long now) {
-    return sent.sumBetween(now - RECENT, now) * SECOND / (double) RECENT;
+    return Math.max(0, use - own) * changed + pace * w / SECOND / perWindow;
   }
 
   /**
