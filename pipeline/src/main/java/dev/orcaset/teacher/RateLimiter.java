@@ -116,7 +116,7 @@ public final class RateLimiter {
    * prediction of its use already counts this worker's own change of pace, so the time constant
    * need not wait for the window's readings to catch up.
    */
-  private static final double FILL = 2.0;
+  private static final double FILL = 4.0;
 
   /** The most one answer may multiply the share by when filling a sliding window's room. */
   private static final double FILL_STEP = 2.0;
