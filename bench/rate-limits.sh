@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The rate-limit benchmark table of the README: ./orcaset bench against the simulated teacher
-# enforcing 6,000 RPM in each style, printed as Markdown rows. Takes about 32 minutes on two
+# enforcing 6,000 RPM in each style, printed as Markdown rows. Takes about 34 minutes on two
 # cores; run it on a quiet machine (these are benchmarks, not tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,6 +42,7 @@ row "TPM-bound (300k TPM: 4.7 requests a window), sliding 1 s" --requests 600 --
 row "2 worker processes, token bucket 1 s" --workers 2 $fast --limit-style bucket
 row "4 worker processes, token bucket 1 s" --workers 4 $fast --limit-style bucket
 row "4 worker processes, sliding 1 s" --workers 4 $fast --limit-style sliding
+row "4 worker processes, fixed 1 s" --workers 4 $fast --limit-style fixed
 long="--requests 20000 --latency-ms 800 --jitter-ms 200 --rpm 6000 --concurrency 256"
 row "4 worker processes, sliding 1 s, 20,000 requests" --workers 4 $long --limit-style sliding
 row "4 worker processes, token bucket 1 s, 20,000 requests" --workers 4 $long --limit-style bucket
