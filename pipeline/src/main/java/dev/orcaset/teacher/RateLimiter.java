@@ -250,7 +250,12 @@ public final class RateLimiter {
   // The first of the latest answers whose resets all said a sliding window (MIN_VALUE: none).
   private long slidingSince = Long.MIN_VALUE;
   private long pacedAt = Long.MIN_VALUE / 2; // the latest request the request pace held back
-  private boolean resetBeyondUse; // an answer's reset was about the window's length at low use
+  private boolean resetBeyondUse;
+  private long alignedSeenAt =
+      Long.MIN_VALUE
+          / 2; // the latest answer of a clock-aligned window // an answer's reset was about the
+
+  // window's length at low use
 
   /**
    * {@code rpm}, {@code tpm}: the limits of this worker's account as configured; 0 means not
@@ -435,6 +440,11 @@ public final class RateLimiter {
     window.observe(now, f.requestsResetNanos());
     window.observe(now, f.tokensResetNanos());
     if (f.requestsResetNanos().isPresent()) {
+      double left = f.requestsResetNanos().getAsLong() / (double) window.seconds(now);
+      if (left < ALIGNED_LEFT
+          && Math.abs(left - use(f.requestLimit(), f.requestsRemaining())) > BUCKET_LIKE) {
+        alignedSeenAt = now; // a reset short of the window's length, not in step with its use
+      }
       if (!isSliding(now, f.requestsResetNanos())) {
         slidingSince = Long.MIN_VALUE;
       } else if (slidingSince == Long.MIN_VALUE) {
@@ -549,8 +559,21 @@ public final class RateLimiter {
     if (drained(now, f)) {
       return;
     }
-    if (headers && requests.known() && surelySliding(now, sliding)) {
-      double steady = steadyUse(now, use, f.sentAtNanos(), f.requestLimit());
+    if (headers && tooEarlyToTell(now, f.requestsResetNanos())) {
+      return;
+    }
+    if (headers && requests.known()) {
+      // A sliding window's use, and the pace of a clock-aligned one so far (where its use is
+      // heading), are the account's rate: tracked, not probed.
+      long w = window.seconds(now);
+      OptionalLong reset = f.requestsResetNanos();
+      double steady =
+          surelySliding(now, sliding)
+              ? steadyUse(now, use, w, f.sentAtNanos(), f.requestLimit())
+              : reset.isPresent() && now - alignedSeenAt <= 2 * w && heading != use
+                  ? steadyUse(
+                      now, heading, w - reset.getAsLong(), f.sentAtNanos(), f.requestLimit())
+                  : Double.NaN;
       if (!Double.isNaN(steady)) {
         track(now, steady, f.sentAtNanos());
         return;
@@ -574,6 +597,20 @@ public final class RateLimiter {
       return;
     }
     grow(now, headers ? heading : Double.NaN, f.sentAtNanos(), sliding);
+  }
+
+  /**
+   * Whether a window aligned to the clock had only just begun when this answer's request was sent:
+   * what it held was of too short a part of it to say where its use is heading, or whose sends it
+   * holds. Its first tenth has a reset of about its whole length, as a sliding window's; taken for
+   * one, it showed little use (room to grow into) and more than this worker's own (a crowd) in
+   * every window, and the worker left when the others finished regrew only by probing.
+   */
+  private boolean tooEarlyToTell(long now, OptionalLong reset) {
+    long w = window.seconds(now);
+    return reset.isPresent()
+        && now - alignedSeenAt <= 2 * w
+        && 1 - reset.getAsLong() / (double) w < LEAST_PART;
   }
 
   /**
@@ -720,25 +757,26 @@ public final class RateLimiter {
   }
 
   /**
-   * The use a sliding window read at {@code sentAt} will have once the paces sent now have filled
-   * it: this worker's own part of it at its pace now, and the others' part of the reading scaled as
-   * this worker's pace changed since it sent over that window (a crowd that fills the room together
-   * changes alike; a worker alone has no others). A worker that joined within the window counts
-   * only what it sent since. NaN over too few sends.
+   * The use a window read at {@code sentAt} will have once the paces sent now have filled it, as a
+   * share of the limit: {@code reading} is the account's use over the {@code counted} nanoseconds
+   * before then (a sliding window's length, or the part of an aligned one that had passed), as a
+   * share of what the limit allows in that time. This worker's own part of it is taken at its pace
+   * now, and the others' part scaled as this worker's pace changed since it sent over that time (a
+   * crowd that fills the room together changes alike; a worker alone has no others). A worker that
+   * joined within it counts only what it sent since. NaN over too few sends.
    */
-  private double steadyUse(long now, double use, long sentAt, OptionalLong perMinute) {
-    long w = window.seconds(now);
-    long span = Math.max(MIN_SPAN, Math.min(w, sentAt - startedAt));
+  private double steadyUse(
+      long now, double reading, long counted, long sentAt, OptionalLong perMinute) {
+    long span = Math.max(MIN_SPAN, Math.min(counted, sentAt - startedAt));
     double sends = sent.sumBetween(sentAt - span, sentAt);
-    if (sends < FILL_EVIDENCE) {
+    if (sends < FILL_EVIDENCE || counted <= 0) {
       return Double.NaN;
     }
     double perSecond = perMinute.isPresent() ? perMinute.getAsLong() / 60.0 : requests.max;
-    double perWindow = perSecond * w / SECOND;
     double pace = requests.rate(factor);
     double changed = pace * span / SECOND / sends;
-    double own = sends / perWindow;
-    return Math.max(0, use - own) * changed + pace * w / SECOND / perWindow;
+    double own = sends / (perSecond * counted / SECOND);
+    return Math.max(0, reading - own) * changed + pace / perSecond;
   }
 
   /**
