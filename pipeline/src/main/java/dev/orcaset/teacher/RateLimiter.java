@@ -440,10 +440,8 @@ public final class RateLimiter {
     window.observe(now, f.requestsResetNanos());
     window.observe(now, f.tokensResetNanos());
     if (f.requestsResetNanos().isPresent()) {
-      double left = f.requestsResetNanos().getAsLong() / (double) window.seconds(now);
-      if (left < ALIGNED_LEFT
-          && Math.abs(left - use(f.requestLimit(), f.requestsRemaining())) > BUCKET_LIKE) {
-        alignedSeenAt = now; // a reset short of the window's length, not in step with its use
+      if (isAligned(now, use(f.requestLimit(), f.requestsRemaining()), f.requestsResetNanos())) {
+        alignedSeenAt = now;
       }
       if (!isSliding(now, f.requestsResetNanos())) {
         slidingSince = Long.MIN_VALUE;
@@ -570,7 +568,7 @@ public final class RateLimiter {
       double steady =
           surelySliding(now, sliding)
               ? steadyUse(now, use, w, f.sentAtNanos(), f.requestLimit())
-              : reset.isPresent() && now - alignedSeenAt <= 2 * w && heading != use
+              : now - alignedSeenAt <= 2 * w && isAligned(now, use, reset)
                   ? steadyUse(
                       now, heading, w - reset.getAsLong(), f.sentAtNanos(), f.requestLimit())
                   : Double.NaN;
@@ -603,8 +601,8 @@ public final class RateLimiter {
    * Whether a window aligned to the clock had only just begun when this answer's request was sent:
    * what it held was of too short a part of it to say where its use is heading, or whose sends it
    * holds. Its first tenth has a reset of about its whole length, as a sliding window's; taken for
-   * one, it showed little use (room to grow into) and more than this worker's own (a crowd) in
-   * every window, and the worker left when the others finished regrew only by probing.
+   * one, it showed little use (room to grow into) and less than this worker's own sends in every
+   * window.
    */
   private boolean tooEarlyToTell(long now, OptionalLong reset) {
     long w = window.seconds(now);
@@ -812,14 +810,23 @@ public final class RateLimiter {
    * and a bucket's is in step with its use. Other windows' use is returned as is.
    */
   private double byWindowEnd(long now, double use, OptionalLong reset) {
-    if (reset.isEmpty() || isSliding(now, reset)) {
+    if (!isAligned(now, use, reset)) {
       return use;
     }
     double left = reset.getAsLong() / (double) window.seconds(now);
-    if (Math.abs(left - use) <= BUCKET_LIKE) {
-      return use;
-    }
     return use / Math.max(LEAST_PART, 1 - left);
+  }
+
+  /**
+   * Whether one answer's reset says a window aligned to the clock: short of the window's length,
+   * and not in step with its use (as a bucket's is).
+   */
+  private boolean isAligned(long now, double use, OptionalLong reset) {
+    if (reset.isEmpty() || isSliding(now, reset)) {
+      return false;
+    }
+    double left = reset.getAsLong() / (double) window.seconds(now);
+    return Math.abs(left - use) > BUCKET_LIKE;
   }
 
   /**
