@@ -112,16 +112,16 @@ public final class RateLimiter {
   private static final double SPARE = 0.85;
 
   /**
-   * How fast a sliding window's room is filled, per second, toward {@link #TARGET} of it: the
-   * prediction of its use already counts this worker's own change of pace, so the time constant
-   * need not wait for the window's readings to catch up.
+   * How fast a tracked window's room is filled (and an excess given back), per second, toward
+   * {@link #TARGET} of it: the projection of its use already counts this worker's own change of
+   * pace, so the time constant need not wait for the window's readings to catch up.
    */
   private static final double FILL = 4.0;
 
-  /** The most one answer may multiply the share by when filling a sliding window's room. */
+  /** The most one answer may multiply (or divide) the share by when tracking a window. */
   private static final double FILL_STEP = 2.0;
 
-  /** The longest a cut holds a sliding window's share from growing back. */
+  /** The longest a cut holds a tracked window's share from growing back. */
   private static final long CUT_HOLD = 2 * SECOND;
 
   /** How lately the pace must have held a request back for the share to grow. */
@@ -250,12 +250,9 @@ public final class RateLimiter {
   // The first of the latest answers whose resets all said a sliding window (MIN_VALUE: none).
   private long slidingSince = Long.MIN_VALUE;
   private long pacedAt = Long.MIN_VALUE / 2; // the latest request the request pace held back
+  // An answer's reset was about the window's length at a low use: not a bucket nearly empty.
   private boolean resetBeyondUse;
-  private long alignedSeenAt =
-      Long.MIN_VALUE
-          / 2; // the latest answer of a clock-aligned window // an answer's reset was about the
-
-  // window's length at low use
+  private long alignedSeenAt = Long.MIN_VALUE / 2; // the latest answer of a clock-aligned window
 
   /**
    * {@code rpm}, {@code tpm}: the limits of this worker's account as configured; 0 means not
@@ -567,10 +564,9 @@ public final class RateLimiter {
       OptionalLong reset = f.requestsResetNanos();
       double steady =
           surelySliding(now, sliding)
-              ? steadyUse(now, use, w, f.sentAtNanos(), f.requestLimit())
+              ? steadyUse(use, w, f.sentAtNanos(), f.requestLimit())
               : now - alignedSeenAt <= 2 * w && isAligned(now, use, reset)
-                  ? steadyUse(
-                      now, heading, w - reset.getAsLong(), f.sentAtNanos(), f.requestLimit())
+                  ? steadyUse(heading, w - reset.getAsLong(), f.sentAtNanos(), f.requestLimit())
                   : Double.NaN;
       if (!Double.isNaN(steady)) {
         track(now, steady, f.sentAtNanos());
@@ -727,11 +723,12 @@ public final class RateLimiter {
   }
 
   /**
-   * A sliding window's use is the account's rate over it, which every worker reads alike: each
-   * scaling its share toward {@link #TARGET} of it by the same factor fills room together and gives
-   * back an excess together, without probing past the limit into 429s (or easing off in steps at
-   * every reading of a full window, which a crowd's jitter makes often). The reading is one answer
-   * and one window late; {@code steady} projects it to the paces sent now.
+   * A sliding window's use, and where an aligned one's is heading, are the account's rate, which
+   * every worker reads alike: each scaling its share toward {@link #TARGET} of it by the same
+   * factor fills room together and gives back an excess together, without probing past the limit
+   * into 429s (or easing off in steps at every reading of a full window, which a crowd's jitter
+   * makes often). The reading is one answer and up to one window late; {@code steady} projects it
+   * to the paces sent now.
    */
   private void track(long now, double steady, long sentAt) {
     double seconds =
@@ -763,8 +760,7 @@ public final class RateLimiter {
    * crowd that fills the room together changes alike; a worker alone has no others). A worker that
    * joined within it counts only what it sent since. NaN over too few sends.
    */
-  private double steadyUse(
-      long now, double reading, long counted, long sentAt, OptionalLong perMinute) {
+  private double steadyUse(double reading, long counted, long sentAt, OptionalLong perMinute) {
     long span = Math.max(MIN_SPAN, Math.min(counted, sentAt - startedAt));
     double sends = sent.sumBetween(sentAt - span, sentAt);
     if (sends < FILL_EVIDENCE || counted <= 0) {
