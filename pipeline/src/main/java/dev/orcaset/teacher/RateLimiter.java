@@ -554,9 +554,7 @@ public final class RateLimiter {
     if (drained(now, f)) {
       return;
     }
-    if (headers && tooEarlyToTell(now, f.requestsResetNanos())) {
-      return;
-    }
+    boolean tooEarly = headers && tooEarlyToTell(now, f.requestsResetNanos());
     if (headers && requests.known()) {
       // A sliding window's use, and the pace of a clock-aligned one so far (where its use is
       // heading), are the account's rate: tracked, not probed.
@@ -565,7 +563,7 @@ public final class RateLimiter {
       double steady =
           surelySliding(now, sliding)
               ? steadyUse(use, w, f.sentAtNanos(), f.requestLimit())
-              : now - alignedSeenAt <= 2 * w && isAligned(now, use, reset)
+              : !tooEarly && now - alignedSeenAt <= 2 * w && isAligned(now, use, reset)
                   ? steadyUse(heading, w - reset.getAsLong(), f.sentAtNanos(), f.requestLimit())
                   : Double.NaN;
       if (!Double.isNaN(steady)) {
@@ -589,6 +587,9 @@ public final class RateLimiter {
       }
       lastGrowth = now;
       return;
+    }
+    if (tooEarly) {
+      return; // a full window is judged above whenever it says so; room and crowds are not
     }
     grow(now, headers ? heading : Double.NaN, f.sentAtNanos(), sliding);
   }
