@@ -437,18 +437,18 @@ public final class RateLimiter {
     window.observe(now, f.requestsResetNanos());
     window.observe(now, f.tokensResetNanos());
     if (f.requestsResetNanos().isPresent()) {
-      if (isAligned(now, use(f.requestLimit(), f.requestsRemaining()), f.requestsResetNanos())) {
+      double requestUse = use(f.requestLimit(), f.requestsRemaining());
+      boolean slidingNow = isSliding(now, f.requestsResetNanos());
+      if (isAligned(now, requestUse, f.requestsResetNanos())) {
         alignedSeenAt = now;
       }
-      if (!isSliding(now, f.requestsResetNanos())) {
+      if (!slidingNow) {
         slidingSince = Long.MIN_VALUE;
       } else if (slidingSince == Long.MIN_VALUE) {
         slidingSince = now;
       }
       // A bucket nearly empty has a reset of about its length too, but only then.
-      resetBeyondUse |=
-          isSliding(now, f.requestsResetNanos())
-              && use(f.requestLimit(), f.requestsRemaining()) <= ROOMY;
+      resetBeyondUse |= slidingNow && requestUse <= ROOMY;
     }
     if (f.rateLimited()) {
       refusedSends.add(f.sentAtNanos(), 1);
@@ -661,12 +661,7 @@ public final class RateLimiter {
   }
 
   private void grow(long now, double use, long sentAt, boolean sliding) {
-    // Growth is earned by answers: the time before the first one earns none.
-    double seconds =
-        lastGrowth == Long.MIN_VALUE
-            ? 0
-            : Math.min(1.0, Math.max(0, now - lastGrowth) / (double) SECOND);
-    lastGrowth = now;
+    double seconds = sinceLastGrowth(now);
     boolean headers = !Double.isNaN(use);
     boolean known = requests.known() || tokens.known();
     if (headers ? use >= TARGET : now - lastRefusal < SECOND) {
@@ -724,6 +719,19 @@ public final class RateLimiter {
   }
 
   /**
+   * Seconds since the share last grew or was judged, at most one, and marks now: growth is earned
+   * by answers, and the time before the first one earns none.
+   */
+  private double sinceLastGrowth(long now) {
+    double seconds =
+        lastGrowth == Long.MIN_VALUE
+            ? 0
+            : Math.min(1.0, Math.max(0, now - lastGrowth) / (double) SECOND);
+    lastGrowth = now;
+    return seconds;
+  }
+
+  /**
    * A sliding window's use, and where an aligned one's is heading, are the account's rate, which
    * every worker reads alike: each scaling its share toward {@link #TARGET} of it by the same
    * factor fills room together and gives back an excess together, without probing past the limit
@@ -732,11 +740,7 @@ public final class RateLimiter {
    * to the paces sent now.
    */
   private void track(long now, double steady, long sentAt) {
-    double seconds =
-        lastGrowth == Long.MIN_VALUE
-            ? 0
-            : Math.min(1.0, Math.max(0, now - lastGrowth) / (double) SECOND);
-    lastGrowth = now;
+    double seconds = sinceLastGrowth(now);
     double step = Math.pow(TARGET / Math.max(steady, 1e-3), Math.min(1, FILL * seconds));
     if (step > 1 && !paceBinds(now)) {
       return;
